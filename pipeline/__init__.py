@@ -1,0 +1,1 @@
+"""callwatch: crawl -> extract -> store -> detect -> digest."""

@@ -1,0 +1,184 @@
+"""The SQLite schema, created in code and changed only by appending migrations.
+
+Migrations are applied in list order and recorded by name in `_migrations`, so an existing
+database is brought up to date on open and a new migration never renumbers an old one.
+These table and column names are the documented schema analysts rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m001_core(db: sqlite_utils.Database) -> None:
+    db["pages"].create(
+        {
+            "url": str,
+            "source": str,
+            "title": str,
+            "text": str,
+            "published": str,
+            "lang": str,
+            "canonical_url": str,
+            "content_hash": str,
+            "meta": str,  # JSON: structured fields from API sources (identifier, dates, funders)
+            "first_seen": str,
+            "last_seen": str,
+            "fetched_at": str,
+            "first_seen_run": int,
+            "last_seen_run": int,
+        },
+        pk="url",
+    )
+    db["pages"].create_index(["source"])
+    db["page_versions"].create(
+        {
+            "id": int,
+            "url": str,
+            "content_hash": str,
+            "fetched_at": str,
+            "run_id": int,
+            "title": str,
+            "text": str,
+        },
+        pk="id",
+    )
+    db["page_versions"].create_index(["url"])
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | partial | failed
+            "sources_ok": int,
+            "sources_failed": int,
+            "sources_empty": int,
+            "pages_seen": int,
+            "pages_new": int,
+            "pages_changed": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["source_runs"].create(
+        {
+            "run_id": int,
+            "source": str,
+            "status": str,  # ok | failed | empty
+            "pages_seen": int,
+            "pages_new": int,
+            "pages_changed": int,
+            "error": str,
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk=("run_id", "source"),
+    )
+
+
+def _m002_extractions(db: sqlite_utils.Database) -> None:
+    db["extractions"].create(
+        {
+            "url": str,
+            "content_hash": str,  # of the page text this extraction was computed from
+            "pipeline_version": str,
+            "extracted_at": str,
+            "lang": str,
+            "kind": str,
+            "call_status": str,
+            "deadline": str,
+            "opening": str,
+            "events": str,  # JSON list of ISO dates
+            "funders": str,  # JSON list of {"name", "text"}
+            "topics": str,  # JSON list of taxonomy keys
+            "amounts": str,  # JSON list of {"value", "currency"}
+            "identifiers": str,  # JSON list of official call/topic identifiers found in the text
+        },
+        pk="url",
+    )
+    db["extractions"].create_index(["kind"])
+
+
+def _m003_calls(db: sqlite_utils.Database) -> None:
+    db["calls"].create(
+        {
+            "id": str,
+            "title": str,
+            "kind": str,
+            "url": str,
+            "deadline": str,
+            "opening": str,
+            "status": str,
+            "funders": str,
+            "topics": str,
+            "amounts": str,
+            "identifier": str,
+            "cutoffs": str,  # JSON list of all known closing dates
+            "description": str,
+            "first_seen_run": int,
+            "last_seen_run": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+    )
+    db["calls"].create_index(["identifier"])
+    db["calls"].create_index(["deadline"])
+    db["call_pages"].create(
+        {
+            "call_id": str,
+            "url": str,
+            "source": str,
+            "first_seen_run": int,
+            "last_seen_run": int,
+            "vanished_run": int,
+        },
+        pk=("call_id", "url"),
+    )
+    db["call_pages"].create_index(["url"])
+    db["call_events"].create(
+        {
+            "id": int,
+            "call_id": str,
+            "run_id": int,
+            "field": str,
+            "old_value": str,
+            "new_value": str,
+            "at": str,
+        },
+        pk="id",
+    )
+    db["call_events"].create_index(["call_id"])
+
+
+# Append new migrations at the end; never reorder or rename existing ones.
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("001_core", _m001_core),
+    ("002_extractions", _m002_extractions),
+    ("003_calls", _m003_calls),
+]
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet recorded; return the names applied."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for name, migrate in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            migrate(db)
+            db["_migrations"].insert({"name": name, "applied_at": _now()})
+        applied.append(name)
+    return applied
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,144 @@
+"""Open the SQLite store and save what the crawl found: pages, their versions, runs.
+
+Every write happens in a transaction; the database runs in WAL mode so analysts can read
+while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.errors import StoreError
+from pipeline.schema import apply_migrations
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "callwatch.db"
+
+
+def resolve_db_path(path: str | os.PathLike | None) -> Path:
+    """The DB path from an explicit option, else $CALLWATCH_DB, else ./callwatch.db."""
+    return Path(path or os.environ.get("CALLWATCH_DB") or DEFAULT_DB)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
+    """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA busy_timeout=30000")
+        apply_migrations(db)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+    return db
+
+
+def hash_content(title: str | None, text: str | None) -> str:
+    return hashlib.sha256(f"{title or ''}\n{text or ''}".encode()).hexdigest()
+
+
+def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> str:
+    """Upsert one crawled page; return 'new', 'changed' or 'unchanged'.
+
+    A `page_versions` row is written for the first fetch and for every content change, so the
+    text that was there on any night can be recovered.
+    """
+    now = page.get("fetched_at") or now_iso()
+    digest = hash_content(page.get("title"), page.get("text"))
+    meta = page.get("meta")
+    row = {
+        "url": page["url"],
+        "source": page["source"],
+        "title": page.get("title"),
+        "text": page.get("text"),
+        "published": page.get("published"),
+        "lang": page.get("lang"),
+        "canonical_url": page.get("canonical_url"),
+        "content_hash": digest,
+        "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True) if meta is not None else None,
+        "fetched_at": now,
+        "last_seen": now,
+        "last_seen_run": run_id,
+    }
+    with db.conn:
+        existing = db.execute(
+            "select content_hash from pages where url = ?", [page["url"]]
+        ).fetchone()
+        if existing is None:
+            outcome = "new"
+            db["pages"].insert({**row, "first_seen": now, "first_seen_run": run_id})
+        else:
+            outcome = "unchanged" if existing[0] == digest else "changed"
+            db["pages"].update(page["url"], row)
+        if outcome != "unchanged":
+            db["page_versions"].insert(
+                {
+                    "url": page["url"],
+                    "content_hash": digest,
+                    "fetched_at": now,
+                    "run_id": run_id,
+                    "title": page.get("title"),
+                    "text": page.get("text"),
+                }
+            )
+    return outcome
+
+
+def start_run(db: sqlite_utils.Database) -> int:
+    with db.conn:
+        return db["runs"].insert({"started_at": now_iso(), "status": "running"}).last_pk
+
+
+def save_source_run(db: sqlite_utils.Database, run_id: int, source: str, **fields: Any) -> None:
+    """Create or update the row of one source in one run."""
+    with db.conn:
+        db["source_runs"].upsert({"run_id": run_id, "source": source, **fields}, pk=("run_id", "source"))
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, error: str | None = None) -> dict[str, Any]:
+    """Close a run: totals from its source rows; status ok, partial (some sources failed) or failed."""
+    totals = db.execute(
+        """select
+             coalesce(sum(status = 'ok'), 0), coalesce(sum(status = 'failed'), 0),
+             coalesce(sum(status = 'empty'), 0), coalesce(sum(pages_seen), 0),
+             coalesce(sum(pages_new), 0), coalesce(sum(pages_changed), 0)
+           from source_runs where run_id = ?""",
+        [run_id],
+    ).fetchone()
+    ok, failed, empty, seen, new, changed = totals
+    if error or (ok == 0 and (failed or empty)) or (ok + failed + empty == 0):
+        status = "failed"
+    elif failed or empty:
+        status = "partial"
+    else:
+        status = "ok"
+    row = {
+        "finished_at": now_iso(),
+        "status": status,
+        "sources_ok": ok,
+        "sources_failed": failed,
+        "sources_empty": empty,
+        "pages_seen": seen,
+        "pages_new": new,
+        "pages_changed": changed,
+        "error": error,
+    }
+    with db.conn:
+        db["runs"].update(run_id, row)
+    return {"id": run_id, **row}

@@ -1,0 +1,1 @@
+"""Nightly schedule (APScheduler) — see issue 6."""
