@@ -1,0 +1,1 @@
+"""spaCy pipeline for callwatch: blank sv/en languages plus callwatch components."""

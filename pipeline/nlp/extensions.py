@@ -1,0 +1,31 @@
+"""Custom Doc attributes, registered once; every callwatch component reads or writes these."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+# name -> default. Mutable defaults must be set per doc by the component that owns them.
+DOC_ATTRIBUTES: dict[str, object] = {
+    "reference_date": None,  # ISO date the page was published or crawled: resolves year-less dates
+    "title": None,  # page title, when known
+    "url": None,
+    "lang": None,  # "sv" | "en" | other
+    "kind": None,  # funding-call | partner-search | event | news | project | info
+    "call_status": None,  # open | closed | forthcoming
+    "deadline": None,  # ISO date
+    "opening": None,  # ISO date
+    "events": None,  # list of ISO dates
+    "funders": None,  # list of {"name", "text"}
+    "topics": None,  # list of taxonomy keys
+    "amounts": None,  # list of {"value", "currency"}
+    "identifiers": None,  # list of official call/topic identifiers
+}
+
+
+def register_extensions() -> None:
+    for name, default in DOC_ATTRIBUTES.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+register_extensions()
