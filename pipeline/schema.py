@@ -25,6 +25,7 @@ def _m001_core(db: sqlite_utils.Database) -> None:
             "lang": str,
             "canonical_url": str,
             "content_hash": str,
+            "body_hash": str,  # of the raw HTML: an unchanged body is not re-extracted
             "meta": str,  # JSON: structured fields from API sources (identifier, dates, funders)
             "first_seen": str,
             "last_seen": str,
@@ -155,11 +156,68 @@ def _m003_calls(db: sqlite_utils.Database) -> None:
     db["call_events"].create_index(["call_id"])
 
 
+def _m_digest_outbox(db: sqlite_utils.Database) -> None:
+    """Digest runs, the per-recipient outbox (exactly-once delivery) and the scheduler's job log."""
+    db["digests"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "run_id": int,  # the crawl run this digest followed (its source health is reported)
+            "since_run": int,  # items from runs after this one were collected
+            "until_run": int,  # ...up to this one; the next digest starts here
+            "status": str,  # running | ok | partial | failed | empty
+            "recipients_sent": int,
+            "recipients_failed": int,
+            "recipients_skipped": int,
+            "items_sent": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["outbox"].create(
+        {
+            "id": int,
+            "recipient": str,  # lower-cased email address
+            "item_key": str,  # e.g. new:<call_id>, deadline:<call_id>:<event_id>, health:<run>:<source>
+            "section": str,  # new | changed | closing | opening | partner | health
+            "call_id": str,
+            "payload": str,  # JSON: what the item says beyond the call's current row
+            "created_at": str,
+            "digest_id": int,  # the digest that queued it
+            "status": str,  # pending | sent | expired
+            "attempts": int,
+            "last_error": str,
+            "sent_at": str,
+            "sent_digest_id": int,
+            "message_id": str,
+        },
+        pk="id",
+    )
+    db["outbox"].create_index(["recipient", "item_key"], unique=True)
+    db["outbox"].create_index(["recipient", "status"])
+    db["scheduler_runs"].create(
+        {
+            "id": int,
+            "job_id": str,
+            "scheduled_for": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | failed | skipped (already running) | missed
+            "error": str,
+            "result": str,  # JSON summary returned by the job
+            "pid": int,
+        },
+        pk="id",
+    )
+
+
 # Append new migrations at the end; never reorder or rename existing ones.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _m001_core),
     ("002_extractions", _m002_extractions),
     ("003_calls", _m003_calls),
+    ("digest_outbox_scheduler", _m_digest_outbox),
 ]
 
 

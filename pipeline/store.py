@@ -71,6 +71,7 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> s
         "lang": page.get("lang"),
         "canonical_url": page.get("canonical_url"),
         "content_hash": digest,
+        "body_hash": page.get("body_hash"),
         "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True) if meta is not None else None,
         "fetched_at": now,
         "last_seen": now,
@@ -98,6 +99,16 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> s
                 }
             )
     return outcome
+
+
+def touch_page(db: sqlite_utils.Database, url: str, source: str, run_id: int) -> None:
+    """Record that an unchanged page was seen again in this run."""
+    now = now_iso()
+    with db.conn:
+        db.execute(
+            "update pages set last_seen = ?, fetched_at = ?, last_seen_run = ?, source = ? where url = ?",
+            [now, now, run_id, source, url],
+        )
 
 
 def start_run(db: sqlite_utils.Database) -> int:

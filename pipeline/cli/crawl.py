@@ -8,8 +8,12 @@ from rich.table import Table
 
 from crawlers.sources import load_sources
 from pipeline.cli.common import db_option, reports_errors
+from pipeline.cli.progress import RunProgress, render_summary
+from pipeline.demo import DEMO_DB, run_demo
+from pipeline.run import run_job
+from pipeline.store import resolve_db_path
 
-console = Console()
+console = Console(stderr=True)
 
 sources_option = click.option(
     "--sources",
@@ -26,29 +30,58 @@ sources_option = click.option(
 def sources(sources_path: str | None) -> None:
     """List the monitored sources and validate the sources file.
 
+    Exits non-zero with a message naming the entry and field when the file is invalid.
+
     Example: callwatch sources --sources my-sources.toml
     """
     entries = load_sources(sources_path)
     table = Table(title=f"{len(entries)} sources")
     for column in ("name", "kind", "lang", "region", "url"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for s in entries:
-        table.add_row(s.name, s.kind, s.lang or "", s.region or "", s.url)
-    console.print(table)
+        table.add_row(s.name + ("" if s.enabled else " (disabled)"), s.kind, s.lang or "", s.region or "", s.url)
+    Console().print(table)
 
 
 @click.command()
 @sources_option
 @db_option
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another run on the same DB to finish.")
 @reports_errors
-def run(sources_path: str | None, db_path: str | None, only: tuple[str, ...]) -> None:
-    """Crawl the sources, store pages, extract, detect calls."""
-    raise click.ClickException("not implemented yet")
+def run(sources_path: str | None, db_path: str | None, only: tuple[str, ...], wait: float) -> None:
+    """Crawl the sources, store their pages, extract and flag calls.
+
+    Prints progress while it runs and a per-source summary at the end. Exit code 0 when at
+    least one source worked; 1 when none did or the configuration is invalid.
+
+    Example: callwatch run --db calls.db --only vinnova-calls
+    """
+    path = resolve_db_path(db_path)
+    with RunProgress(console) as progress:
+        summary = run_job(path, sources_path, only, on_event=progress, lock_wait=wait)
+    console.print(render_summary(summary))
+    console.print(f"Database: {path}")
+    if summary["status"] == "failed":
+        raise click.ClickException("no source could be read; see the errors above")
 
 
 @click.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=DEMO_DB, show_default=True,
+              help="The demo's own database (kept apart from the real one).")
 @reports_errors
-def demo() -> None:
-    """Run the real crawl offline on a bundled snapshot site."""
-    raise click.ClickException("not implemented yet")
+def demo(db_path: str) -> None:
+    """Run the real crawl offline on a bundled snapshot site.
+
+    Serves a small regional EU office site on 127.0.0.1, crawls it with the same spiders,
+    extraction and store as `callwatch run`, and tells what the demo DB holds.
+
+    Example: callwatch demo && sqlite3 callwatch-demo.db 'select title from pages'
+    """
+    with RunProgress(console) as progress:
+        summary = run_demo(db_path, on_event=progress)
+    console.print(render_summary(summary))
+    held = summary["holdings"]
+    console.print(f"{held['pages']} pages from {held['sources']} sources, {held['calls']} calls "
+                  f"in {db_path}")

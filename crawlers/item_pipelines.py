@@ -1,0 +1,123 @@
+"""Item pipelines: turn fetched HTML into main text, then save each page to the store.
+
+Each crawler (one per source) has its own pipeline instances, so the counters here are the
+source's counts for this run; `close_spider` records the source's row in `source_runs`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from pipeline.maintext import extract_main_text
+from pipeline.store import now_iso, open_db, save_page, save_source_run, touch_page
+
+log = logging.getLogger(__name__)
+
+
+def emit_progress(event: dict[str, Any]) -> None:
+    """One JSON line on stdout for the parent process's progress display."""
+    sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+class MainTextPipeline:
+    """HTML -> title, main text, publication date, language, canonical URL.
+
+    A page whose raw body is byte-identical to the stored one (typically a 304 served from the
+    HTTP cache) is not extracted again: it is passed on as `unchanged`.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MainTextPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.crawler.settings["CALLWATCH_DB"])
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        html = item.pop("html", None)
+        if html is None:  # API records arrive with their text already
+            return item
+        body_hash = hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+        stored = self.db.execute("select body_hash from pages where url = ?", [item["url"]]).fetchone()
+        if stored is not None and stored[0] == body_hash:
+            return {**item, "unchanged_body": True, "body_hash": body_hash}
+        spider = self.crawler.spider
+        main = extract_main_text(html, item["url"], default_lang=spider.source.lang)
+        if main is None:
+            spider.page_errors += 1
+            raise DropItem(f"no main text in {item['url']}")
+        return {
+            **item,
+            "title": main.title,
+            "text": main.text,
+            "published": main.published,
+            "lang": main.lang,
+            "canonical_url": main.canonical_url,
+            "body_hash": body_hash,
+        }
+
+
+class StorePipeline:
+    """Save pages; count seen/new/changed; record the source's run row when it closes."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run_id = int(crawler.settings["CALLWATCH_RUN_ID"])
+        self.counts = {"pages_seen": 0, "pages_new": 0, "pages_changed": 0}
+        self.started_at = now_iso()
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.crawler.settings["CALLWATCH_DB"])
+        save_source_run(self.db, self.run_id, self.crawler.spider.source.name,
+                        status="running", started_at=self.started_at)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if item.get("unchanged_body"):
+            touch_page(self.db, item["url"], item["source"], self.run_id)
+            outcome = "unchanged"
+        else:
+            outcome = save_page(self.db, item, self.run_id)
+        self.counts["pages_seen"] += 1
+        if outcome == "new":
+            self.counts["pages_new"] += 1
+        elif outcome == "changed":
+            self.counts["pages_changed"] += 1
+        emit_progress({"event": "page", "source": item["source"], "url": item["url"], "outcome": outcome})
+        return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        if spider.start_error and self.counts["pages_seen"] == 0:
+            status, error = "failed", spider.start_error
+        elif self.counts["pages_seen"] == 0:
+            status, error = "empty", spider.start_error or "the source answered but yielded no page"
+        else:
+            status, error = "ok", spider.start_error
+        if status == "ok" and spider.page_errors:
+            error = f"{spider.page_errors} page(s) could not be read"
+        save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
+                        finished_at=now_iso(), **self.counts)
+        emit_progress({"event": "source", "source": spider.source.name, "status": status,
+                       "error": error, **self.counts})
+        self.db.close()

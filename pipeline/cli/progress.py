@@ -1,0 +1,56 @@
+"""Show a run's progress and summary in the terminal (rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+STATUS_STYLE = {"ok": "green", "failed": "red", "empty": "yellow", "running": "yellow"}
+
+
+class RunProgress:
+    """A live progress display fed by the job's events (see pipeline.run.run_job)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} pages"),
+            TimeElapsedColumn(), console=console, transient=True,
+        )
+        self.task = self.progress.add_task("crawling", total=None)
+        self.sources_done = 0
+
+    def __enter__(self) -> RunProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "page":
+            self.progress.update(self.task, advance=1, description=f"crawling {event['source']}")
+        elif kind == "source":
+            self.sources_done += 1
+            style = STATUS_STYLE.get(event["status"], "")
+            self.console.print(f"[{style}]{event['status']:>6}[/] {event['source']}: {event['pages_seen']} pages"
+                               + (f" ({event['error']})" if event.get("error") else ""), highlight=False)
+        elif kind == "stage" and event["stage"] == "extract":
+            self.progress.update(self.task, description="extracting", completed=0)
+        elif kind == "extracted":
+            self.progress.update(self.task, completed=event["count"])
+
+
+def render_summary(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"Run {summary['id']}: {summary['status']}")
+    for column in ("source", "status", "seen", "new", "changed", "error"):
+        table.add_column(column, overflow="fold")
+    for row in summary["sources"]:
+        style = STATUS_STYLE.get(row["status"], "")
+        table.add_row(row["source"], f"[{style}]{row['status']}[/]", str(row["pages_seen"] or 0),
+                      str(row["pages_new"] or 0), str(row["pages_changed"] or 0), row["error"] or "")
+    return table
