@@ -212,12 +212,25 @@ def _m_digest_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m_calls_register(db: sqlite_utils.Database) -> None:
+    """Calls register: event dates on calls, link roles, when detect ran, FTS, analyst views."""
+    from pipeline.search import enable_search
+    from pipeline.views import create_views
+
+    db["calls"].add_column("events", str)  # JSON list of event dates (info days, the event itself)
+    db["call_pages"].add_column("role", str)  # describes | mentions
+    db["runs"].add_column("detected_at", str)  # set when detect finished: `calls --new` uses it
+    enable_search(db)
+    create_views(db)
+
+
 # Append new migrations at the end; never reorder or rename existing ones.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _m001_core),
     ("002_extractions", _m002_extractions),
     ("003_calls", _m003_calls),
     ("digest_outbox_scheduler", _m_digest_outbox),
+    ("calls_register", _m_calls_register),
 ]
 
 

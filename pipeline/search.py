@@ -1,0 +1,57 @@
+"""Full-text search over pages and calls (SQLite FTS5, kept in sync by triggers).
+
+Tokenizer: `unicode61 remove_diacritics 0`. unicode61 case-folds all of Unicode (Å/Ä/Ö too),
+and keeping diacritics stops Swedish words from being conflated with different ones
+("för"/"for", "här"/"har", "år"/"ar"). Trigram would also find the middle of Swedish compounds
+but triples the index and cannot match terms under three characters; instead `fts_query` turns
+each term into a prefix query, so "innovation" finds "innovationsprojekt".
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+FTS_TOKENIZER = "unicode61 remove_diacritics 0"
+PAGE_FTS_COLUMNS = ["title", "text"]
+CALL_FTS_COLUMNS = ["title", "description", "identifier", "funders", "topics"]
+
+_TERM = re.compile(r"[\w-]+", re.UNICODE)
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    """Create the FTS5 indexes for pages and calls (and the triggers that keep them current)."""
+    db["pages"].enable_fts(PAGE_FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER, replace=True)
+    db["calls"].enable_fts(CALL_FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER, replace=True)
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for what a user typed: every term must appear, as a prefix.
+
+    User text is never passed to MATCH raw (FTS5 syntax errors on quotes, colons, AND/OR);
+    each term is quoted. Identifiers like HORIZON-HLTH-2025 become one quoted phrase.
+    Returns None when there is nothing to search for.
+    """
+    terms = [t.strip("-") for t in _TERM.findall(text)]
+    terms = [t for t in terms if t]
+    if not terms:
+        return None
+    return " ".join(f'"{t}"*' for t in terms)
+
+
+def search_call_ids(db: sqlite_utils.Database, text: str) -> set[str]:
+    """Ids of calls whose own text, or the text of a page linked to them, matches `text`."""
+    query = fts_query(text)
+    if query is None:
+        return set()
+    sql = """
+        select calls.id from calls_fts join calls on calls.rowid = calls_fts.rowid
+        where calls_fts match :q
+        union
+        select call_pages.call_id from pages_fts
+          join pages on pages.rowid = pages_fts.rowid
+          join call_pages on call_pages.url = pages.url
+        where pages_fts match :q
+    """
+    return {row[0] for row in db.execute(sql, {"q": query}).fetchall()}
