@@ -200,7 +200,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         path = urlsplit(self.path).path
-        if self.vinnova is not None and path.startswith("/api/"):
+        if self.vinnova is not None and path != "/robots.txt":
             self._send(*self.vinnova.answer(path, dict(self.headers.items())))
         else:
             self._send(404, {"Content-Type": "text/plain"}, b"not found")

@@ -1,0 +1,130 @@
+"""The Vinnova source: mapping of application rounds (fixture in the shape documented by the
+captured API documentation page), and the real spider against a local server that answers
+like Vinnova's API (BOM, gzip, HTML in place of JSON)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fake_apis import VINNOVA_DOC_PAGE, VINNOVA_ROUNDS, VinnovaApi, run_spider, serve
+
+from crawlers.sources import Source
+from crawlers.spiders.vinnova import since_date
+from crawlers.vinnova_mapping import VinnovaFormatError, map_round, map_rounds, parse_rounds
+from pipeline.status import derive_status
+
+ROUNDS = json.loads(VINNOVA_ROUNDS.read_text(encoding="utf-8"))
+API = "https://data.vinnova.se/api"
+TODAY = date(2026, 11, 22)
+
+
+def round_(identifier: str) -> dict:
+    return next(r for r in ROUNDS if r["Diarienummer"] == identifier)
+
+
+def status_on(identifier: str, today: date) -> tuple[str | None, str | None]:
+    meta = map_round(round_(identifier), "vinnova", API, today)["meta"]
+    return derive_status(meta["opening"], meta["cutoffs"], today), meta["deadline"]
+
+
+def test_a_round_maps_to_a_call_page_with_meta():
+    item = map_round(round_("2026-01234"), "vinnova", API, TODAY)
+    meta = item["meta"]
+    assert item["title"] == meta["title"] == "Innovationer för hälsa och vård 2026"
+    assert item["lang"] == "sv"
+    # The info page, not the e-service application form.
+    assert item["url"] == "https://www.vinnova.se/e/halsa/innovationer-for-halsa-och-vard-2026/"
+    assert meta["identifier"] == "2026-01234"
+    assert meta["opening"] == "2026-09-01"
+    assert meta["cutoffs"] == ["2027-02-10"] and meta["deadline"] == "2027-02-10"
+    assert meta["funders"] == [{"name": "Vinnova", "text": "Vinnova"}]
+    assert meta["kind"] == "funding-call" and meta["origin"] == "vinnova"
+    # Both languages and the web texts end up in the text extraction reads.
+    for part in ("Innovations for health and care 2026", "nära vård", "40 miljoner kronor", "Stänger: 2027-02-10"):
+        assert part in item["text"]
+
+
+def test_round_statuses_from_swedish_local_dates():
+    assert status_on("2026-01234", TODAY) == ("open", "2027-02-10")
+    assert status_on("2026-02345", TODAY)[0] == "forthcoming"
+    assert status_on("2025-03456", TODAY) == ("closed", "2025-05-20")
+    # Closing at 14:00 on 2027-02-10: still open that day, closed the next.
+    assert status_on("2026-01234", date(2027, 2, 10)) == ("open", "2027-02-10")
+    assert status_on("2026-01234", date(2027, 2, 11)) == ("closed", "2027-02-10")
+
+
+def test_read_out_occasions_are_cut_offs():
+    meta = map_round(round_("2026-02345"), "vinnova", API, TODAY)["meta"]
+    assert meta["cutoffs"] == ["2027-02-20", "2027-04-20"]
+    assert status_on("2026-02345", date(2027, 3, 1)) == ("open", "2027-04-20")
+
+
+def test_announced_round_without_dates_has_no_status_yet_but_says_when_it_opens():
+    item = map_round(round_("2026-04567"), "vinnova", API, TODAY)
+    assert item["meta"]["opening"] is None and item["meta"]["cutoffs"] == []
+    assert derive_status(item["meta"]["opening"], item["meta"]["cutoffs"], TODAY) is None
+    assert "Planerad öppning: mars 2027" in item["text"]
+    # No Vinnova page link in the API: the round's own API address is its stable URL.
+    assert item["url"] == f"{API}/ansokningsomgangar/2026-04567"
+
+
+def test_invitation_only_rounds_and_repeats_are_left_out():
+    items = map_rounds(ROUNDS + [round_("2026-01234")], "vinnova", API, TODAY)
+    identifiers = [i["meta"]["identifier"] for i in items]
+    assert identifiers == ["2026-01234", "2026-02345", "2025-03456", "2026-04567"]
+
+
+def test_parse_rounds_handles_the_bom():
+    assert len(parse_rounds(b"\xef\xbb\xbf" + VINNOVA_ROUNDS.read_bytes(), API)) == len(ROUNDS)
+
+
+def test_the_documentation_page_instead_of_json_is_a_clear_error():
+    with pytest.raises(VinnovaFormatError, match="HTML page instead of JSON"):
+        parse_rounds(VINNOVA_DOC_PAGE.read_bytes(), f"{API}/ansokningsomgangar/", "text/html")
+
+
+def test_cut_short_json_is_a_clear_error():
+    with pytest.raises(VinnovaFormatError, match="invalid JSON"):
+        parse_rounds(VINNOVA_ROUNDS.read_bytes()[:500], API)
+
+
+def test_since_date_is_the_last_success_minus_a_margin_or_a_year_back():
+    assert since_date("2026-11-20T02:00:00+00:00", TODAY) == date(2026, 11, 6)
+    assert since_date("2026-11-19T23:30:00Z", TODAY) == date(2026, 11, 6)  # 00:30 on the 20th in Stockholm
+    assert since_date(None, TODAY) == date(2025, 11, 22)
+    assert since_date("garbage", TODAY) == date(2025, 11, 22)
+
+
+# --- the spider through the real Scrapy engine -----------------------------------------------
+
+
+def test_spider_reads_gzipped_json_with_a_bom(tmp_path: Path):
+    api = VinnovaApi()
+    with serve(vinnova=api) as base:
+        run = run_spider(Source(name="vinnova", kind="vinnova", url=f"{base}/api"), tmp_path,
+                         last_ok_at="2026-11-01T02:00:00+00:00")
+    assert run.start_error is None
+    assert sorted(i["meta"]["identifier"] for i in run.items) == ["2025-03456", "2026-01234", "2026-02345",
+                                                                   "2026-04567"]
+    (request,) = api.requests
+    assert request["path"] == "/api/ansokningsomgangar/2026-10-18"  # 14 days before the last success
+    assert "gzip" in request["accept-encoding"]  # so the answer came compressed
+    assert "'httpcompression/response_count': 1" in run.log  # and was decompressed by Scrapy
+    assert "application/json" in request["accept"]
+
+
+def test_spider_fails_the_source_clearly_when_vinnova_answers_html(tmp_path: Path):
+    with serve(vinnova=VinnovaApi()) as base:  # the /api part of the URL is missing
+        run = run_spider(Source(name="vinnova", kind="vinnova", url=base), tmp_path)
+    assert run.items == [] and run.finish_reason == "finished"
+    assert "HTML page instead of JSON" in run.start_error
+
+
+def test_spider_fails_the_source_clearly_on_broken_json(tmp_path: Path):
+    with serve(vinnova=VinnovaApi(broken=True)) as base:
+        run = run_spider(Source(name="vinnova", kind="vinnova", url=f"{base}/api"), tmp_path)
+    assert run.items == []
+    assert "invalid JSON" in run.start_error
