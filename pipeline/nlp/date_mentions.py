@@ -1,0 +1,162 @@
+"""Find calendar dates written in Swedish or English text and resolve them to ISO dates.
+
+Compiled regular expressions over the raw text (no per-candidate parser calls: the whole
+pipeline must run at hundreds of pages a second). A date without a year takes it from a range
+it closes ("10 February to 31 March 2022"), else from the page's reference date: the nearest
+such date, leaning towards the future because pages mostly announce what is coming.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+WEEKDAYS = {
+    "måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mandag": 0, "tirsdag": 1, "lørdag": 5, "søndag": 6,
+}
+
+# Text allowed between the two ends of a date range: an optional time, then a connector.
+RANGE_GAP = re.compile(
+    r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
+    r"(?:-|–|—|→|to|till|until|till och med|t\.o\.m\.|through)\s*(?:den\s+|the\s+|on\s+)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class DateMention:
+    """One date written in the text, with where it was found."""
+
+    start: int
+    end: int
+    day: int
+    month: int
+    year: int | None  # as written; None when the text gives no year
+    weekday: int | None = None  # as written ("torsdag 8 december"), helps choose the year
+    value: date | None = None  # resolved date
+    range_start: int | None = None  # index of the mention whose range this one closes
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class DatePatterns:
+    regex: re.Pattern[str]
+    months: dict[str, int]
+    capitalised_only: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_date_words() -> dict:
+    """The month names and cue words of models/dates_sv_en.toml."""
+    with resources.files("models").joinpath("dates_sv_en.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def date_patterns() -> DatePatterns:
+    words = load_date_words()
+    months: dict[str, int] = {k.lower(): int(v) for k, v in words["months"].items()}
+    month_re = _alternation(list(months))
+    month_first_re = _alternation(words["english"]["month_first"])
+    weekday_re = _alternation(list(WEEKDAYS))
+    ordinal = r"(?:st|nd|rd|th|:e|:a)?"
+    year_digits = r"(?:19|20)\d{2}"
+    year = year_digits + r"(?!\d)"
+    regex = re.compile(
+        # 2024-03-19 (also 2024/03/19)
+        rf"(?P<iso>(?<![\d-])(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
+        # 19.3.2024, 19/3/2024
+        rf"|(?P<num>(?<![\w.,/-])(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>{year}))"
+        # (torsdag) (den) 6 mars (2024), the 16th October, 7th of June 2024, 7 and 8 May 2024
+        rf"|(?P<tx>(?:(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?)?"
+        rf"(?<![\w.,/:])(?P<td>[0-3]?\d){ordinal}\.?"
+        rf"(?:\s*(?:-|–|&|and|och)\s*[0-3]?\d{ordinal}\.?)?"
+        rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
+        # March 5th, 2024 / May 23 (English order)
+        rf"|(?P<mf>(?<!\w)(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
+        rf"(?:,?\s+(?P<fy>{year}))?)"
+        # 16/6 (day/month, no year)
+        r"|(?P<dm>(?<![\w.,/-])(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))",
+        re.IGNORECASE,
+    )
+    return DatePatterns(regex, months, frozenset(words["english"]["capitalised_only"]))
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _mention(m: re.Match[str], patterns: DatePatterns) -> DateMention | None:
+    kind = m.lastgroup
+    g = m.group
+    if kind == "iso":
+        day, month, year = int(g("id")), int(g("im")), int(g("iy"))
+    elif kind == "num":
+        day, month, year = int(g("nd")), int(g("nm")), int(g("ny"))
+        if month > 12 and day <= 12:  # 03/19/2024: month first
+            day, month = month, day
+    elif kind in ("tx", "mf"):
+        word = g("tm") if kind == "tx" else g("fm")
+        if word.lower() in patterns.capitalised_only and not word[0].isupper():
+            return None  # "may", "mar": ordinary words unless capitalised
+        month = patterns.months[word.lower()]
+        day = int(g("td") if kind == "tx" else g("fd"))
+        y = g("ty") if kind == "tx" else g("fy")
+        year = int(y) if y else None
+    else:  # dm
+        day, month, year = int(g("sd")), int(g("sm")), None
+    if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
+        return None
+    weekday = None
+    if kind == "tx" and g("wd"):
+        weekday = WEEKDAYS.get(g("wd").lower())
+    return DateMention(m.start(), m.end(), day, month, year, weekday)
+
+
+def _nearest_year(day: int, month: int, weekday: int | None, reference: date) -> int:
+    """The year that puts day/month nearest the reference date, counting days before it double
+    (pages announce what is coming); a written weekday that fits one candidate settles it."""
+    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    if weekday is not None:
+        fitting = [y for y in candidates if date(y, month, day).weekday() == weekday]
+        if len(fitting) == 1:
+            return fitting[0]
+
+    def cost(y: int) -> int:
+        delta = (date(y, month, day) - reference).days
+        return delta if delta >= 0 else -2 * delta
+
+    return min(candidates, key=cost)
+
+
+def find_dates(text: str, reference: date) -> list[DateMention]:
+    """All dates in text, in order, each resolved to a calendar date."""
+    patterns = date_patterns()
+    mentions = [mt for m in patterns.regex.finditer(text) if (mt := _mention(m, patterns))]
+    # Link the two ends of ranges; a year-less start takes the year of its end.
+    for i in range(len(mentions) - 1):
+        first, second = mentions[i], mentions[i + 1]
+        if RANGE_GAP.fullmatch(text, first.end, second.start):
+            second.range_start = i
+            if first.year is None and second.year is not None:
+                first.year = second.year - (1 if first.month > second.month else 0)
+    for mention in mentions:
+        year = mention.year
+        if year is None:
+            year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
+        if _valid(year, mention.month, mention.day):
+            mention.value = date(year, mention.month, mention.day)
+    return [m for m in mentions if m.value is not None]

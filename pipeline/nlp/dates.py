@@ -1,0 +1,246 @@
+"""The `callwatch_dates` component: a page's deadline, opening, upcoming events and call status.
+
+Each date found in the text (pipeline.nlp.date_mentions) gets a role from the cue words around
+it, read the way an officer reads a call page: the nearest cue before the date in the same
+sentence ("ansök senast den 6 mars", "Deadline: 17 September 2025"), else the nearest cue after
+it ("8 december öppnar utlysningen"), else a short label line just above it ("Opening\\n10.01.2024").
+Cue words live in models/dates_sv_en.toml. The deadline is the first closing date (two-stage
+calls close first for the intent to apply); registration and reporting deadlines are not the
+call's deadline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
+from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
+from pipeline.status import derive_status, today_in_stockholm
+
+logger = logging.getLogger(__name__)
+
+ROLES = ("deadline", "opening", "event", "other")
+BEFORE_CHARS = 120  # how far back a cue may stand from its date
+AFTER_CHARS = 80
+LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
+NOT_CALL_REACH = 40  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+
+# Where a sentence or line ends: cues never reach across it.
+BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
+BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
+
+
+def phrase_regex(phrase: str) -> str:
+    """A cue phrase as a regex: spaces match whitespace, a trailing * lets the word go on."""
+    parts = []
+    for word in phrase.split():
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(word) + r"(?!\w)")
+    return r"(?<!\w)" + r"\s+".join(parts)
+
+
+def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every phrase of every group, longest first so "senast uppdaterad" beats
+    "senast"; returns it with a map from regex group name to the phrase's group."""
+    entries = sorted(
+        ((phrase, name) for name, phrases in groups.items() for phrase in phrases),
+        key=lambda entry: len(entry[0]),
+        reverse=True,
+    )
+    alternatives, names = [], {}
+    for i, (phrase, name) in enumerate(entries):
+        alternatives.append(f"(?P<p{i}>{phrase_regex(phrase)})")
+        names[f"p{i}"] = name
+    return re.compile("|".join(alternatives), re.IGNORECASE), names
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    role: str
+
+
+@dataclass(frozen=True)
+class CueReader:
+    cues: re.Pattern[str]
+    cue_roles: dict[str, str]
+    not_call: re.Pattern[str]
+    status_phrases: re.Pattern[str]
+    status_names: dict[str, str]
+    status_labels: re.Pattern[str]
+    label_names: dict[str, str]
+
+    def find_cues(self, text: str) -> list[Cue]:
+        return [Cue(m.start(), m.end(), self.cue_roles[m.lastgroup]) for m in self.cues.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def cue_reader() -> CueReader:
+    words = load_date_words()
+    cues = words["cues"]
+    cue_regex, cue_roles = compile_phrases({role: cues[role] for role in ROLES})
+    not_call = re.compile("|".join(phrase_regex(p) for p in cues["not_call"]), re.IGNORECASE)
+    status_regex, status_names = compile_phrases(words["status"]["phrases"])
+    labels = words["status"]["labels"]
+    label_alternatives, label_names = [], {}
+    for i, (status, label) in enumerate((s, w) for s, ws in labels.items() for w in ws):
+        label_alternatives.append(f"(?P<l{i}>{re.escape(label)})")
+        label_names[f"l{i}"] = status
+    # A status word standing alone at the start of a line, maybe after "Status:", and followed by
+    # the end of the line, a colon or a date: "Stängd 16 mars 2023", "Status: Open".
+    label_regex = re.compile(
+        r"^[ \t•·*\-]*(?:status\s*:?\s*)?(?:" + "|".join(label_alternatives) + r")(?=[ \t]*(?:$|:|\d|[-–]))",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    return CueReader(cue_regex, cue_roles, not_call, status_regex, status_names, label_regex, label_names)
+
+
+def _sentence_start(text: str, pos: int, limit: int) -> int:
+    window_start = max(0, pos - limit)
+    last = window_start
+    for m in BOUNDARY.finditer(text, window_start, pos):
+        last = m.end()
+    return last
+
+
+def _sentence_end(text: str, pos: int, limit: int) -> int:
+    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)
+
+
+def _cues_between(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_left(starts, hi)
+    return [c for c in cues[i:j] if c.end <= hi]
+
+
+def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int], reader: CueReader) -> str | None:
+    """What the date is for: deadline, opening, event, other, or None when nothing says."""
+    lo = _sentence_start(text, mention.start, BEFORE_CHARS)
+    before = _cues_between(cues, starts, lo, mention.start)
+    if before:
+        cue = before[-1]
+        if cue.role in ("deadline", "opening") and reader.not_call.search(
+            text, max(lo, cue.start - NOT_CALL_REACH), mention.start
+        ):
+            return "other"  # a registration or reporting deadline, not the call's
+        return cue.role
+    hi = _sentence_end(text, mention.end, AFTER_CHARS)
+    after = _cues_between(cues, starts, mention.end, hi)
+    if after:
+        return after[0].role
+    # A label line just above: only when the date opens its line.
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    if BULLETS.fullmatch(text, line_start, mention.start) and line_start > 0:
+        prev_end = line_start - 1
+        while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
+            prev_end -= 1
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        if 0 < prev_end - prev_start <= LABEL_CHARS:
+            label = _cues_between(cues, starts, prev_start, prev_end)
+            if label:
+                return label[-1].role
+    return None
+
+
+def read_status(text: str, reader: CueReader) -> set[str]:
+    """Statuses the page states in words."""
+    found = {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(text)}
+    found.update(reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(text))
+    return found
+
+
+def reference_of(doc: Doc) -> date:
+    ref = doc._.reference_date
+    if ref:
+        try:
+            return date.fromisoformat(str(ref)[:10])
+        except ValueError:
+            logger.warning("ignoring unreadable reference_date %r", ref)
+    return today_in_stockholm()
+
+
+@dataclass
+class PageDates:
+    deadline: str | None
+    opening: str | None
+    events: list[str]
+    call_status: str | None
+
+
+def extract_dates(text: str, reference: date) -> PageDates:
+    """Deadline, opening, upcoming events and call status of one page's text."""
+    reader = cue_reader()
+    mentions = find_dates(text, reference)
+    cues = reader.find_cues(text)
+    starts = [c.start for c in cues]
+    roles: list[str | None] = []
+    for mention in mentions:
+        role = role_of(text, mention, cues, starts, reader)
+        if mention.range_start is not None:
+            start_role = roles[mention.range_start]
+            if start_role == "opening":
+                role = "deadline"  # "open from 10 February to 31 March": the end closes it
+            elif start_role is not None:
+                role = "range-end"  # an event's last day or the end of a period: not a new date
+        roles.append(role)
+    deadlines = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "deadline"})
+    openings = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "opening"})
+    events = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "event" and m.value >= reference})
+    deadline = deadlines[0].isoformat() if deadlines else None
+    opening = openings[0].isoformat() if openings else None
+    return PageDates(
+        deadline=deadline,
+        opening=opening,
+        events=[d.isoformat() for d in events],
+        call_status=_call_status(text, reader, opening, [d.isoformat() for d in deadlines], reference),
+    )
+
+
+def _call_status(
+    text: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
+) -> str | None:
+    stated = read_status(text, reader)
+    if "closed" in stated:
+        return "closed"
+    from_dates = derive_status(opening, deadlines, reference)
+    if from_dates:
+        return from_dates
+    for status in ("forthcoming", "open"):
+        if status in stated:
+            return status
+    return None
+
+
+@Language.factory(
+    "callwatch_dates",
+    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status"],
+)
+def make_dates_component(nlp: Language, name: str) -> DatesComponent:
+    return DatesComponent()
+
+
+class DatesComponent:
+    """Sets doc._.deadline/opening (ISO or None), doc._.events (ISO list) and doc._.call_status."""
+
+    def __init__(self) -> None:
+        cue_reader()  # compile the patterns once, at pipeline build time
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = extract_dates(doc.text, reference_of(doc))
+        doc._.deadline = found.deadline
+        doc._.opening = found.opening
+        doc._.events = found.events
+        doc._.call_status = found.call_status
+        return doc
