@@ -5,16 +5,19 @@ like Vinnova's API (BOM, gzip, HTML in place of JSON)."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from fake_apis import VINNOVA_DOC_PAGE, VINNOVA_ROUNDS, VinnovaApi, run_spider, serve
+import sqlite_utils
+from click.testing import CliRunner
+from fake_apis import VINNOVA_DOC_PAGE, VINNOVA_ROUNDS, PortalApi, VinnovaApi, run_spider, serve
 
 from crawlers.sources import Source
 from crawlers.spiders.vinnova import since_date
 from crawlers.vinnova_mapping import VinnovaFormatError, map_round, map_rounds, parse_rounds
-from pipeline.status import derive_status
+from pipeline.cli import cli
+from pipeline.status import derive_status, today_in_stockholm
 
 ROUNDS = json.loads(VINNOVA_ROUNDS.read_text(encoding="utf-8"))
 API = "https://data.vinnova.se/api"
@@ -128,3 +131,48 @@ def test_spider_fails_the_source_clearly_on_broken_json(tmp_path: Path):
         run = run_spider(Source(name="vinnova", kind="vinnova", url=f"{base}/api"), tmp_path)
     assert run.items == []
     assert "invalid JSON" in run.start_error
+
+
+# --- end to end: `callwatch run` into a real SQLite file ---------------------------------------
+
+
+def _write_sources(path: Path, entries: list[tuple[str, str, str]]) -> Path:
+    path.write_text("".join(f'[[sources]]\nname = "{name}"\nkind = "{kind}"\nurl = "{url}"\n\n'
+                            for name, kind, url in entries), encoding="utf-8")
+    return path
+
+
+def _source_runs(db_path: Path) -> dict[str, dict]:
+    db = sqlite_utils.Database(db_path)
+    return {r["source"]: r for r in db.query(
+        "select source, status, pages_seen, error from source_runs where run_id = (select max(id) from runs)")}
+
+
+def test_callwatch_run_reads_vinnova_incrementally_and_a_broken_source_stops_no_other(tmp_path: Path):
+    api = VinnovaApi()
+    db_path = tmp_path / "calls.db"
+    today = today_in_stockholm()
+    with serve(vinnova=api, portal=PortalApi()) as base:
+        sources = _write_sources(tmp_path / "sources.toml", [
+            ("vinnova", "vinnova", f"{base}/api"),
+            ("vinnova-misconfigured", "vinnova", base),  # answers the HTML documentation page
+            ("eu-all", "eu-portal", f"{base}/search-api/prod/rest/search"),
+        ])
+        CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])
+        first = _source_runs(db_path)
+        CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path), "--only", "vinnova"])
+        second = _source_runs(db_path)
+
+    assert first["vinnova"]["status"] == "ok" and first["vinnova"]["pages_seen"] == 4
+    assert first["eu-all"]["status"] == "ok" and first["eu-all"]["pages_seen"] == 9
+    assert first["vinnova-misconfigured"]["status"] == "failed"
+    assert "HTML page instead of JSON" in first["vinnova-misconfigured"]["error"]
+    assert second["vinnova"]["status"] == "ok"
+    asked = [r["path"] for r in api.requests if r["path"].startswith("/api/")]
+    # First run: a year back; second run: the first run's day minus the 14-day margin.
+    assert asked == [f"/api/ansokningsomgangar/{today - timedelta(days=365)}",
+                     f"/api/ansokningsomgangar/{today - timedelta(days=14)}"]
+    page = sqlite_utils.Database(db_path).execute(
+        "select meta from pages where url = 'https://www.vinnova.se/e/halsa/innovationer-for-halsa-och-vard-2026/'"
+    ).fetchone()
+    assert json.loads(page[0])["identifier"] == "2026-01234"
