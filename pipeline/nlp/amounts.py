@@ -1,0 +1,210 @@
+"""The `callwatch_amounts` component: budgets and grant sizes as {"value", "currency"}.
+
+One compiled regular expression over the text finds a number (digits in Swedish or English
+notation, or a number word before a scale word) with an optional currency before it, an optional
+second number closing a range, a scale word ("miljoner", "million", "M") and a currency after it.
+Words live in models/amounts_sv_en.toml. A number with a scale word but no currency takes the
+page's usual currency; one with no currency to infer is left out, as are percentages and bare
+numbers (years, phone numbers, counts).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
+
+logger = logging.getLogger(__name__)
+
+# 1 500 000 | 1.500.000 / 11,000,000.00 | 2,5 / 17  (a group separator is followed by 3 digits)
+NUMBER = (
+    r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d{1,2})?(?!\d)"
+    r"|\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?(?![\d.,]\d)"
+    r"|\d+(?:[.,]\d+)?)"
+)
+RANGE_JOIN = r"\s*(?P<join>-|–|—|to|till|and|och)\s*"
+PERCENT = re.compile(r"\s*(?:%|procent|percent|per\s*cent)", re.IGNORECASE)
+NEXT_WORD = re.compile(r"[\s)\]]*([^\W\d_]+)")
+
+
+def _alternation(words) -> str:
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        tail = r"(?!\w)" if w[-1].isalnum() else ""
+        parts.append(re.escape(w).replace(r"\ ", r"\s*") + tail)
+    return "|".join(parts)
+
+
+@dataclass(frozen=True)
+class AmountWords:
+    regex: re.Pattern[str]
+    currencies: dict[str, str]
+    prefixes: dict[str, str]
+    scales: dict[str, float]
+    scaled_currencies: dict[str, tuple[float, str]]
+    number_words: dict[str, float]
+    allowed_next: frozenset[str]
+    foreign_money: frozenset[str]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+@lru_cache(maxsize=1)
+def amount_words() -> AmountWords:
+    with resources.files("models").joinpath("amounts_sv_en.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    currencies = {_key(k): v for k, v in data["currencies"].items()}
+    prefixes = {_key(k): v for k, v in data["prefix"].items()}
+    scales = {_key(k): float(v) for k, v in data["scales"].items()}
+    scaled = {_key(k): (float(v[0]), v[1]) for k, v in data["scaled_currencies"].items()}
+    number_words = {_key(k): float(v) for k, v in data["number_words"].items()}
+    prefix_re = _alternation(prefixes)
+    regex = re.compile(
+        rf"(?:(?P<pre>{prefix_re})\s?)?"
+        rf"(?:(?<![\w.,/-])(?P<num>{NUMBER})|(?<!\w)(?P<word>{_alternation(number_words)})(?=\s+(?:{_alternation(scales)})))"
+        rf"(?:{RANGE_JOIN}(?:{prefix_re})?\s?(?P<num2>{NUMBER}))?"
+        rf"(?:\s*(?P<scaled>{_alternation(scaled)})|\s*(?P<scale>{_alternation(scales)}))?"
+        rf"(?:\s*(?P<post>{_alternation(currencies)}))?",
+        re.IGNORECASE,
+    )
+    ctx = data["context"]
+    return AmountWords(
+        regex,
+        currencies,
+        prefixes,
+        scales,
+        scaled,
+        number_words,
+        frozenset(w.lower() for w in ctx["allowed_next"]),
+        frozenset(w.lower() for w in ctx["foreign_money"]),
+    )
+
+
+def parse_number(text: str) -> float:
+    """Digits in Swedish or English notation: '1 500 000', '1.500.000', '11,000,000.00', '2,5'."""
+    s = re.sub(r"[ \u00a0\u202f]", "", text)
+    if "." in s and "," in s:
+        decimal = "." if s.rfind(".") > s.rfind(",") else ","
+        thousands = "," if decimal == "." else "."
+        return float(s.replace(thousands, "").replace(decimal, "."))
+    for sep in ".,":
+        if s.count(sep) > 1:
+            return float(s.replace(sep, ""))
+        if s.count(sep) == 1:
+            whole, frac = s.split(sep)
+            # one separator followed by exactly three digits groups thousands ("1,500", "1.500")
+            return float(whole + frac) if len(frac) == 3 and not text.startswith("0") else float(f"{whole}.{frac}")
+    return float(s)
+
+
+@dataclass
+class Amount:
+    values: list[float]
+    currency: str | None
+    scaled: bool  # written with a scale word ("miljoner"), so a sum of money even without currency
+    end: int
+
+
+def _looks_like_years(m: re.Match[str]) -> bool:
+    """'2021-2027' is a period, not money."""
+    nums = [m.group("num"), m.group("num2")]
+    return all(n and re.fullmatch(r"(?:19|20)\d{2}", n) for n in nums)
+
+
+def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
+    number_end = max(m.end(g) for g in ("num", "word", "num2") if m.group(g))
+    if PERCENT.match(m.string, number_end):
+        return None
+    if _looks_like_years(m):
+        return None
+    scale, currency, scaled = 1.0, None, False
+    if m.group("scaled"):
+        scale, currency = words.scaled_currencies[_key(m.group("scaled"))]
+        scaled = True
+    elif m.group("scale"):
+        scale, scaled = words.scales[_key(m.group("scale"))], True
+    if m.group("post"):
+        currency = words.currencies[_key(m.group("post"))]
+    if m.group("pre"):
+        currency = currency or words.prefixes[_key(m.group("pre"))]
+    if m.group("word"):
+        first = words.number_words[_key(m.group("word"))]
+    else:
+        first = parse_number(m.group("num"))
+    values = [first]
+    if m.group("num2"):
+        # "between EUR 1.5 and 4.5 million": the scale and currency belong to both ends; a range
+        # joined by a word must end in a scale or currency, else the second number is something else
+        if m.group("join") in ("-", "–", "—") or scaled or m.group("post"):
+            values.append(parse_number(m.group("num2")))
+        else:
+            return None
+    if m.group("scale") and _key(m.group("scale")) in ("m", "k") and not currency:
+        return None  # "5 m" is five metres unless money is written with it
+    if not currency and not scaled:
+        return None
+    return Amount([v * scale for v in values], currency, scaled, m.end())
+
+
+def _counts_money(text: str, amount: Amount, words: AmountWords) -> bool:
+    """Whether a scaled number without currency ("100 miljoner") is a sum of money, judged by the
+    word after it: "3 million people" counts people, "1,1 miljoner norska" has a foreign currency."""
+    nxt = NEXT_WORD.match(text, amount.end)
+    if not nxt:
+        return True
+    word = nxt.group(1).lower()
+    return word in words.allowed_next and word not in words.foreign_money
+
+
+def _clean(value: float) -> int | float:
+    rounded = round(value, 2)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def extract_amounts(text: str) -> list[dict]:
+    """Distinct {"value", "currency"} of the sums of money in text, in order of first mention."""
+    words = amount_words()
+    found = [a for m in words.regex.finditer(text) if (a := _read(m, words))]
+    explicit = Counter(a.currency for a in found if a.currency)
+    page_currency = explicit.most_common(1)[0][0] if explicit else None
+    out: list[dict] = []
+    seen: set[tuple[float, str]] = set()
+    for amount in found:
+        currency = amount.currency
+        if currency is None:
+            if page_currency is None or not _counts_money(text, amount, words):
+                continue
+            currency = page_currency
+        for value in amount.values:
+            key = (_clean(value), currency)
+            if key[0] > 0 and key not in seen:
+                seen.add(key)
+                out.append({"value": key[0], "currency": currency})
+    return out
+
+
+@Language.factory("callwatch_amounts", assigns=["doc._.amounts"])
+def make_amounts_component(nlp: Language, name: str) -> AmountsComponent:
+    return AmountsComponent()
+
+
+class AmountsComponent:
+    """Sets doc._.amounts: a list of {"value": number, "currency": ISO code}."""
+
+    def __init__(self) -> None:
+        amount_words()  # compile once, at pipeline build time
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.amounts = extract_amounts(doc.text)
+        return doc
