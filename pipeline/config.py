@@ -1,0 +1,307 @@
+"""The `callwatch.toml` configuration: database, sources, schedule, SMTP, digest and recipients.
+
+One file, found by `--config` or `$CALLWATCH_CONFIG`; without one the defaults apply, so
+`callwatch digest --to ADDR` works with SMTP settings from the environment alone. Secrets come
+only from the environment (`CALLWATCH_SMTP_PASSWORD`); a password in the file is an error, and
+the password is never part of a repr or a log line. Every mistake raises `ConfigError` naming
+the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.errors import ConfigError
+
+CONFIG_ENV = "CALLWATCH_CONFIG"
+DEFAULT_CRON = "0 2 * * *"
+DEFAULT_TIMEZONE = "Europe/Stockholm"
+TLS_MODES = ("none", "starttls", "ssl")
+LANGUAGES = ("sv", "en")
+KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    cron: str = DEFAULT_CRON
+    timezone: str = DEFAULT_TIMEZONE
+    misfire_grace_hours: float = 12.0  # a night missed while the machine slept still runs on wake
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int | None = None  # None: the usual port of the TLS mode (25, 587, 465)
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)  # from the environment only
+    sender: str = "callwatch@localhost"
+    tls: str = "starttls"
+    timeout: float = 30.0
+
+    @property
+    def effective_port(self) -> int:
+        if self.port:
+            return self.port
+        return {"none": 25, "starttls": 587, "ssl": 465}[self.tls]
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    language: str = "sv"
+    send_when_empty: bool = False
+    closing_within_days: int = 14
+    opening_within_days: int = 14
+    source_health: bool = True
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str | None = None
+    language: str | None = None  # overrides digest.language for this recipient
+    topics: tuple[str, ...] = ()
+    funders: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    source_health: bool | None = None  # None: digest.source_health decides
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    db_path: Path | None = None
+    sources_path: Path | None = None
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    recipients: tuple[Recipient, ...] = ()
+
+    def recipient(self, email: str) -> Recipient | None:
+        for r in self.recipients:
+            if r.email.lower() == email.lower():
+                return r
+        return None
+
+
+def resolve_config_path(path: str | os.PathLike | None, env: Mapping[str, str] | None = None) -> Path | None:
+    env = os.environ if env is None else env
+    chosen = path or env.get(CONFIG_ENV)
+    return Path(chosen) if chosen else None
+
+
+def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the config at `path` (else $CALLWATCH_CONFIG, else defaults), then apply SMTP env vars."""
+    env = os.environ if env is None else env
+    config_path = resolve_config_path(path, env)
+    raw: dict[str, Any] = {}
+    if config_path is not None:
+        try:
+            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{config_path}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: cannot read config file: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+    return _parse(config_path, raw, env)
+
+
+class _Reader:
+    """Typed access to one TOML table that names file and key in every error."""
+
+    def __init__(self, path: Path | None, prefix: str, table: Any, known: set[str]):
+        self.path, self.prefix = path, prefix
+        where = self.where(prefix.rstrip(".")) if prefix else str(path or "config")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: must be a table")
+        self.table = table
+        unknown = sorted(set(table) - known)
+        if unknown:
+            keys = ", ".join(f"'{prefix}{k}'" for k in unknown)
+            hint = " (secrets only from the environment)" if any("password" in k for k in unknown) else ""
+            raise ConfigError(f"{path or 'config'}: unknown key(s) {keys}{hint}")
+
+    def where(self, key: str) -> str:
+        return f"{self.path or 'config'}: key '{key}'"
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        # bool is an int in Python; refuse `port = true` and `send_when_empty = 1` alike
+        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise ConfigError(f"{self.where(self.prefix + key)}: expected {names}, got {value!r}")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, list, [])
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f"{self.where(self.prefix + key)}: expected a list of non-empty strings")
+        return tuple(v.strip() for v in value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
+        value = self.get(key, str, default)
+        if value is not None and value not in choices:
+            raise ConfigError(
+                f"{self.where(self.prefix + key)}: {value!r} is not one of {', '.join(choices)}"
+            )
+        return value
+
+
+def _relative(config_path: Path | None, value: str | None) -> Path | None:
+    if not value:
+        return None
+    p = Path(value).expanduser()
+    if not p.is_absolute() and config_path is not None:
+        p = config_path.parent / p  # paths in the file are relative to the file
+    return p
+
+
+def _parse(path: Path | None, raw: dict[str, Any], env: Mapping[str, str]) -> Config:
+    top = _Reader(path, "", raw, {"db", "sources", "schedule", "smtp", "digest", "recipients"})
+    schedule = _parse_schedule(path, raw.get("schedule", {}))
+    smtp = _parse_smtp(path, raw.get("smtp", {}), env)
+    digest = _parse_digest(path, raw.get("digest", {}))
+    recipients = _parse_recipients(path, top.get("recipients", list, []))
+    return Config(
+        path=path,
+        db_path=_relative(path, top.get("db", str)),
+        sources_path=_relative(path, top.get("sources", str)),
+        schedule=schedule,
+        smtp=smtp,
+        digest=digest,
+        recipients=recipients,
+    )
+
+
+def _parse_schedule(path: Path | None, table: Any) -> ScheduleConfig:
+    r = _Reader(path, "schedule.", table, {"cron", "timezone", "misfire_grace_hours"})
+    cron = r.get("cron", str, DEFAULT_CRON)
+    timezone = r.get("timezone", str, DEFAULT_TIMEZONE)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{r.where('schedule.timezone')}: unknown time zone {timezone!r}") from None
+    check_cron(cron, timezone, r.where("schedule.cron"))
+    grace = r.get("misfire_grace_hours", (int, float), 12.0)
+    if grace <= 0:
+        raise ConfigError(f"{r.where('schedule.misfire_grace_hours')}: must be positive")
+    return ScheduleConfig(cron=cron, timezone=timezone, misfire_grace_hours=float(grace))
+
+
+def check_cron(cron: str, timezone: str, where: str) -> None:
+    """Raise ConfigError unless `cron` is a 5-field crontab expression APScheduler accepts."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    if len(cron.split()) != 5:
+        raise ConfigError(f"{where}: {cron!r} is not a crontab expression (5 fields: m h dom mon dow)")
+    try:
+        CronTrigger.from_crontab(cron, timezone=timezone)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: invalid cron expression {cron!r}: {exc}") from None
+
+
+def _parse_smtp(path: Path | None, table: Any, env: Mapping[str, str]) -> SmtpConfig:
+    r = _Reader(path, "smtp.", table, {"host", "port", "user", "from", "tls", "timeout"})
+    host = r.get("host", str, "localhost")
+    port = r.get("port", int)
+    user = r.get("user", str)
+    sender = r.get("from", str, "callwatch@localhost")
+    tls = r.choice("tls", TLS_MODES, "starttls")
+    timeout = r.get("timeout", (int, float), 30.0)
+    # The environment overrides the file (deployment secrets and per-host settings live there).
+    host = env.get("CALLWATCH_SMTP_HOST") or host
+    if env.get("CALLWATCH_SMTP_PORT"):
+        try:
+            port = int(env["CALLWATCH_SMTP_PORT"])
+        except ValueError:
+            raise ConfigError(
+                f"environment CALLWATCH_SMTP_PORT: not a port number: {env['CALLWATCH_SMTP_PORT']!r}"
+            ) from None
+    user = env.get("CALLWATCH_SMTP_USER") or user
+    sender = env.get("CALLWATCH_SMTP_FROM") or sender
+    if env.get("CALLWATCH_SMTP_TLS"):
+        tls = env["CALLWATCH_SMTP_TLS"].strip().lower()
+        if tls not in TLS_MODES:
+            raise ConfigError(f"environment CALLWATCH_SMTP_TLS: {tls!r} is not one of {', '.join(TLS_MODES)}")
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError(f"{r.where('smtp.port')}: {port} is not a port number")
+    if not _EMAIL.match(sender):
+        raise ConfigError(f"{r.where('smtp.from')}: {sender!r} is not an email address")
+    return SmtpConfig(
+        host=host,
+        port=port,
+        user=user or None,
+        password=env.get("CALLWATCH_SMTP_PASSWORD") or None,
+        sender=sender,
+        tls=tls,
+        timeout=float(timeout),
+    )
+
+
+def _parse_digest(path: Path | None, table: Any) -> DigestConfig:
+    r = _Reader(
+        path,
+        "digest.",
+        table,
+        {"language", "send_when_empty", "closing_within_days", "opening_within_days", "source_health"},
+    )
+    days = {}
+    for key in ("closing_within_days", "opening_within_days"):
+        days[key] = r.get(key, int, 14)
+        if days[key] < 0:
+            raise ConfigError(f"{r.where('digest.' + key)}: must not be negative")
+    return DigestConfig(
+        language=r.choice("language", LANGUAGES, "sv"),
+        send_when_empty=r.get("send_when_empty", bool, False),
+        source_health=r.get("source_health", bool, True),
+        **days,
+    )
+
+
+def _parse_recipients(path: Path | None, entries: list[Any]) -> tuple[Recipient, ...]:
+    recipients: list[Recipient] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        r = _Reader(
+            path,
+            f"recipients[{index}].",
+            entry,
+            {"email", "name", "language", "topics", "funders", "kinds", "regions", "source_health"},
+        )
+        email = r.get("email", str)
+        if not email or not _EMAIL.match(email.strip()):
+            raise ConfigError(f"{r.where(f'recipients[{index}].email')}: missing or not an email address")
+        email = email.strip()
+        if email.lower() in seen:
+            raise ConfigError(f"{r.where(f'recipients[{index}].email')}: duplicate recipient {email}")
+        seen.add(email.lower())
+        kinds = r.strings("kinds")
+        bad = [k for k in kinds if k not in KINDS]
+        if bad:
+            raise ConfigError(
+                f"{r.where(f'recipients[{index}].kinds')}: unknown kind(s) {', '.join(bad)} "
+                f"(expected {', '.join(KINDS)})"
+            )
+        recipients.append(
+            Recipient(
+                email=email,
+                name=r.get("name", str),
+                language=r.choice("language", LANGUAGES, None),
+                topics=r.strings("topics"),
+                funders=r.strings("funders"),
+                kinds=kinds,
+                regions=r.strings("regions"),
+                source_health=r.get("source_health", bool),
+            )
+        )
+    return tuple(recipients)
