@@ -8,6 +8,7 @@ import click
 from rich.logging import RichHandler
 
 from pipeline.cli.crawl import demo, run, sources
+from pipeline.cli.extract import evaluate_command, extract
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,5 +26,5 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
 
 
-for command in (run, demo, sources):
+for command in (run, demo, sources, extract, evaluate_command):
     cli.add_command(command)

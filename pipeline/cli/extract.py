@@ -1,0 +1,74 @@
+"""Commands that run extraction on their own: `extract` (JSON Lines in/out) and `eval`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+import click
+
+from pipeline.cli.common import reports_errors
+from pipeline.errors import CallwatchError
+
+
+class ExtractInputFileError(CallwatchError):
+    """An input line is not a JSON object."""
+
+
+def _read_jsonl(handle: IO[str], name: str) -> Iterator[dict[str, Any]]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ExtractInputFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from exc
+        if not isinstance(record, dict):
+            raise ExtractInputFileError(f"{name}:{number}: expected a JSON object")
+        yield record
+
+
+@click.command()
+@click.option("--input", "input_file", type=click.File("r", encoding="utf-8"), default="-", show_default=True,
+              help='JSON Lines {"id", "text", "url"?, "title"?, "reference_date"?}; "-" is stdin.')
+@click.option("--output", "output_file", type=click.File("w", encoding="utf-8"), default="-", show_default=True,
+              help='Where to write one JSON line per input; "-" is stdout.')
+@reports_errors
+def extract(input_file: IO[str], output_file: IO[str]) -> None:
+    """Extract kind, dates, funders, topics and amounts from texts, as JSON Lines.
+
+    Example: echo '{"id": "1", "text": "Sista ansökningsdag är 6 mars 2025."}' | callwatch extract
+    """
+    from pipeline.extract import extract_records  # spaCy loads only when this command runs
+
+    name = getattr(input_file, "name", "-")
+    for result in extract_records(_read_jsonl(input_file, name)):
+        output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
+    output_file.flush()
+
+
+@click.command(name="eval")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Annotated JSON Lines file (format of the shared eval/dev.jsonl).")
+@click.option("--errors/--no-errors", "with_errors", default=True, show_default=True,
+              help="List each wrong field after the metrics.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON instead.")
+@reports_errors
+def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
+    """Run extraction over an annotated file and print per-field metrics and errors.
+
+    Example: callwatch eval --gold ../shared/eval/dev.jsonl --no-errors
+    """
+    from pipeline.evaluate import evaluate, format_report, read_gold
+    from pipeline.extract import extract_records
+
+    gold = read_gold(gold_path)
+    inputs = ({k: g.get(k) for k in ("id", "text", "url", "title", "reference_date")} for g in gold)
+    report = evaluate(gold, extract_records(inputs))
+    if as_json:
+        click.echo(json.dumps(report.metrics(), indent=2))
+    else:
+        click.echo(format_report(report, with_errors=with_errors))
+    sys.stdout.flush()

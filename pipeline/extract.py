@@ -1,0 +1,103 @@
+"""Page text -> extracted fields (kind, dates, funders, topics, amounts, identifiers). No database.
+
+`extract_records` is the stable entry point used by `callwatch run`, `callwatch extract` and
+`callwatch eval`: each record's language is detected, records are batched per language through
+the cached spaCy pipelines (`nlp.pipe`), and results come back in input order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.tokens import Doc
+
+from pipeline.errors import CallwatchError
+from pipeline.nlp.build import load_nlp
+from pipeline.nlp.data import data_fingerprint
+from pipeline.nlp.language import detect_language, pipeline_language
+from pipeline.status import today_in_stockholm
+
+log = logging.getLogger(__name__)
+
+RULES_VERSION = "1"
+# Stored with every extraction; pages are re-extracted when it changes.
+PIPELINE_VERSION = f"{RULES_VERSION}+{data_fingerprint()}"
+
+CHUNK_SIZE = 512  # records read ahead, so both languages get reasonably large batches
+BATCH_SIZE = 64
+FIELDS = ("lang", "kind", "call_status", "deadline", "opening", "events", "funders", "topics", "amounts",
+          "identifiers")
+
+
+class ExtractInputError(CallwatchError):
+    """A record given to extraction lacks what extraction needs (an id and a text)."""
+
+
+def extract_records(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Extract the fields of each record {"id", "text", "url"?, "title"?, "reference_date"?}.
+
+    Yields {"id", **FIELDS} per record, in input order. `reference_date` (ISO) resolves year-less
+    and relative dates; it defaults to today in Stockholm.
+    """
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(_checked(record))
+        if len(chunk) >= CHUNK_SIZE:
+            yield from _extract_chunk(chunk)
+            chunk = []
+    if chunk:
+        yield from _extract_chunk(chunk)
+
+
+def _checked(record: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise ExtractInputError(f"record must be a JSON object, got {type(record).__name__}")
+    if record.get("id") is None:
+        raise ExtractInputError(f"record has no 'id': {str(record)[:80]!r}")
+    text = record.get("text")
+    if text is not None and not isinstance(text, str):
+        raise ExtractInputError(f"record {record['id']!r}: 'text' must be a string")
+    return record
+
+
+def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    today = today_in_stockholm().isoformat()
+    by_language: dict[str, list[tuple[Doc, int]]] = {}
+    for index, record in enumerate(chunk):
+        text = record.get("text") or ""
+        lang = detect_language(text)
+        nlp = load_nlp(pipeline_language(lang))
+        doc = nlp.make_doc(text)
+        doc._.lang = lang
+        doc._.reference_date = record.get("reference_date") or today
+        doc._.title = record.get("title")
+        doc._.url = record.get("url")
+        by_language.setdefault(nlp.lang, []).append((doc, index))
+
+    results: list[dict[str, Any] | None] = [None] * len(chunk)
+    for lang, items in by_language.items():
+        nlp = load_nlp(lang)
+        for doc, index in nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
+            results[index] = {"id": chunk[index]["id"], **fields_of(doc)}
+    for result in results:
+        assert result is not None  # every record went through exactly one pipeline
+        yield result
+
+
+def fields_of(doc: Doc) -> dict[str, Any]:
+    """The extraction contract's fields from a processed Doc."""
+    kind = doc._.kind
+    return {
+        "lang": doc._.lang,
+        "kind": kind,
+        "call_status": doc._.call_status if kind == "funding-call" else None,
+        "deadline": doc._.deadline,
+        "opening": doc._.opening,
+        "events": list(doc._.events or []),
+        "funders": list(doc._.funders or []),
+        "topics": list(doc._.topics or []),
+        "amounts": list(doc._.amounts or []),
+        "identifiers": list(doc._.identifiers or []),
+    }

@@ -1,0 +1,77 @@
+"""Build the callwatch spaCy pipelines: blank Swedish/English plus the callwatch components.
+
+Pipelines are built once per language and process (building compiles matchers from the data
+files), and can be saved with `nlp.to_disk` and loaded with `spacy.load` like any spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+from pipeline.nlp import funders, identifiers, kind, language, topics  # noqa: F401  (register factories)
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("sv", "en")
+# Order matters: kind reads the deadline; dates/amounts read doc._.lang and doc._.reference_date.
+COMPONENTS = (
+    "callwatch_lang",
+    "callwatch_dates",
+    "callwatch_amounts",
+    "callwatch_funders",
+    "callwatch_topics",
+    "callwatch_identifiers",
+    "callwatch_kind",
+)
+# Components living in modules that may be absent in a partial checkout: factory -> module.
+OPTIONAL_MODULES = {"callwatch_dates": "pipeline.nlp.dates", "callwatch_amounts": "pipeline.nlp.amounts"}
+
+_cache: dict[str, Language] = {}
+_lock = threading.Lock()
+
+
+def load_nlp(lang: str) -> Language:
+    """The callwatch pipeline for `lang` ("sv" or "en"; other codes use the closest of the two)."""
+    lang = language.pipeline_language(lang)
+    with _lock:
+        if lang not in _cache:
+            _cache[lang] = build_nlp(lang)
+        return _cache[lang]
+
+
+def available_components() -> list[str]:
+    names = []
+    for name in COMPONENTS:
+        module = OPTIONAL_MODULES.get(name)
+        if module is not None:
+            if importlib.util.find_spec(module) is None:
+                log.warning("%s is missing: %s will not be extracted", module, name)
+                continue
+            importlib.import_module(module)
+        names.append(name)
+    return names
+
+
+def build_nlp(lang: str) -> Language:
+    """A fresh pipeline (uncached): blank language, tokenizer tweaks, callwatch components."""
+    nlp = spacy.blank(lang)
+    split_hyphenated_words(nlp)
+    for name in available_components():
+        nlp.add_pipe(name)
+    return nlp
+
+
+def split_hyphenated_words(nlp: Language) -> None:
+    """Split "LIFE-programmet", "THCS-partnerskapet", "Skåne-Blekinge" at the hyphen, as the English
+    tokenizer already does, so names inside Swedish hyphen compounds can be matched as tokens.
+    Digits are left alone so ids like "EU4H-2023-PJ-01" and dates stay whole."""
+    hyphen_between_letters = r"(?<=[^\W\d_])[-–](?=[^\W\d_])"
+    infixes = list(nlp.Defaults.infixes or []) + [hyphen_between_letters]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

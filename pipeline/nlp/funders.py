@@ -1,0 +1,186 @@
+"""Funders: find funding bodies and programmes from the registry in models/funders.toml.
+
+Names are found with spaCy PhraseMatchers (case-insensitive for names, case-sensitive for
+abbreviations that are also ordinary words, like LIFE or Forte). Whether a body found in the text
+actually funds what the page describes is then read from its sentence, as a person would:
+- EU programmes and funds are funders when named, except when they only appear in a catalogue
+  sentence listing many funds (a description of some platform, not of this page's money);
+- agencies are funders unless they are only introduced as host/partner or only listed among
+  other bodies, with no funding or call wording around them;
+- regions are funders only where the text says they finance something;
+- generic "EU funding" wording counts as the ERDF when the page is about cohesion policy and no
+  other EU programme is funding it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
+from pipeline.nlp.data import load_model_toml
+
+REGISTRY_FILE = "funders.toml"
+CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
+_BOUNDARY = re.compile(r"\n+|(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class FunderEntry:
+    key: str
+    name: str
+    role: str  # programme | agency | region | generic
+    group: str  # eu | cohesion | national | nordic | region
+    names: tuple[str, ...]
+    abbr: tuple[str, ...]
+
+
+@dataclass
+class Mention:
+    entry: FunderEntry
+    start: int  # character offsets of the surface text
+    end: int
+    text: str
+
+
+def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
+    """Registry entries and compiled context-cue patterns from models/funders.toml."""
+    data = load_model_toml(REGISTRY_FILE)
+    entries = [
+        FunderEntry(
+            key=f"funder{index}",
+            name=item["name"],
+            role=item.get("role", "programme"),
+            group=item.get("group", "eu"),
+            names=tuple(item.get("names", ())),
+            abbr=tuple(item.get("abbr", ())),
+        )
+        for index, item in enumerate(data["funder"])
+    ]
+    cues = {
+        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+        for kind, patterns in data["context"].items()
+    }
+    return entries, cues
+
+
+def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
+    """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""
+    forms = [alias]
+    if alias[-1].isalnum() and alias[-1].lower() not in "sxz":
+        forms.append(alias + "s")
+        if abbreviation:
+            forms.append(alias + ":s")
+    return forms
+
+
+@Language.factory("callwatch_funders", assigns=["doc._.funders"])
+def make_funder_finder(nlp: Language, name: str) -> FunderFinder:
+    return FunderFinder(nlp)
+
+
+class FunderFinder:
+    def __init__(self, nlp: Language) -> None:
+        entries, self.cues = load_registry()
+        self.entries = {entry.key: entry for entry in entries}
+        self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for entry in entries:
+            names = [form for alias in entry.names for form in _genitive_forms(alias, False)]
+            abbrs = [form for alias in entry.abbr for form in _genitive_forms(alias, True)]
+            if names:
+                self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
+            if abbrs:
+                self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.find_mentions(doc)
+        doc._.funders = self.select_funders(doc.text, mentions)
+        return doc
+
+    def find_mentions(self, doc: Doc) -> list[Mention]:
+        matches = self.insensitive(doc) + self.sensitive(doc)
+        spans = filter_spans([Span(doc, start, end, label=key) for key, start, end in matches])
+        mentions: list[Mention] = []
+        for span in spans:
+            entry = self.entries[span.label_]
+            previous = mentions[-1] if mentions else None
+            # "Europeiska regionala utvecklingsfonden (Eruf)": one mention with its abbreviation.
+            if (
+                previous is not None
+                and previous.entry.name == entry.name
+                and doc.text[previous.end : span.start_char].strip() == "("
+                and doc.text[span.end_char : span.end_char + 1] == ")"
+            ):
+                previous.end = span.end_char + 1
+                previous.text = doc.text[previous.start : previous.end]
+                continue
+            mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
+        return mentions
+
+    def select_funders(self, text: str, mentions: list[Mention]) -> list[dict[str, str]]:
+        """Keep the mentions whose context shows they fund; one {"name", "text"} per funder."""
+        if not mentions:
+            return []
+        boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
+        sentence_of = [self._sentence_index(boundaries, m.start) for m in mentions]
+        named_in_sentence: dict[int, set[str]] = {}
+        for mention, index in zip(mentions, sentence_of, strict=True):
+            if mention.entry.role != "generic":
+                named_in_sentence.setdefault(index, set()).add(mention.entry.name)
+
+        accepted: dict[str, Mention] = {}
+        generic: list[Mention] = []
+        for mention, index in zip(mentions, sentence_of, strict=True):
+            sentence = text[boundaries[index] : boundaries[index + 1]]
+            heading = self._heading_before(text, boundaries, index)
+            others = len(named_in_sentence.get(index, ())) - 1
+            before = text[boundaries[index] : mention.start]
+            if self._funds(mention, sentence, before, heading, others):
+                if mention.entry.role == "generic":
+                    generic.append(mention)
+                else:
+                    accepted.setdefault(mention.entry.name, mention)
+
+        if generic and "European Regional Development Fund" not in accepted:
+            other_eu = any(m.entry.group == "eu" for m in accepted.values())
+            if not other_eu and self.cues["structural"].search(text):
+                accepted["European Regional Development Fund"] = generic[0]
+        ordered = sorted(accepted.values(), key=lambda m: m.start)
+        return [{"name": m.entry.name, "text": m.text} for m in ordered]
+
+    def _funds(self, mention: Mention, sentence: str, before: str, heading: str, others: int) -> bool:
+        role = mention.entry.role
+        funding = bool(self.cues["funding"].search(sentence) or self.cues["funding"].search(heading))
+        if role == "region":
+            return funding
+        if role == "generic":
+            return True
+        if role == "programme":
+            return others + 1 < CATALOGUE_SIZE
+        # Agencies: a host/partner, or one name in a list of bodies, is not a funder unless the
+        # sentence speaks of money or of a call.
+        call = bool(self.cues["call"].search(sentence))
+        if funding or call:
+            return True
+        if self.cues["host"].search(before) or self.cues["host"].search(heading):
+            return False
+        return others < 2
+
+    @staticmethod
+    def _sentence_index(boundaries: list[int], offset: int) -> int:
+        return max(0, bisect.bisect_right(boundaries, offset) - 1)
+
+    @staticmethod
+    def _heading_before(text: str, boundaries: list[int], index: int) -> str:
+        """The previous sentence when it is a short heading line such as "Finansiering"."""
+        if index == 0:
+            return ""
+        previous = text[boundaries[index - 1] : boundaries[index]].strip()
+        return previous if len(previous) <= 40 and not previous.endswith(".") else ""

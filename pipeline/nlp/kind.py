@@ -1,0 +1,106 @@
+"""Kind of page (funding-call, partner-search, event, news, project, info) from weighted cues.
+
+Reads a page the way a person skims it: the title zone weighs most, then the opening paragraph,
+then the rest; each cue in models/kind_rules.toml counts once, at its best place. A stated
+application deadline (doc._.deadline, set by the dates component) is further evidence of a call.
+With no clear evidence for anything else, a page is "info".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
+from pipeline.nlp.data import load_model_toml
+
+KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+DEFAULT_KIND = "info"
+MIN_EVIDENCE = 3.0  # below this, nothing is clear enough to beat the default
+TITLE_ONLY_WEIGHT = 3.0
+SECTION_WEIGHTS = {"strong": 2.0, "cues": 1.0}
+POSITION_FACTORS = (2.0, 1.5, 1.0)  # title zone, opening, rest
+OPENING_CHARS = 600
+TITLE_ZONE_LINES = 4
+TITLE_LINE_MAX = 150
+DEADLINE_EVIDENCE = 2.0
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    pattern: re.Pattern[str]
+    weight: float
+    title_only: bool
+
+
+def load_kind_cues() -> list[Cue]:
+    rules = load_model_toml("kind_rules.toml")
+    cues: list[Cue] = []
+    for kind in KINDS:
+        sections = rules.get(kind, {})
+        for pattern in sections.get("title", []):
+            cues.append(Cue(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), TITLE_ONLY_WEIGHT, True))
+        for section, weight in SECTION_WEIGHTS.items():
+            for pattern in sections.get(section, []):
+                cues.append(Cue(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), weight, False))
+    return cues
+
+
+def split_page(text: str, title: str | None) -> tuple[str, str, str]:
+    """(title zone, opening, rest). Without a given title, the short lines a page starts with
+    (breadcrumbs, site name, headline) form the title zone."""
+    lines = text.lstrip().split("\n")
+    zone: list[str] = []
+    consumed = 0
+    for line in lines:
+        if len(zone) >= TITLE_ZONE_LINES or len(line) > TITLE_LINE_MAX:
+            break
+        consumed += len(line) + 1
+        if line.strip():
+            zone.append(line.strip())
+    body = text.lstrip()[consumed:]
+    if not zone and not title:
+        # One long first line (e.g. text from a PDF): take its first words as the title.
+        zone.append(body[:TITLE_LINE_MAX])
+    if title:
+        zone.insert(0, title)
+    return "\n".join(zone), body[:OPENING_CHARS], body[OPENING_CHARS:]
+
+
+@Language.factory("callwatch_kind", assigns=["doc._.kind"], requires=["doc._.lang"])
+def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
+    return KindClassifier()
+
+
+class KindClassifier:
+    def __init__(self) -> None:
+        self.cues = load_kind_cues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.kind = self.classify(doc.text, doc._.title, has_deadline=bool(doc._.deadline))
+        return doc
+
+    def scores(self, text: str, title: str | None, has_deadline: bool = False) -> dict[str, float]:
+        parts = split_page(text, title)
+        scores = dict.fromkeys(KINDS, 0.0)
+        for cue in self.cues:
+            if cue.title_only:
+                if cue.pattern.search(parts[0]):
+                    scores[cue.kind] += cue.weight
+                continue
+            for part, factor in zip(parts, POSITION_FACTORS, strict=True):
+                if cue.pattern.search(part):
+                    scores[cue.kind] += cue.weight * factor
+                    break
+        if has_deadline:
+            scores["funding-call"] += DEADLINE_EVIDENCE
+        return scores
+
+    def classify(self, text: str, title: str | None, has_deadline: bool = False) -> str:
+        scores = self.scores(text, title, has_deadline)
+        best = max(KINDS, key=lambda kind: scores[kind])  # ties: the order of KINDS
+        return best if scores[best] >= MIN_EVIDENCE else DEFAULT_KIND

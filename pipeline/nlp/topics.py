@@ -1,0 +1,129 @@
+"""Topics: taxonomy keys from term evidence, so that a single passing mention does not tag a page.
+
+Terms come from the product taxonomy (models/taxonomy.toml) and from models/topic_terms.toml.
+Single words are looked up per token (with Swedish endings and compounds through prefix/suffix
+terms); multi-word terms go through a PhraseMatcher. Each topic sums the weights of its terms
+found (double in the title) and is assigned when the sum reaches a threshold that also grows
+with the strongest topic on the page, so that a page's main subjects win over its asides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
+from pipeline.nlp.data import load_model_toml
+
+MIN_SCORE = 3.0  # e.g. three plain mentions, or a strong term twice, or a strong term in the title
+RELATIVE_SCORE = 0.2  # ...and at least this share of the best topic's score
+TITLE_WEIGHT = 2.0
+INFLECTION_CHARS = 5  # "klimat" matches "klimatet", "klimatets"; not "klimatanpassningsåtgärderna"
+MIN_INFLECTED_TERM = 5
+WEIGHTS = {"strong": 2.0, "terms": 1.0, "weak": 0.5}
+
+Evidence = list[tuple[str, float]]  # (topic key, weight)
+
+
+def load_topic_terms() -> dict[str, dict[str, float]]:
+    """topic -> {term: weight}, merging the taxonomy's seed terms with the extra term file."""
+    topics: dict[str, dict[str, float]] = defaultdict(dict)
+    for key, topic in load_model_toml("taxonomy.toml")["topics"].items():
+        for term in topic.get("sv", []) + topic.get("en", []):
+            topics[key][term.lower()] = WEIGHTS["terms"]
+    for key, topic in load_model_toml("topic_terms.toml")["topics"].items():
+        for section, weight in WEIGHTS.items():
+            for term in topic.get(section, []):
+                term = term.lower()
+                topics[key][term] = max(weight, topics[key].get(term, 0.0))
+    return dict(topics)
+
+
+@Language.factory("callwatch_topics", assigns=["doc._.topics"])
+def make_topic_tagger(nlp: Language, name: str) -> TopicTagger:
+    return TopicTagger(nlp)
+
+
+class TopicTagger:
+    def __init__(self, nlp: Language) -> None:
+        self.exact: dict[str, Evidence] = defaultdict(list)
+        self.prefix: dict[str, Evidence] = defaultdict(list)  # any continuation
+        self.inflected: dict[str, Evidence] = defaultdict(list)  # a few letters of ending
+        self.suffix: dict[str, Evidence] = defaultdict(list)  # compounds ending in the term
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrase_evidence: dict[int, Evidence] = {}
+        phrases: dict[str, Evidence] = defaultdict(list)
+        for topic, terms in load_topic_terms().items():
+            for term, weight in terms.items():
+                bare = term.strip("*")
+                if len(list(nlp.tokenizer(bare))) > 1:
+                    phrases[bare].append((topic, weight))
+                elif term.startswith("*"):
+                    self.suffix[bare].append((topic, weight))
+                elif term.endswith("*"):
+                    self.prefix[bare].append((topic, weight))
+                elif len(term) >= MIN_INFLECTED_TERM:
+                    self.inflected[term].append((topic, weight))
+                else:
+                    self.exact[term].append((topic, weight))
+        for phrase, evidence in phrases.items():
+            key = nlp.vocab.strings.add(f"topic:{phrase}")
+            self.phrase_evidence[key] = evidence
+            self.phrases.add(f"topic:{phrase}", [nlp.make_doc(phrase)])
+        self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
+
+    def __call__(self, doc: Doc) -> Doc:
+        title_end = self._title_end(doc)
+        scores: dict[str, float] = defaultdict(float)
+        for token in doc:
+            if not token.is_alpha and "-" not in token.text:
+                continue
+            factor = TITLE_WEIGHT if token.idx < title_end else 1.0
+            for topic, weight in self._token_evidence(token.lower_):
+                scores[topic] += weight * factor
+        for key, start, _end in self.phrases(doc):
+            factor = TITLE_WEIGHT if doc[start].idx < title_end else 1.0
+            for topic, weight in self.phrase_evidence[key]:
+                scores[topic] += weight * factor
+        doc._.topics = self.choose(scores)
+        return doc
+
+    @staticmethod
+    def choose(scores: dict[str, float]) -> list[str]:
+        if not scores:
+            return []
+        best = max(scores.values())
+        floor = max(MIN_SCORE, RELATIVE_SCORE * best)
+        chosen = [topic for topic, score in scores.items() if score >= floor]
+        return sorted(chosen, key=lambda topic: -scores[topic])
+
+    def _token_evidence(self, word: str) -> Evidence:
+        """Evidence of one token; a token counts once per topic even if several terms fit it."""
+        found: dict[str, float] = {}
+
+        def add(evidence: Evidence) -> None:
+            for topic, weight in evidence:
+                found[topic] = max(weight, found.get(topic, 0.0))
+
+        if word in self.exact:
+            add(self.exact[word])
+        for length in range(3, min(len(word), self.longest_stem) + 1):
+            stem = word[:length]
+            if stem in self.prefix:
+                add(self.prefix[stem])
+            if stem in self.inflected and len(word) - length <= INFLECTION_CHARS:
+                add(self.inflected[stem])
+            ending = word[-length:]
+            if ending in self.suffix:
+                add(self.suffix[ending])
+        return list(found.items())
+
+    @staticmethod
+    def _title_end(doc: Doc) -> int:
+        """Character offset where the title ends: the given title is not in the text, so use the
+        first line when it looks like a heading."""
+        first_line = doc.text.lstrip().split("\n", 1)[0]
+        return len(doc.text) - len(doc.text.lstrip()) + len(first_line) if len(first_line) <= 150 else 0
