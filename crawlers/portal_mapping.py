@@ -154,11 +154,16 @@ def wanted(meta: dict[str, Any], options: dict[str, Any]) -> bool:
 # --- one result ------------------------------------------------------------------------------
 
 
+def _values(metadata: dict[str, Any], key: str) -> list[str]:
+    """A metadata field as a list of strings (the API sends lists; tolerate a bare string)."""
+    values = metadata.get(key)
+    if values is None:
+        return []
+    return [v for v in (values if isinstance(values, list) else [values]) if isinstance(v, str)]
+
+
 def _first(metadata: dict[str, Any], key: str) -> str | None:
-    values = metadata.get(key) or []
-    if isinstance(values, str):
-        return values or None
-    return next((v for v in values if isinstance(v, str) and v.strip()), None)
+    return next((v for v in _values(metadata, key) if v.strip()), None)
 
 
 def portal_date(value: str | None) -> str | None:
@@ -206,9 +211,7 @@ def funders_of(identifier: str, framework_ids: Iterable[str]) -> list[dict[str, 
 def keywords_of(metadata: dict[str, Any], identifier: str) -> list[str]:
     """keywords + tags; legacy rows hold the keywords as one JSON-encoded list."""
     words: list[str] = []
-    for value in (metadata.get("keywords") or []) + (metadata.get("tags") or []):
-        if not isinstance(value, str):
-            continue
+    for value in _values(metadata, "keywords") + _values(metadata, "tags"):
         if value.startswith("["):
             try:
                 words.extend(str(w) for w in json.loads(value))
@@ -265,7 +268,7 @@ def topic_url(identifier: str, metadata_url: str | None) -> str:
 
 def is_legacy(result: dict[str, Any]) -> bool:
     metadata = result.get("metadata") or {}
-    sources = (metadata.get("DATASOURCE") or []) + (metadata.get("datasource") or [])
+    sources = _values(metadata, "DATASOURCE") + _values(metadata, "datasource")
     return LEGACY_DATASOURCE in sources
 
 
@@ -279,8 +282,8 @@ def map_result(result: dict[str, Any], source: str, today: date) -> dict[str, An
     identifier = identifier.strip()
     title = (_first(metadata, "title") or result.get("summary") or identifier).strip()
     opening = portal_date(_first(metadata, "startDate"))
-    cutoffs = sorted({d for d in (portal_date(v) for v in metadata.get("deadlineDate") or []) if d})
-    funders = funders_of(identifier, metadata.get("frameworkProgramme") or [])
+    cutoffs = sorted({d for d in (portal_date(v) for v in _values(metadata, "deadlineDate")) if d})
+    funders = funders_of(identifier, _values(metadata, "frameworkProgramme"))
     call_id = _first(metadata, "callIdentifier")
     call_title = _first(metadata, "callTitle")
     amounts = amounts_of(_first(metadata, "budgetOverview"), identifier)
@@ -305,7 +308,7 @@ def map_result(result: dict[str, Any], source: str, today: date) -> dict[str, An
         lines.append(f"Call: {call_title} ({call_id})" if call_title else f"Call: {call_id}")
     if meta["programme"]:
         lines.append(f"Programme: {meta['programme']}")
-    for action in metadata.get("typesOfAction") or []:
+    for action in _values(metadata, "typesOfAction"):
         lines.append(f"Type of action: {' '.join(action.split())}")
     if opening:
         lines.append(f"Opening date: {opening}")
@@ -344,10 +347,18 @@ class TopicCollector:
         self.options = options or {}
         self._rows: dict[str, tuple[bool, dict[str, Any]]] = {}
         self.rows_seen = 0
+        self.rows_failed = 0
 
     def add(self, result: dict[str, Any]) -> None:
         self.rows_seen += 1
-        item = map_result(result, self.source, self.today)
+        try:
+            item = map_result(result, self.source, self.today)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # One malformed row is logged and counted; the rest of the source goes on.
+            self.rows_failed += 1
+            log.warning("%s: portal result %s could not be read: %s", self.source,
+                        result.get("reference") if isinstance(result, dict) else "?", exc)
+            return
         if item is None or not wanted(item["meta"], self.options):
             return
         metadata = result.get("metadata") or {}

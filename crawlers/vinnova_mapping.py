@@ -146,11 +146,19 @@ def map_round(record: dict[str, Any], source: str, api_base: str, today: date) -
     }
 
 
-def map_rounds(records: list[dict[str, Any]], source: str, api_base: str, today: date) -> list[dict[str, Any]]:
-    """Every round once (the API may list a round twice), keeping the first."""
+def map_rounds(records: list[dict[str, Any]], source: str, api_base: str,
+               today: date) -> tuple[list[dict[str, Any]], int]:
+    """Every round once (the API may list a round twice), keeping the first; returns the items
+    and how many rounds could not be read (logged, the others go on)."""
     items: dict[str, dict[str, Any]] = {}
+    failed = 0
     for record in records:
-        item = map_round(record, source, api_base, today)
+        try:
+            item = map_round(record, source, api_base, today)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            failed += 1
+            log.warning("%s: Vinnova round %s could not be read: %s", source, record.get("Diarienummer"), exc)
+            continue
         if item is not None:
             items.setdefault(item["meta"]["identifier"], item)
-    return list(items.values())
+    return list(items.values()), failed

@@ -195,6 +195,9 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
+        # This server closes every connection; without saying so, Twisted would pool the
+        # connection and the next request could fail with ConnectionDone.
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

@@ -75,9 +75,20 @@ def test_announced_round_without_dates_has_no_status_yet_but_says_when_it_opens(
 
 
 def test_invitation_only_rounds_and_repeats_are_left_out():
-    items = map_rounds(ROUNDS + [round_("2026-01234")], "vinnova", API, TODAY)
+    items, failed = map_rounds(ROUNDS + [round_("2026-01234")], "vinnova", API, TODAY)
     identifiers = [i["meta"]["identifier"] for i in items]
-    assert identifiers == ["2026-01234", "2026-02345", "2025-03456", "2026-04567"]
+    assert identifiers == ["2026-01234", "2026-02345", "2025-03456", "2026-04567"] and failed == 0
+
+
+def test_a_round_with_odd_fields_is_still_read_from_what_is_usable():
+    odd = {**round_("2026-02345"), "Diarienummer": "2026-09999", "WebTextLista": [{"TextSv": 5}, "x"],
+           "LankLista": "not a list", "AvlasningstillfalleLista": [{"Datum": "2027-13-45T00:00:00"}, None],
+           "Titel": None}
+    items, failed = map_rounds([odd, round_("2026-01234")], "vinnova", API, TODAY)
+    assert [i["meta"]["identifier"] for i in items] == ["2026-09999", "2026-01234"] and failed == 0
+    meta = items[0]["meta"]
+    assert items[0]["title"] == "Challenge-driven innovation 2027" and items[0]["lang"] == "en"
+    assert meta["cutoffs"] == ["2027-04-20"] and items[0]["url"] == f"{API}/ansokningsomgangar/2026-09999"
 
 
 def test_parse_rounds_handles_the_bom():

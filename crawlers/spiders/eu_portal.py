@@ -138,5 +138,6 @@ class EuPortalSpider(SourceSpider):
         if self.pending_searches > 0:
             return
         items = self.collector.items()
+        self.page_errors += self.collector.rows_failed
         log.info("%s: %d rows -> %d topics", self.source.name, self.collector.rows_seen, len(items))
         yield from items

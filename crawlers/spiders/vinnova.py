@@ -70,6 +70,7 @@ class VinnovaSpider(SourceSpider):
             self.start_error = str(exc)
             log.error("%s: %s", self.source.name, exc)
             return
-        items = map_rounds(records, self.source.name, self.source.url, self.today)
+        items, failed = map_rounds(records, self.source.name, self.source.url, self.today)
+        self.page_errors += failed
         log.info("%s: %d rounds -> %d calls from %s", self.source.name, len(records), len(items), response.url)
         yield from items
