@@ -8,6 +8,7 @@ import click
 from rich.logging import RichHandler
 
 from pipeline.cli.crawl import demo, run, sources
+from pipeline.cli.digest import digest, schedule
 from pipeline.cli.extract import evaluate_command, extract
 
 
@@ -26,5 +27,5 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
 
 
-for command in (run, demo, sources, extract, evaluate_command):
+for command in (run, demo, sources, extract, evaluate_command, digest, schedule):
     cli.add_command(command)

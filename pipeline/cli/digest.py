@@ -1,0 +1,120 @@
+"""Commands that tell people: `digest` (preview or send) and `schedule` (the nightly service)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from pipeline.cli.common import db_option, reports_errors
+from pipeline.config import Config, load_config
+from pipeline.store import DEFAULT_DB, open_db
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="callwatch.toml (default: $CALLWATCH_CONFIG; without one, defaults and SMTP env vars).",
+)
+
+
+def _db_path(db_path: str | None, config: Config) -> Path:
+    """--db, else $CALLWATCH_DB, else the config's `db`, else ./callwatch.db."""
+    return Path(db_path or os.environ.get("CALLWATCH_DB") or config.db_path or DEFAULT_DB)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
+
+
+@click.command()
+@config_option
+@db_option
+@click.option("--preview", type=click.Path(dir_okay=False), default=None,
+              help="Write the HTML digest here (and the text part beside it) instead of sending.")
+@click.option("--to", "to", multiple=True, metavar="ADDR",
+              help="Send to this address instead of the configured recipients (repeatable).")
+@click.option("--since", default=None, metavar="DATE", help="Include items from runs since DATE (YYYY-MM-DD).")
+@reports_errors
+def digest(config_path: str | None, db_path: str | None, preview: str | None, to: tuple[str, ...],
+           since: str | None) -> None:
+    """Send the digest of what is new since the last one (each item goes to each recipient once).
+
+    SMTP settings come from the config's [smtp] table, overridden by CALLWATCH_SMTP_HOST, _PORT,
+    _USER, _PASSWORD, _FROM and _TLS (none|starttls|ssl); with --to it needs no config file.
+
+    Examples:
+
+      callwatch digest --preview digest.html
+
+      CALLWATCH_SMTP_HOST=mail.example.org callwatch digest --to me@example.org
+    """
+    from pipeline.digest import preview_digest, send_digests
+
+    config = load_config(config_path)
+    db = open_db(_db_path(db_path, config))
+    since_date = _date(since)
+    if preview:
+        rendered = preview_digest(db, config, to=to or None, since=since_date)
+        html_path = Path(preview)
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(rendered.html, encoding="utf-8")
+        html_path.with_suffix(".txt").write_text(rendered.text, encoding="utf-8")
+        click.echo(f"{rendered.subject}\nwrote {html_path} and {html_path.with_suffix('.txt')} (nothing sent)")
+        return
+    summary = send_digests(db, config, None, to=to or None, since=since_date)
+    for address in summary.sent:
+        click.echo(f"sent to {address}")
+    for address in summary.skipped:
+        click.echo(f"nothing new for {address}: no email")
+    for address, reason in summary.failed.items():
+        click.echo(f"FAILED for {address}: {reason} (kept for the next digest)", err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+@click.command()
+@config_option
+@db_option
+@click.option("--next", "show_next", is_flag=True, help="Print the next run times and exit.")
+@reports_errors
+def schedule(config_path: str | None, db_path: str | None, show_next: bool) -> None:
+    """Run the nightly job on the configured cron, in the foreground (for systemd).
+
+    Logs go to stderr; SIGTERM stops it cleanly. The schedule is kept in the database, so a
+    night missed while the machine was off runs once when it comes back.
+
+    Examples:
+
+      callwatch schedule --config callwatch.toml
+
+      callwatch schedule --next
+    """
+    import scheduler
+
+    config = load_config(config_path)
+    path = _db_path(db_path, config)
+    if show_next:
+        click.echo(f"cron {config.schedule.cron!r} in {config.schedule.timezone}")
+        if path.exists():
+            stored = scheduler.stored_next_run(config, path)
+            now = datetime.now(stored.tzinfo) if stored else None
+            if stored and now and stored < now:
+                click.echo(f"overdue run from {stored.isoformat()} runs when the scheduler starts")
+        for when in scheduler.next_run_times(config):
+            click.echo(when.isoformat())
+        return
+    # A service logs plain lines with timestamps to stderr (journald), not rich's console.
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler.serve(config, path)
