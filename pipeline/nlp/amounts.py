@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import logging
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
+from pipeline.nlp.cue_phrases import word_alternation
+from pipeline.nlp.data import load_model_toml
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +34,6 @@ NUMBER = (
 RANGE_JOIN = r"\s*(?P<join>-|–|—|to|till|and|och)\s*"
 PERCENT = re.compile(r"\s*(?:%|procent|percent|per\s*cent)", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[\s)\]]*([^\W\d_]+)")
-
-
-def _alternation(words) -> str:
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        tail = r"(?!\w)" if w[-1].isalnum() else ""
-        parts.append(re.escape(w).replace(r"\ ", r"\s*") + tail)
-    return "|".join(parts)
 
 
 @dataclass(frozen=True)
@@ -62,20 +54,22 @@ def _key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def amount_words() -> AmountWords:
-    with resources.files("models").joinpath("amounts_sv_en.toml").open("rb") as fh:
-        data = tomllib.load(fh)
+    data = load_model_toml("amounts_sv_en.toml")
     currencies = {_key(k): v for k, v in data["currencies"].items()}
     prefixes = {_key(k): v for k, v in data["prefix"].items()}
     scales = {_key(k): float(v) for k, v in data["scales"].items()}
     scaled = {_key(k): (float(v[0]), v[1]) for k, v in data["scaled_currencies"].items()}
     number_words = {_key(k): float(v) for k, v in data["number_words"].items()}
-    prefix_re = _alternation(prefixes)
+    prefix_re = word_alternation(list(prefixes))
+    scale_re = word_alternation(list(scales))
     regex = re.compile(
+        # Every amount starts a word (or is a symbol): most positions fail on this first check.
+        r"(?<![\w.,/-])"
         rf"(?:(?P<pre>{prefix_re})\s?)?"
-        rf"(?:(?<![\w.,/-])(?P<num>{NUMBER})|(?<!\w)(?P<word>{_alternation(number_words)})(?=\s+(?:{_alternation(scales)})))"
+        rf"(?:(?<![\w.,/-])(?P<num>{NUMBER})|(?P<word>{word_alternation(list(number_words))})(?=\s+{scale_re}))"
         rf"(?:{RANGE_JOIN}(?:{prefix_re})?\s?(?P<num2>{NUMBER}))?"
-        rf"(?:\s*(?P<scaled>{_alternation(scaled)})|\s*(?P<scale>{_alternation(scales)}))?"
-        rf"(?:\s*(?P<post>{_alternation(currencies)}))?",
+        rf"(?:\s*(?P<scaled>{word_alternation(list(scaled))})|\s*(?P<scale>{scale_re}))?"
+        rf"(?:\s*(?P<post>{word_alternation(list(currencies))}))?",
         re.IGNORECASE,
     )
     ctx = data["context"]

@@ -9,11 +9,12 @@ such date, leaning towards the future because pages mostly announce what is comi
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
+
+from pipeline.nlp.cue_phrases import word_alternation
+from pipeline.nlp.data import load_model_toml
 
 WEEKDAYS = {
     "måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
@@ -43,10 +44,6 @@ class DateMention:
     range_start: int | None = None  # index of the mention whose range this one closes
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class DatePatterns:
     regex: re.Pattern[str]
@@ -57,35 +54,37 @@ class DatePatterns:
 @lru_cache(maxsize=1)
 def load_date_words() -> dict:
     """The month names and cue words of models/dates_sv_en.toml."""
-    with resources.files("models").joinpath("dates_sv_en.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return load_model_toml("dates_sv_en.toml")
 
 
 @lru_cache(maxsize=1)
 def date_patterns() -> DatePatterns:
     words = load_date_words()
     months: dict[str, int] = {k.lower(): int(v) for k, v in words["months"].items()}
-    month_re = _alternation(list(months))
-    month_first_re = _alternation(words["english"]["month_first"])
-    weekday_re = _alternation(list(WEEKDAYS))
+    month_re = word_alternation(list(months))
+    month_first_re = word_alternation(words["english"]["month_first"])
+    weekday_re = word_alternation(list(WEEKDAYS))
     ordinal = r"(?:st|nd|rd|th|:e|:a)?"
     year_digits = r"(?:19|20)\d{2}"
     year = year_digits + r"(?!\d)"
     regex = re.compile(
+        # Every form starts a word; checking that first lets most positions fail at once.
+        r"(?<![\w.,/-])(?:"
         # 2024-03-19 (also 2024/03/19)
-        rf"(?P<iso>(?<![\d-])(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
+        rf"(?P<iso>(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
         # 19.3.2024, 19/3/2024
-        rf"|(?P<num>(?<![\w.,/-])(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>{year}))"
+        rf"|(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>{year}))"
         # (torsdag) (den) 6 mars (2024), the 16th October, 7th of June 2024, 7 and 8 May 2024
         rf"|(?P<tx>(?:(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?)?"
-        rf"(?<![\w.,/:])(?P<td>[0-3]?\d){ordinal}\.?"
+        rf"(?<!\d:)(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?:-|–|&|and|och)\s*[0-3]?\d{ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
         # March 5th, 2024 / May 23 (English order)
-        rf"|(?P<mf>(?<!\w)(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
+        rf"|(?P<mf>(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
         rf"(?:,?\s+(?P<fy>{year}))?)"
         # 16/6 (day/month, no year)
-        r"|(?P<dm>(?<![\w.,/-])(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))",
+        r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
+        r")",
         re.IGNORECASE,
     )
     return DatePatterns(regex, months, frozenset(words["english"]["capitalised_only"]))

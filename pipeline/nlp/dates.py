@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
+from pipeline.nlp.cue_phrases import compile_phrases
 from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
 from pipeline.status import derive_status, today_in_stockholm
 
@@ -36,32 +37,6 @@ NOT_CALL_REACH = 40  # "anmälan ... sista dag": a qualifier this close before a
 # Where a sentence or line ends: cues never reach across it.
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
 BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
-
-
-def phrase_regex(phrase: str) -> str:
-    """A cue phrase as a regex: spaces match whitespace, a trailing * lets the word go on."""
-    parts = []
-    for word in phrase.split():
-        if word.endswith("*"):
-            parts.append(re.escape(word[:-1]) + r"\w*")
-        else:
-            parts.append(re.escape(word) + r"(?!\w)")
-    return r"(?<!\w)" + r"\s+".join(parts)
-
-
-def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex over every phrase of every group, longest first so "senast uppdaterad" beats
-    "senast"; returns it with a map from regex group name to the phrase's group."""
-    entries = sorted(
-        ((phrase, name) for name, phrases in groups.items() for phrase in phrases),
-        key=lambda entry: len(entry[0]),
-        reverse=True,
-    )
-    alternatives, names = [], {}
-    for i, (phrase, name) in enumerate(entries):
-        alternatives.append(f"(?P<p{i}>{phrase_regex(phrase)})")
-        names[f"p{i}"] = name
-    return re.compile("|".join(alternatives), re.IGNORECASE), names
 
 
 @dataclass(frozen=True)
@@ -90,7 +65,7 @@ def cue_reader() -> CueReader:
     words = load_date_words()
     cues = words["cues"]
     cue_regex, cue_roles = compile_phrases({role: cues[role] for role in ROLES})
-    not_call = re.compile("|".join(phrase_regex(p) for p in cues["not_call"]), re.IGNORECASE)
+    not_call, _ = compile_phrases({"not_call": cues["not_call"]})
     status_regex, status_names = compile_phrases(words["status"]["phrases"])
     labels = words["status"]["labels"]
     label_alternatives, label_names = [], {}

@@ -1,0 +1,80 @@
+"""Word lists as one fast regular expression.
+
+Cue phrases are written for people ("sista ansökningsdag*", "senast uppdaterad"): a space
+matches any whitespace, a trailing "*" lets the word go on, and a phrase matches only at the
+start of a word. Python's `re` tries alternatives one by one, so a plain alternation of a few
+hundred phrases is slow; the phrases are merged into a character trie first, which lets a
+position fail on its first character. Where phrases share a start the longer one wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+WS, STAR, END = "\x00ws", "\x00star", "\x00end"  # atoms besides plain characters
+
+
+def _atoms(phrase: str) -> list[str]:
+    atoms: list[str] = []
+    for i, word in enumerate(phrase.lower().split()):
+        if i:
+            atoms.append(WS)
+        star = word.endswith("*")
+        atoms.extend(word[:-1] if star else word)
+        if star:
+            atoms.append(STAR)
+        elif word[-1].isalnum():
+            atoms.append(END)  # "kr" is not the start of "krav"; "€" may touch its number
+    return atoms
+
+
+def _emit(node: dict) -> str:
+    """The regex of a trie node: longer continuations before the phrase ending here."""
+    branches = []
+    for atom in sorted((a for a in node if not a.startswith("\x01")), key=lambda a: (a in (STAR, END), a)):
+        child = _emit(node[atom])
+        if atom == WS:
+            head = r"\s+"
+        elif atom == STAR:
+            head = r"\w*"
+        elif atom == END:
+            head = r"(?!\w)"
+        else:
+            head = re.escape(atom)
+        branches.append(head + child)
+    leaves = [a for a in node if a.startswith("\x01")]
+    if leaves:
+        # an empty group names the phrase that ended here (none for plain word lists)
+        branches.append(f"(?P<{leaves[0][1:]}>)" if len(leaves[0]) > 1 else "")
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One case-insensitive regex for all phrases of all groups, and a map from the regex's
+    group names (read `match.lastgroup`) to the group each phrase came from."""
+    trie: dict = {}
+    names: dict[str, str] = {}
+    for group, phrases in groups.items():
+        for phrase in phrases:
+            node = trie
+            for atom in _atoms(phrase):
+                node = node.setdefault(atom, {})
+            if not any(k.startswith("\x01") for k in node):  # the first group listing a phrase keeps it
+                name = f"p{len(names)}"
+                node["\x01" + name] = {}
+                names[name] = group
+    return re.compile(r"(?<!\w)" + _emit(trie), re.IGNORECASE), names
+
+
+def word_alternation(words: list[str]) -> str:
+    """A regex (no groups, no flags) matching any of the words or phrases, as a trie, written
+    like cue phrases; use it case-insensitively."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for atom in _atoms(word):
+            node = node.setdefault(atom, {})
+        node["\x01"] = {}
+    return _emit(trie)
