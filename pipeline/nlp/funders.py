@@ -41,6 +41,16 @@ class FunderEntry:
     abbr: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Context:
+    sentence: str
+    before: str  # sentence text before the mention
+    after: str
+    heading: str  # a short heading line just above the sentence, if any
+    programmes: int  # distinct programmes named in the sentence
+    bodies: int  # distinct programmes and agencies named in the sentence
+
+
 @dataclass
 class Mention:
     entry: FunderEntry
@@ -125,28 +135,50 @@ class FunderFinder:
         return mentions
 
     def select_funders(self, text: str, mentions: list[Mention]) -> list[dict[str, str]]:
-        """Keep the mentions whose context shows they fund; one {"name", "text"} per funder."""
+        """Keep the funders whose mentions show they fund; one {"name", "text"} per funder."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
         sentence_of = [self._sentence_index(boundaries, m.start) for m in mentions]
-        named_in_sentence: dict[int, set[str]] = {}
+        programmes_in: dict[int, set[str]] = {}
+        bodies_in: dict[int, set[str]] = {}
+        times_named: dict[str, int] = {}
         for mention, index in zip(mentions, sentence_of, strict=True):
-            if mention.entry.role != "generic":
-                named_in_sentence.setdefault(index, set()).add(mention.entry.name)
+            role = mention.entry.role
+            if role == "programme":
+                programmes_in.setdefault(index, set()).add(mention.entry.name)
+            if role in ("programme", "agency"):
+                bodies_in.setdefault(index, set()).add(mention.entry.name)
+            times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
-        accepted: dict[str, Mention] = {}
+        verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
+        first: dict[str, Mention] = {}
         generic: list[Mention] = []
         for mention, index in zip(mentions, sentence_of, strict=True):
-            sentence = text[boundaries[index] : boundaries[index + 1]]
-            heading = self._heading_before(text, boundaries, index)
-            others = len(named_in_sentence.get(index, ())) - 1
-            before = text[boundaries[index] : mention.start]
-            if self._funds(mention, sentence, before, heading, others):
-                if mention.entry.role == "generic":
-                    generic.append(mention)
-                else:
-                    accepted.setdefault(mention.entry.name, mention)
+            context = _Context(
+                sentence=text[boundaries[index] : boundaries[index + 1]],
+                before=text[boundaries[index] : mention.start],
+                after=text[mention.end : boundaries[index + 1]],
+                heading=self._heading_before(text, boundaries, index),
+                programmes=len(programmes_in.get(index, ())),
+                bodies=len(bodies_in.get(index, ())),
+            )
+            verdict = self._verdict(mention, context)
+            if mention.entry.role == "generic":
+                generic.append(mention)
+                continue
+            verdicts.setdefault(mention.entry.name, []).append(verdict)
+            first.setdefault(mention.entry.name, mention)
+
+        # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
+        # named without such words ("maybe") but is what the page is about: named more than once,
+        # or no other body is named. One aside about another programme's history is not a funder.
+        named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
+        accepted: dict[str, Mention] = {}
+        for name in named:
+            v = verdicts[name]
+            if "yes" in v or times_named[name] > 1 or len(named) == 1:
+                accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
             other_eu = any(m.entry.group == "eu" for m in accepted.values())
@@ -155,23 +187,32 @@ class FunderFinder:
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
 
-    def _funds(self, mention: Mention, sentence: str, before: str, heading: str, others: int) -> bool:
+    def _verdict(self, mention: Mention, context: _Context) -> str:
+        """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
+        entry in a list)."""
+        cues = self.cues
+        funding = bool(cues["funding"].search(context.sentence) or cues["funding"].search(context.heading))
+        call = bool(cues["call"].search(context.sentence))
         role = mention.entry.role
-        funding = bool(self.cues["funding"].search(sentence) or self.cues["funding"].search(heading))
         if role == "region":
-            return funding
-        if role == "generic":
-            return True
+            # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
+            # "Region X medfinansierar"; not "i samråd med Region X" in a sentence about funding.
+            near_before = context.before[-60:]
+            if cues["host"].search(near_before):
+                return "no"
+            if cues["funding"].search(context.heading) or cues["funding"].search(near_before):
+                return "yes"
+            return "yes" if cues["funding"].match(context.after.lstrip()[:30]) else "no"
         if role == "programme":
-            return others + 1 < CATALOGUE_SIZE
-        # Agencies: a host/partner, or one name in a list of bodies, is not a funder unless the
-        # sentence speaks of money or of a call.
-        call = bool(self.cues["call"].search(sentence))
-        if funding or call:
-            return True
-        if self.cues["host"].search(before) or self.cues["host"].search(heading):
-            return False
-        return others < 2
+            if context.programmes >= CATALOGUE_SIZE:
+                return "no"
+            return "yes" if funding or call else "maybe"
+        # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
+        if context.bodies >= 3:
+            return "yes" if funding else "no"
+        if cues["host"].search(context.before) or cues["host"].search(context.heading):
+            return "yes" if funding else "no"
+        return "yes" if funding or call else "maybe"
 
     @staticmethod
     def _sentence_index(boundaries: list[int], offset: int) -> int:

@@ -27,6 +27,25 @@ OPENING_CHARS = 600
 TITLE_ZONE_LINES = 4
 TITLE_LINE_MAX = 150
 DEADLINE_EVIDENCE = 2.0
+# A call names its specifics (a date, an amount, an id); call wording without any is usually
+# guidance about applying in general.
+UNSPECIFIC_CALL_FACTOR = 0.6
+PAST_EVENT_FACTOR = 0.5  # an event page with past-tense wording and no upcoming date is a report
+PAST_EVENT_NEWS = 3.0
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What other components found, as far as kind cares."""
+
+    deadline: bool = False
+    specifics: bool = False  # a deadline, opening date, amount or call identifier
+    upcoming_event: bool = False
+
+    @classmethod
+    def of(cls, doc: Doc) -> PageFacts:
+        specifics = bool(doc._.deadline or doc._.opening or doc._.amounts or doc._.identifiers)
+        return cls(deadline=bool(doc._.deadline), specifics=specifics, upcoming_event=bool(doc._.events))
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,10 @@ class Cue:
     title_only: bool
 
 
-def load_kind_cues() -> list[Cue]:
+def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
+    """The cues per kind, and the past-event pattern."""
     rules = load_model_toml("kind_rules.toml")
+    past = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
     cues: list[Cue] = []
     for kind in KINDS:
         sections = rules.get(kind, {})
@@ -47,7 +68,7 @@ def load_kind_cues() -> list[Cue]:
         for section, weight in SECTION_WEIGHTS.items():
             for pattern in sections.get(section, []):
                 cues.append(Cue(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), weight, False))
-    return cues
+    return cues, past
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str, str]:
@@ -78,13 +99,14 @@ def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
 
 class KindClassifier:
     def __init__(self) -> None:
-        self.cues = load_kind_cues()
+        self.cues, self.past_event = load_kind_cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kind = self.classify(doc.text, doc._.title, has_deadline=bool(doc._.deadline))
+        doc._.kind = self.classify(doc.text, doc._.title, PageFacts.of(doc))
         return doc
 
-    def scores(self, text: str, title: str | None, has_deadline: bool = False) -> dict[str, float]:
+    def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
+        facts = facts or PageFacts()
         parts = split_page(text, title)
         scores = dict.fromkeys(KINDS, 0.0)
         for cue in self.cues:
@@ -96,11 +118,16 @@ class KindClassifier:
                 if cue.pattern.search(part):
                     scores[cue.kind] += cue.weight * factor
                     break
-        if has_deadline:
+        if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE
+        if not facts.specifics:
+            scores["funding-call"] *= UNSPECIFIC_CALL_FACTOR
+        if not facts.upcoming_event and self.past_event.search(text):
+            scores["event"] *= PAST_EVENT_FACTOR
+            scores["news"] += PAST_EVENT_NEWS
         return scores
 
-    def classify(self, text: str, title: str | None, has_deadline: bool = False) -> str:
-        scores = self.scores(text, title, has_deadline)
+    def classify(self, text: str, title: str | None, facts: PageFacts | None = None) -> str:
+        scores = self.scores(text, title, facts)
         best = max(KINDS, key=lambda kind: scores[kind])  # ties: the order of KINDS
         return best if scores[best] >= MIN_EVIDENCE else DEFAULT_KIND
