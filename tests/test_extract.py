@@ -1,0 +1,152 @@
+"""Extraction behaviour on short made-up pages, through the real spaCy pipeline."""
+
+from __future__ import annotations
+
+from pipeline.extract import PIPELINE_VERSION, extract_records
+from pipeline.nlp.build import load_nlp
+from pipeline.nlp.language import detect_language
+
+
+def extract_one(text: str, reference_date: str = "2025-01-15", **extra: str) -> dict:
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": reference_date, **extra}])
+    return result
+
+
+SWEDISH_CALL = """Utlysning: Innovativa lösningar för nära vård
+
+Nu öppnar vi en utlysning för projekt som utvecklar nya arbetssätt inom hälso- och sjukvården.
+Små och medelstora företag kan söka tillsammans med en region. Projekt kan beviljas högst
+2 miljoner kronor.
+
+Sista ansökningsdag är den 14 mars 2025 kl 14.00.
+"""
+
+GRANTED_NEWS = """Tre nya projekt har beviljats stöd
+
+Styrelsen har fattat beslut om att bevilja totalt 12 miljoner kronor till tre projekt inom
+cirkulär ekonomi. – Vi är glada att så många ville delta, säger ordföranden Anna Berg.
+Projekten startar i höst och pågår i tre år.
+"""
+
+
+def test_swedish_call_with_closing_date_is_a_funding_call() -> None:
+    result = extract_one(SWEDISH_CALL)
+    assert result["lang"] == "sv"
+    assert result["kind"] == "funding-call"
+    assert result["deadline"] == "2025-03-14"
+    assert result["call_status"] == "open"
+
+
+def test_news_about_granted_projects_is_news_without_call_status() -> None:
+    result = extract_one(GRANTED_NEWS)
+    assert result["kind"] == "news"
+    assert result["call_status"] is None
+
+
+def test_english_info_day_is_an_event() -> None:
+    text = """Info day: applying to the health cluster
+
+The online info day will take place on 12 February 2025, 10:00-12:00. Register here to join.
+The agenda covers the topics of the coming work programme and how to find partners."""
+    result = extract_one(text)
+    assert result["lang"] == "en"
+    assert result["kind"] == "event"
+
+
+def test_partner_search_is_recognised() -> None:
+    text = """Partner search: rural mobility pilots
+
+The municipality of Example is looking for partners for a proposal on shared rural transport.
+Partners needed: regional authorities and transport operators."""
+    assert extract_one(text)["kind"] == "partner-search"
+
+
+def test_guidance_page_full_of_call_words_is_info() -> None:
+    text = """Så söker du stöd
+
+Här hittar du vägledning om hur du gör en ansökan. I varje utlysning finns information om vilka
+villkor som gäller. Tänk på att skapa ett konto i ansökningssystemet i god tid innan du ansöker.
+Läs utlysningstexten noga och kontakta oss om du har frågor om din ansökan."""
+    assert extract_one(text)["kind"] == "info"
+
+
+def test_funder_alias_is_normalised_with_its_surface_text() -> None:
+    text = """Projektet Smart vård i Halland
+
+Projektet ska stärka små företags innovationskraft inom vården.
+
+Finansiering
+
+Europeiska regionala utvecklingsfonden (Eruf) och Region Halland."""
+    funders = extract_one(text)["funders"]
+    assert {"name": "European Regional Development Fund",
+            "text": "Europeiska regionala utvecklingsfonden (Eruf)"} in funders
+    assert {"name": "Region Halland", "text": "Region Halland"} in funders
+
+
+def test_partner_that_does_not_fund_is_not_a_funder() -> None:
+    text = """Workshop om klimatanpassning
+
+Workshopen arrangeras i samarbete med Region Skåne. Aktiviteten finansieras av Horisont Europa.
+Anmäl dig senast den 3 februari."""
+    names = [f["name"] for f in extract_one(text)["funders"]]
+    assert "Horizon Europe" in names
+    assert "Region Skåne" not in names
+
+
+def test_generic_eu_funding_in_an_interreg_text_is_the_erdf() -> None:
+    text = """Interreg Aurora: ny utlysning
+
+Programmet Interreg Aurora öppnar en utlysning för gränsöverskridande projekt. Projekten kan få
+EU-finansiering på upp till 65 procent av kostnaderna."""
+    names = {f["name"] for f in extract_one(text)["funders"]}
+    assert names == {"Interreg Aurora", "European Regional Development Fund"}
+
+
+def test_topics_need_more_than_a_passing_mention() -> None:
+    text = """Utlysning för forskning om klimat
+
+Forskningsprojekt om klimatanpassning och biologisk mångfald kan söka stöd. Forskare vid
+universitet och högskolor är välkomna. Forskningen ska bidra till miljö- och klimatmålen.
+Projekten kan även ha en koppling till energi."""
+    topics = extract_one(text)["topics"]
+    assert "research" in topics
+    assert "climate-environment" in topics
+    assert "energy" not in topics  # named once, in passing
+
+
+def test_official_call_identifiers_are_found() -> None:
+    text = ("Call for proposals HORIZON-HLTH-2025-CARE-01-01 and topic EU4H-2023-PJ-05 are open. "
+            "Deadline for submission: 17 September 2025.")
+    assert extract_one(text)["identifiers"] == ["HORIZON-HLTH-2025-CARE-01-01", "EU4H-2023-PJ-05"]
+
+
+def test_results_follow_input_order_across_languages() -> None:
+    records = [
+        {"id": str(i), "text": SWEDISH_CALL if i % 2 else "The deadline for applications is 1 May 2025."}
+        for i in range(7)
+    ]
+    results = list(extract_records(records))
+    assert [r["id"] for r in results] == [str(i) for i in range(7)]
+    assert [r["lang"] for r in results] == ["en", "sv"] * 3 + ["en"]
+
+
+def test_every_contract_field_is_present() -> None:
+    result = extract_one("")
+    assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "funders",
+                           "topics", "amounts", "identifiers"}
+    assert result["kind"] == "info"
+
+
+def test_language_detection_tells_swedish_from_english() -> None:
+    assert detect_language("Det här är en utlysning för små och medelstora företag i regionen.") == "sv"
+    assert detect_language("This is a call for proposals for small and medium-sized enterprises.") == "en"
+
+
+def test_pipelines_are_cached_and_ordered() -> None:
+    nlp = load_nlp("sv")
+    assert load_nlp("sv") is nlp
+    names = nlp.pipe_names
+    assert names[0] == "callwatch_lang" and names[-1] == "callwatch_kind"
+    assert names.index("callwatch_dates") < names.index("callwatch_kind")
+    assert PIPELINE_VERSION
