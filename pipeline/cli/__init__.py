@@ -7,6 +7,7 @@ import logging
 import click
 from rich.logging import RichHandler
 
+from pipeline.cli.calls import calls, export, serve
 from pipeline.cli.crawl import demo, run, sources
 from pipeline.cli.digest import digest, schedule
 from pipeline.cli.extract import evaluate_command, extract
@@ -27,5 +28,5 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
 
 
-for command in (run, demo, sources, extract, evaluate_command, digest, schedule):
+for command in (run, demo, sources, extract, evaluate_command, digest, schedule, calls, export, serve):
     cli.add_command(command)

@@ -1,0 +1,159 @@
+"""Exports of the register: an iCalendar file of deadlines and events, an Atom feed of new calls.
+
+Both are deterministic for an unchanged register, so re-exporting changes nothing. iCalendar
+UIDs name the call and the position of the date (`<call>-deadline-0@callwatch`), not the date
+itself: when a deadline moves, the calendar app updates the event instead of adding another.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import sqlite_utils
+
+from pipeline.register import list_calls
+
+UID_DOMAIN = "callwatch"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_ID = "tag:callwatch.local,2026:calls"
+ATOM_ENTRIES = 200
+
+# Characters XML 1.0 (and sane calendar apps) cannot carry; scraped text sometimes has them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: Any) -> str:
+    return _CONTROL.sub("", str(text)) if text is not None else ""
+
+
+def render_ics(db: sqlite_utils.Database) -> bytes:
+    """One VEVENT per deadline of every call, and per date of every event, as all-day events."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//callwatch//calls register//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", "callwatch: funding deadlines and events")
+    sequences = _change_counts(db)
+    for call in list_calls(db):
+        stamp = _stamp(call)
+        for index, day in enumerate(call["cutoffs"]):
+            cal.add_component(_vevent(call, f"{call['id']}-deadline-{index}", day,
+                                      f"Deadline: {clean(call['title'])}", stamp, sequences))
+        if call["kind"] == "event":
+            for index, day in enumerate(call["events"]):
+                cal.add_component(_vevent(call, f"{call['id']}-event-{index}", day,
+                                          clean(call["title"]), stamp, sequences))
+    return cal.to_ical()
+
+
+def _vevent(call: dict[str, Any], uid: str, day: str, summary: str, stamp: datetime,
+            sequences: dict[str, int]) -> icalendar.Event:
+    start = date.fromisoformat(day[:10])
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequences.get(call["id"], 0))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(days=1))  # all-day: the end date is exclusive
+    event.add("summary", summary)
+    event.add("description", _description(call))
+    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+    event.add("categories", [call["kind"] or "call"])
+    if call["url"]:
+        event.add("url", call["url"])
+    return event
+
+
+def _description(call: dict[str, Any]) -> str:
+    lines = [clean(call["title"])]
+    if call["identifier"]:
+        lines.append(f"Identifier: {clean(call['identifier'])}")
+    funders = "; ".join(clean(f.get("name")) for f in call["funders"] if f.get("name"))
+    if funders:
+        lines.append(f"Funders: {funders}")
+    if call["opening"]:
+        lines.append(f"Opens: {call['opening']}")
+    if call["cutoffs"]:
+        lines.append(f"Deadlines: {', '.join(call['cutoffs'])}")
+    lines.append(f"Status: {call['status'] or 'unknown'}")
+    if call["url"]:
+        lines.append(clean(call["url"]))
+    return "\n".join(lines)
+
+
+def _change_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Per call, how often its dates changed: the iCalendar SEQUENCE, so apps accept updates."""
+    rows = db.execute(
+        "select call_id, count(*) from call_events where field in ('deadline', 'opening') group by call_id"
+    ).fetchall()
+    return dict(rows)
+
+
+def _stamp(call: dict[str, Any]) -> datetime:
+    """A DTSTAMP that only changes when the call was seen again, keeping exports reproducible."""
+    for value in (call["last_seen"], call["first_seen"]):
+        if value:
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                continue
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def render_atom(db: sqlite_utils.Database, limit: int = ATOM_ENTRIES) -> bytes:
+    """An Atom feed of the most recently first-seen calls, newest first."""
+    calls = sorted(list_calls(db), key=lambda c: (c["first_seen"] or "", c["id"]), reverse=True)[:limit]
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    _sub(feed, "id", FEED_ID)
+    _sub(feed, "title", "callwatch: new funding calls")
+    _sub(feed, "updated", calls[0]["first_seen"] if calls and calls[0]["first_seen"] else _epoch())
+    author = _sub(feed, "author")
+    _sub(author, "name", "callwatch")
+    _sub(feed, "generator", "callwatch")
+    for call in calls:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"{FEED_ID}:{call['id']}")
+        _sub(entry, "title", call["title"] or call["id"])
+        seen = call["first_seen"] or _epoch()
+        _sub(entry, "published", seen)
+        _sub(entry, "updated", seen)
+        if call["url"]:
+            ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": clean(call["url"])})
+        for term in [call["kind"], *call["topics"]]:
+            if term:
+                ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": clean(term)})
+        summary = _description(call)
+        if call.get("description"):
+            summary += "\n\n" + clean(call["description"])
+        _sub(entry, "summary", summary).set("type", "text")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+    if text is not None:
+        element.text = clean(text)  # ElementTree escapes <, > and &; control characters are dropped
+    return element
+
+
+def _epoch() -> str:
+    return "1970-01-01T00:00:00+00:00"
+
+
+def write_export(content: bytes, path: str | Path) -> Path:
+    """Write atomically: a calendar app polling the file never sees half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,112 @@
+"""Reading the calls register: filters, the latest run, each call with its sources.
+
+Shared by `callwatch calls` and the exports so they agree on what a call looks like.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from pipeline.search import search_call_ids
+
+JSON_COLUMNS = ("funders", "topics", "amounts", "cutoffs", "events")
+REGISTER_FIELDS = (
+    "id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics", "amounts",
+    "identifier", "cutoffs", "events", "description", "first_seen_run", "last_seen_run", "first_seen",
+    "last_seen",
+)
+
+
+@dataclass
+class CallFilters:
+    new: bool = False  # first seen in the latest run
+    open: bool = False
+    kind: str | None = None
+    topic: str | None = None
+    funder: str | None = None  # case-insensitive substring of a funder's name or wording
+    deadline_before: str | None = None  # ISO date, inclusive
+    search: str | None = None  # full-text, over the call and every page linked to it
+
+
+def latest_run_id(db: sqlite_utils.Database) -> int | None:
+    """The latest run whose detect finished (else the latest run at all)."""
+    row = db.execute("select max(id) from runs where detected_at is not null").fetchone()
+    if row[0] is None:
+        row = db.execute("select max(id) from runs").fetchone()
+    return row[0]
+
+
+def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None) -> list[dict[str, Any]]:
+    """Calls matching `filters`, nearest deadline first (undated last), with sources and is_new."""
+    filters = filters or CallFilters()
+    latest = latest_run_id(db)
+    where, params = ["1 = 1"], {}
+    if filters.new:
+        where.append("first_seen_run = :latest")
+        params["latest"] = latest
+    if filters.open:
+        where.append("status = 'open'")
+    if filters.kind:
+        where.append("kind = :kind")
+        params["kind"] = filters.kind
+    if filters.topic:
+        where.append("exists (select 1 from json_each(calls.topics) t where t.value = :topic)")
+        params["topic"] = filters.topic
+    if filters.deadline_before:
+        where.append("deadline is not null and deadline <= :before")
+        params["before"] = filters.deadline_before
+    columns = ", ".join(REGISTER_FIELDS)
+    rows = list(db.query(
+        f"select {columns} from calls where {' and '.join(where)} "
+        "order by deadline is null, deadline, title, id",
+        params,
+    ))
+    if filters.search is not None:
+        matching = search_call_ids(db, filters.search)
+        rows = [r for r in rows if r["id"] in matching]
+    calls = [_decode(row) for row in rows]
+    if filters.funder:
+        needle = filters.funder.casefold()
+        calls = [c for c in calls if any(
+            needle in str(f.get(key) or "").casefold() for f in c["funders"] for key in ("name", "text")
+        )]
+    sources = sources_by_call(db, [c["id"] for c in calls])
+    for call in calls:
+        call["sources"] = sources.get(call["id"], [])
+        call["is_new"] = latest is not None and call["first_seen_run"] == latest
+    return calls
+
+
+def sources_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(call_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = call_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(
+            f"""select cp.call_id, coalesce(p.source, cp.source) as source, cp.url,
+                       coalesce(cp.role, 'describes') as role, cp.vanished_run is not null as vanished
+                from call_pages cp left join pages p on p.url = cp.url
+                where cp.call_id in ({marks})
+                order by cp.call_id, role, source, cp.url""",
+            chunk,
+        ):
+            call_id = row.pop("call_id")
+            row["vanished"] = bool(row["vanished"])
+            result[call_id].append(row)
+    return result
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    call = dict(row)
+    for column in JSON_COLUMNS:
+        try:
+            value = json.loads(call[column]) if call[column] else []
+        except ValueError:
+            value = []
+        call[column] = value if isinstance(value, list) else []
+    return call
