@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,13 +36,14 @@ from apscheduler.events import (
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.util import ref_to_obj
+from apscheduler.util import ref_to_obj, utc_timestamp_to_datetime
 
 from pipeline.config import Config, load_config
+from pipeline.config import cron_trigger as make_cron_trigger
 from pipeline.lock import LockedError
 from pipeline.store import now_iso, open_db, resolve_db_path
 
@@ -109,7 +111,26 @@ def _record(db_path: str, row_id: int | None, **fields: Any) -> int:
 # --- the scheduler ---------------------------------------------------------------------------
 
 def cron_trigger(config: Config) -> CronTrigger:
-    return CronTrigger.from_crontab(config.schedule.cron, timezone=config.schedule.timezone)
+    """The configured cron, with crontab's day-of-week numbering (see pipeline.config.cron_trigger)."""
+    return make_cron_trigger(config.schedule.cron, config.schedule.timezone)
+
+
+class _NoProcessingWhenStopped:
+    """APScheduler 3.11's main loop processes due jobs once more after `shutdown()` has woken it.
+
+    A job due at that moment (e.g. a missed night read by a paused scheduler) then fails to
+    submit to the stopped executor, and its next run time is advanced anyway: the catch-up run
+    is lost. A stopped scheduler must not process jobs.
+    """
+
+    def _process_jobs(self):  # type: ignore[no-untyped-def]
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
+def _guarded(scheduler_class: type[BaseScheduler]) -> type[BaseScheduler]:
+    return type(scheduler_class.__name__, (_NoProcessingWhenStopped, scheduler_class), {})
 
 
 def build_scheduler(
@@ -135,7 +156,7 @@ def build_scheduler(
         "max_instances": 1,  # never two jobs at once; a firing during a run is skipped
         "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600),
     }
-    scheduler = scheduler_class(
+    scheduler = _guarded(scheduler_class)(
         jobstores={"default": jobstore},
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults=job_defaults,
@@ -201,20 +222,22 @@ def next_run_times(config: Config, count: int = 5, now: datetime | None = None) 
     return times
 
 
-def stored_next_run(config: Config, db_path: str | os.PathLike) -> datetime | None:
-    """When the job store says the job runs next (a past time: a catch-up run on start)."""
-    from apscheduler.schedulers.background import BackgroundScheduler
+def stored_next_run(db_path: str | os.PathLike) -> datetime | None:
+    """When the job store says the job runs next (a past time: a catch-up run on start).
 
-    scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{Path(db_path).resolve()}", tablename=JOBS_TABLE)},
-        timezone=config.schedule.timezone,
-    )
-    scheduler.start(paused=True)  # paused: nothing runs, we only read the store
+    Read straight from the table: starting even a paused scheduler could process the due job.
+    """
     try:
-        job = scheduler.get_job(JOB_ID)
-        return job.next_run_time if job else None
+        conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute(f"select next_run_time from {JOBS_TABLE} where id = ?", [JOB_ID]).fetchone()
+    except sqlite3.Error:  # no job store yet
+        return None
     finally:
-        scheduler.shutdown(wait=False)
+        conn.close()
+    return utc_timestamp_to_datetime(row[0]) if row and row[0] is not None else None
 
 
 @contextmanager

@@ -198,14 +198,64 @@ def _parse_schedule(path: Path | None, table: Any) -> ScheduleConfig:
     return ScheduleConfig(cron=cron, timezone=timezone, misfire_grace_hours=float(grace))
 
 
-def check_cron(cron: str, timezone: str, where: str) -> None:
-    """Raise ConfigError unless `cron` is a 5-field crontab expression APScheduler accepts."""
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def _crontab_days(field: str) -> str:
+    """A crontab day-of-week field (0 or 7 = Sunday) as APScheduler day names.
+
+    APScheduler 3's `CronTrigger.from_crontab` reads day numbers with Monday = 0, so a plain
+    "0 2 * * 1-5" would fire Tuesday to Saturday; names mean the same thing to both.
+    """
+    if field == "*":
+        return field
+    days: set[int] = set()
+
+    def number(token: str) -> int:
+        token = token.strip().lower()
+        if token[:3] in _DAY_NAMES and not token.isdigit():
+            return _DAY_NAMES.index(token[:3])
+        value = int(token)  # ValueError for garbage
+        if not 0 <= value <= 7:
+            raise ValueError(f"day of week {value} is outside 0-7")
+        return value % 7 if value == 7 else value
+
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise ValueError("step must be positive")
+        if base == "*":
+            first, last = 0, 6
+        elif "-" in base:
+            a, b = base.split("-", 1)
+            first, last = number(a), (7 if b.strip() == "7" else number(b))
+            if last < first:
+                raise ValueError(f"range {base} runs backwards")
+        else:
+            first = last = number(base)
+            if step_text:
+                last = 6
+        days.update(d % 7 for d in range(first, last + 1, step))
+    return ",".join(_DAY_NAMES[d] for d in sorted(days))
+
+
+def cron_trigger(cron: str, timezone: str):  # -> CronTrigger (apscheduler imported lazily)
+    """An APScheduler trigger for a 5-field crontab expression, with crontab's day numbering."""
     from apscheduler.triggers.cron import CronTrigger
 
-    if len(cron.split()) != 5:
-        raise ConfigError(f"{where}: {cron!r} is not a crontab expression (5 fields: m h dom mon dow)")
+    fields = cron.split()
+    if len(fields) != 5:
+        raise ValueError(f"{cron!r} is not a crontab expression (5 fields: minute hour day month weekday)")
+    minute, hour, day, month, day_of_week = fields
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=_crontab_days(day_of_week), timezone=timezone)
+
+
+def check_cron(cron: str, timezone: str, where: str) -> None:
+    """Raise ConfigError unless `cron` is a 5-field crontab expression we can schedule."""
     try:
-        CronTrigger.from_crontab(cron, timezone=timezone)
+        cron_trigger(cron, timezone)
     except ValueError as exc:
         raise ConfigError(f"{where}: invalid cron expression {cron!r}: {exc}") from None
 

@@ -107,7 +107,7 @@ def schedule(config_path: str | None, db_path: str | None, show_next: bool) -> N
     if show_next:
         click.echo(f"cron {config.schedule.cron!r} in {config.schedule.timezone}")
         if path.exists():
-            stored = scheduler.stored_next_run(config, path)
+            stored = scheduler.stored_next_run(path)
             now = datetime.now(stored.tzinfo) if stored else None
             if stored and now and stored < now:
                 click.echo(f"overdue run from {stored.isoformat()} runs when the scheduler starts")
