@@ -69,7 +69,8 @@ def amount_words() -> AmountWords:
         rf"(?:(?<![\w.,/-])(?P<num>{NUMBER})|(?P<word>{word_alternation(list(number_words))})(?=\s+{scale_re}))"
         rf"(?:{RANGE_JOIN}(?:{prefix_re})?\s?(?P<num2>{NUMBER}))?"
         rf"(?:\s*(?P<scaled>{word_alternation(list(scaled))})|\s*(?P<scale>{scale_re}))?"
-        rf"(?:\s*(?P<post>{word_alternation(list(currencies))}))?",
+        # a currency code followed by a number starts the next amount ("2024 EUR 3 million")
+        rf"(?:\s*(?P<post>{word_alternation(list(currencies))})(?!\s?\d))?",
         re.IGNORECASE,
     )
     ctx = data["context"]

@@ -22,12 +22,26 @@ WEEKDAYS = {
     "mandag": 0, "tirsdag": 1, "lørdag": 5, "søndag": 6,
 }
 
+ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
+
 # Text allowed between the two ends of a date range: an optional time, then a connector.
 RANGE_GAP = re.compile(
     r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
     r"(?:-|–|—|→|to|till|until|till och med|t\.o\.m\.|through)\s*(?:den\s+|the\s+|on\s+)?",
     re.IGNORECASE,
 )
+# "between 1 March and 15 April" is a range too, but "9 March and 15 March" is a list.
+BETWEEN = re.compile(r"(?:between|mellan)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
+AND_GAP = re.compile(r"\s*(?:and|och)\s*(?:den\s+|the\s+)?", re.IGNORECASE)
+
+
+def _closes_range(text: str, first: DateMention, second: DateMention) -> bool:
+    if RANGE_GAP.fullmatch(text, first.end, second.start):
+        return True
+    return bool(
+        AND_GAP.fullmatch(text, first.end, second.start)
+        and BETWEEN.search(text, max(0, first.start - 20), first.start)
+    )
 
 
 @dataclass
@@ -41,7 +55,7 @@ class DateMention:
     year: int | None  # as written; None when the text gives no year
     weekday: int | None = None  # as written ("torsdag 8 december"), helps choose the year
     value: date | None = None  # resolved date
-    range_start: int | None = None  # index of the mention whose range this one closes
+    range_start: DateMention | None = None  # the mention whose range this one closes
 
 
 @dataclass(frozen=True)
@@ -77,7 +91,7 @@ def date_patterns() -> DatePatterns:
         # (torsdag) (den) 6 mars (2024), the 16th October, 7th of June 2024, 7 and 8 May 2024
         rf"|(?P<tx>(?:(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?)?"
         rf"(?<!\d:)(?P<td>[0-3]?\d){ordinal}\.?"
-        rf"(?:\s*(?:-|–|&|and|och)\s*[0-3]?\d{ordinal}\.?)?"
+        rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
         # March 5th, 2024 / May 23 (English order)
         rf"|(?P<mf>(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
@@ -98,7 +112,8 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _mention(m: re.Match[str], patterns: DatePatterns) -> DateMention | None:
+def _mentions(m: re.Match[str], patterns: DatePatterns) -> list[DateMention]:
+    """The date(s) one match writes: two for a day range ("16-17 januari", "7 and 8 May")."""
     kind = m.lastgroup
     g = m.group
     if kind == "iso":
@@ -109,8 +124,8 @@ def _mention(m: re.Match[str], patterns: DatePatterns) -> DateMention | None:
             day, month = month, day
     elif kind in ("tx", "mf"):
         word = g("tm") if kind == "tx" else g("fm")
-        if word.lower() in patterns.capitalised_only and not word[0].isupper():
-            return None  # "may", "mar": ordinary words unless capitalised
+        if not word[0].isupper() and (kind == "mf" or word.lower() in patterns.capitalised_only):
+            return []  # "step 5 may be", "mar 12": English capitalises its months
         month = patterns.months[word.lower()]
         day = int(g("td") if kind == "tx" else g("fd"))
         y = g("ty") if kind == "tx" else g("fy")
@@ -118,11 +133,16 @@ def _mention(m: re.Match[str], patterns: DatePatterns) -> DateMention | None:
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
-        return None
-    weekday = None
-    if kind == "tx" and g("wd"):
-        weekday = WEEKDAYS.get(g("wd").lower())
-    return DateMention(m.start(), m.end(), day, month, year, weekday)
+        return []
+    weekday = WEEKDAYS.get(g("wd").lower()) if kind == "tx" and g("wd") else None
+    first = DateMention(m.start(), m.end(), day, month, year, weekday)
+    if kind != "tx" or not g("td2"):
+        return [first]
+    last_day = int(g("td2"))
+    if last_day <= day or not _valid(year or 2024, month, last_day):
+        return [first]
+    first.end = m.end("td")
+    return [first, DateMention(m.start("td2"), m.end(), last_day, month, year, None, range_start=first)]
 
 
 def _nearest_year(day: int, month: int, weekday: int | None, reference: date) -> int:
@@ -141,21 +161,37 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date) ->
     return min(candidates, key=cost)
 
 
+def _anchor(text: str, mention: DateMention, dated: list[DateMention], reference: date) -> date:
+    """The date a year-less mention is read against: a date with its year written nearby in the
+    same paragraph (the page's own context), else the reference date."""
+    best, best_distance = None, ANCHOR_CHARS + 1
+    for other in dated:
+        lo, hi = (other.end, mention.start) if other.end <= mention.start else (mention.end, other.start)
+        distance = hi - lo
+        if distance < best_distance and "\n\n" not in text[lo:hi]:
+            best, best_distance = other, distance
+    return best.value if best is not None and best.value is not None else reference
+
+
 def find_dates(text: str, reference: date) -> list[DateMention]:
     """All dates in text, in order, each resolved to a calendar date."""
     patterns = date_patterns()
-    mentions = [mt for m in patterns.regex.finditer(text) if (mt := _mention(m, patterns))]
+    mentions = [mt for m in patterns.regex.finditer(text) for mt in _mentions(m, patterns)]
     # Link the two ends of ranges; a year-less start takes the year of its end.
-    for i in range(len(mentions) - 1):
-        first, second = mentions[i], mentions[i + 1]
-        if RANGE_GAP.fullmatch(text, first.end, second.start):
-            second.range_start = i
-            if first.year is None and second.year is not None:
-                first.year = second.year - (1 if first.month > second.month else 0)
+    for first, second in zip(mentions, mentions[1:], strict=False):
+        if second.range_start is None and _closes_range(text, first, second):
+            second.range_start = first
+        if second.range_start is first and first.year is None and second.year is not None:
+            first.year = second.year - (1 if first.month > second.month else 0)
+    for mention in mentions:
+        if mention.year is not None and _valid(mention.year, mention.month, mention.day):
+            mention.value = date(mention.year, mention.month, mention.day)
+    dated = [m for m in mentions if m.value is not None]
     for mention in mentions:
         year = mention.year
         if year is None:
-            year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
+            anchor = _anchor(text, mention, dated, reference)
+            year = _nearest_year(mention.day, mention.month, mention.weekday, anchor)
         if _valid(year, mention.month, mention.day):
             mention.value = date(year, mention.month, mention.day)
     return [m for m in mentions if m.value is not None]

@@ -160,19 +160,26 @@ def extract_dates(text: str, reference: date) -> PageDates:
     mentions = find_dates(text, reference)
     cues = reader.find_cues(text)
     starts = [c.start for c in cues]
-    roles: list[str | None] = []
+    roles: dict[int, str | None] = {}  # id(mention) -> role
     for mention in mentions:
         role = role_of(text, mention, cues, starts, reader)
-        if mention.range_start is not None:
-            start_role = roles[mention.range_start]
-            if start_role == "opening":
+        start = mention.range_start
+        if start is not None:
+            start_role = roles[id(start)]
+            if start_role == "deadline":
+                # "submit between 1 March and 15 April": a window, so it opens on its first day
+                roles[id(start)], role = "opening", "deadline"
+            elif start_role == "opening":
                 role = "deadline"  # "open from 10 February to 31 March": the end closes it
             elif start_role is not None:
                 role = "range-end"  # an event's last day or the end of a period: not a new date
-        roles.append(role)
-    deadlines = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "deadline"})
-    openings = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "opening"})
-    events = sorted({m.value for m, r in zip(mentions, roles, strict=True) if r == "event" and m.value >= reference})
+        roles[id(mention)] = role
+    by_role: dict[str | None, list[date]] = {}
+    for mention in mentions:
+        by_role.setdefault(roles[id(mention)], []).append(mention.value)
+    deadlines = sorted(set(by_role.get("deadline", [])))
+    openings = sorted(set(by_role.get("opening", [])))
+    events = sorted({d for d in by_role.get("event", []) if d >= reference})
     deadline = deadlines[0].isoformat() if deadlines else None
     opening = openings[0].isoformat() if openings else None
     return PageDates(

@@ -1,0 +1,100 @@
+"""Budgets and grant sizes read by the real spaCy component (`callwatch_amounts` on blank sv/en
+pipelines). Sentences are made up for the tests."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import pipeline.nlp.amounts  # noqa: F401  (registers the factory)
+
+
+@pytest.fixture(scope="module")
+def amounts():
+    pipelines = {}
+
+    def run(text: str, lang: str = "sv") -> set[tuple[float, str]]:
+        if lang not in pipelines:
+            nlp = spacy.blank(lang)
+            nlp.add_pipe("callwatch_amounts")
+            pipelines[lang] = nlp
+        doc = pipelines[lang](text)
+        found = [(a["value"], a["currency"]) for a in doc._.amounts]
+        assert len(found) == len(set(found)), "each value and currency is listed once"
+        return set(found)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Regionen satsar nära 17 miljoner kronor på projektet.", (17_000_000, "SEK")),
+        ("Varje projekt kan få högst 2,5 MSEK.", (2_500_000, "SEK")),
+        ("Beviljat belopp: 1 500 000 kr", (1_500_000, "SEK")),
+        ("Totalt 12 mnkr fördelas i år.", (12_000_000, "SEK")),
+        ("Fonden omfattar 3 miljarder kronor.", (3_000_000_000, "SEK")),
+        ("Du kan söka max en miljon kronor.", (1_000_000, "SEK")),
+        ("Programmet har 8 milj. kr för förstudier.", (8_000_000, "SEK")),
+    ],
+)
+def test_swedish_amounts(amounts, text, expected):
+    assert amounts(text) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The call has a budget of EUR 100 million.", (100_000_000, "EUR")),
+        ("Grants of € 2.5 million are available.", (2_500_000, "EUR")),
+        ("The partnership will invest €11M in pilots.", (11_000_000, "EUR")),
+        ("Maximum grant: EUR 1,500,000", (1_500_000, "EUR")),
+        ("Total budget: 2 450 030,67 €", (2_450_030.67, "EUR")),
+        ("Budget: around 1.500.000€", (1_500_000, "EUR")),
+        ("Partners may receive NOK 2 millioner each.", (2_000_000, "NOK")),
+    ],
+)
+def test_english_and_european_notation(amounts, text, expected):
+    assert amounts(text, "en") == {expected}
+
+
+def test_amount_without_currency_takes_the_pages_currency(amounts):
+    text = "Bidragsbelopp: Två miljoner per år.\n\nBudgetram: 40 miljoner kronor per år."
+    assert amounts(text) == {(2_000_000, "SEK"), (40_000_000, "SEK")}
+
+
+def test_amount_with_no_inferable_currency_is_left_out(amounts):
+    assert amounts("Totalt fördelas 100 miljoner under perioden.") == set()
+
+
+def test_foreign_money_without_currency_is_left_out(amounts):
+    text = "Projekten söker 12 miljoner euro i stöd, plus 1,5 miljoner norska medel."
+    assert amounts(text) == {(12_000_000, "EUR")}
+
+
+def test_percentages_years_phone_numbers_and_counts_are_not_amounts(amounts):
+    text = (
+        "Stödet täcker högst 40 procent (40 %) av kostnaderna under 2024–2027. "
+        "Ring 0920 384 85. Målet är att nå 3 miljoner invånare. Budget: 5 miljoner kronor."
+    )
+    assert amounts(text) == {(5_000_000, "SEK")}
+
+
+def test_the_same_amount_written_twice_is_listed_once(amounts):
+    text = "Call budget: € 11,000,000.00\nWith a total budget of 11 million euros, ten projects will be funded."
+    assert amounts(text, "en") == {(11_000_000, "EUR")}
+
+
+def test_a_range_gives_both_ends(amounts):
+    assert amounts("Budgets typically range between EUR 1.5 and 4.5 million.", "en") == {
+        (1_500_000, "EUR"),
+        (4_500_000, "EUR"),
+    }
+    assert amounts("Stödet är mellan 100 000 och 500 000 kronor.") == {(100_000, "SEK"), (500_000, "SEK")}
+
+
+def test_one_cap_in_two_currencies_gives_both(amounts):
+    assert amounts("A project can apply for at most 200 000 EUR (2 mill. NOK).", "en") == {
+        (200_000, "EUR"),
+        (2_000_000, "NOK"),
+    }

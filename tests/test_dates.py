@@ -1,0 +1,161 @@
+"""Deadlines, openings, events and call status read from Swedish and English text by the real
+spaCy component (`callwatch_dates` on blank sv/en pipelines). Sentences are made up for the tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import spacy
+
+import pipeline.nlp.dates  # noqa: F401  (registers the factory)
+from pipeline.status import today_in_stockholm
+
+
+@pytest.fixture(scope="module")
+def read():
+    pipelines = {}
+
+    def run(text: str, reference_date: str | None = None, lang: str = "sv"):
+        if lang not in pipelines:
+            nlp = spacy.blank(lang)
+            nlp.add_pipe("callwatch_dates")
+            pipelines[lang] = nlp
+        nlp = pipelines[lang]
+        doc = nlp.make_doc(text)
+        doc._.reference_date = reference_date
+        doc._.lang = lang
+        return nlp(doc)
+
+    return run
+
+
+def test_year_less_deadline_takes_the_year_ahead_of_the_reference_date(read):
+    doc = read("Välkommen att söka! Ansökan ska vara inne senast den 14 mars klockan 15.00.", "2025-01-20")
+    assert doc._.deadline == "2025-03-14"
+    # published in November: a January deadline is next year's
+    doc = read("Sista ansökningsdag är 20 januari.", "2024-11-20")
+    assert doc._.deadline == "2025-01-20"
+
+
+def test_without_reference_date_year_less_dates_are_read_against_today(read):
+    doc = read("Deadline: 1 June", lang="en")
+    deadline = date.fromisoformat(doc._.deadline)
+    today = today_in_stockholm()
+    assert (deadline.month, deadline.day) == (6, 1)
+    assert today - timedelta(days=190) <= deadline <= today + timedelta(days=366)
+
+
+def test_an_unreadable_reference_date_falls_back_instead_of_failing(read):
+    doc = read("Ansök senast 2025-04-01.", "sometime in spring")
+    assert doc._.deadline == "2025-04-01"
+
+
+def test_a_programme_period_is_not_a_deadline(read):
+    doc = read("Programmet gäller för perioden 2023–2027 och omfattar hela Norrland.", "2024-02-01")
+    assert doc._.deadline is None
+    doc = read("The project runs from 2023-10-01 to 2026-06-30.", "2024-02-01", lang="en")
+    assert doc._.deadline is None
+
+
+def test_stated_closed_call_is_closed_with_its_closing_date(read):
+    doc = read("Skåne och Blekinge\n\n• Stängd 16 mars 2023\n\nProjekt för kompetensförsörjning.", "2023-03-01")
+    assert doc._.call_status == "closed"  # stated, even though the reference date is before it
+    assert doc._.deadline == "2023-03-16"
+
+
+def test_registration_deadline_for_a_meeting_is_not_the_call_deadline(read):
+    doc = read(
+        "Välkommen till ett informationsmöte om utlysningen den 12 mars kl 10-11 via Teams. "
+        "Anmäl dig senast 10 mars.",
+        "2025-02-01",
+    )
+    assert doc._.deadline is None
+    assert doc._.events == ["2025-03-12"]
+    doc = read("Registration deadline: 5 May 2025. The info day takes place on 12 May 2025.", "2025-04-01", "en")
+    assert doc._.deadline is None
+    assert doc._.events == ["2025-05-12"]
+
+
+def test_reporting_decision_and_update_dates_are_not_deadlines(read):
+    doc = read(
+        "Slutrapport ska lämnas senast 2026-12-31. Beslut fattas senast 15 juni.\n\n"
+        "Senast uppdaterad: 2025-01-10",
+        "2025-01-10",
+    )
+    assert doc._.deadline is None
+
+
+def test_english_call_page_with_opening_and_deadline_is_open_between_them(read):
+    text = (
+        "Opening date: 6 May 2025\n"
+        "Deadline: 17 September 2025 17:00 Brussels time\n"
+        "Proposals must be submitted electronically."
+    )
+    doc = read(text, "2025-06-01", "en")
+    assert (doc._.opening, doc._.deadline, doc._.call_status) == ("2025-05-06", "2025-09-17", "open")
+    assert read(text, "2025-10-01", "en")._.call_status == "closed"
+
+
+def test_call_that_opens_later_is_forthcoming(read):
+    doc = read("The call will open on 3 March and close on 30 April 2025.", "2025-01-15", "en")
+    assert doc._.opening == "2025-03-03"
+    assert doc._.deadline == "2025-04-30"
+    assert doc._.call_status == "forthcoming"
+
+
+def test_open_from_to_range_gives_opening_and_deadline_with_the_year_of_its_end(read):
+    doc = read("The first call will be open from 10 February to 31 March 2026.", "2025-12-01", "en")
+    assert (doc._.opening, doc._.deadline) == ("2026-02-10", "2026-03-31")
+    doc = read("Ansökningsperiod: 1–15 mars 2025", "2025-01-10")
+    assert (doc._.opening, doc._.deadline) == ("2025-03-01", "2025-03-15")
+
+
+def test_two_stage_call_deadline_is_the_first_closing_date(read):
+    doc = read(
+        "Intresseanmälan ska lämnas senast den 2 april. Fullständig ansökan ska vara inne senast 20 maj.",
+        "2025-02-01",
+    )
+    assert doc._.deadline == "2025-04-02"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Sista ansökningsdag: 19.3.2025", "sv"),
+        ("Ansök senast 19/3.", "sv"),
+        ("Utlysningen stänger 2025-03-19 kl. 14.00.", "sv"),
+        ("Submission deadline: March 19th, 2025", "en"),
+        ("Closing date: 19 Mar 2025", "en"),
+        ("Applications close on the 19th of March.", "en"),
+    ],
+)
+def test_written_date_forms(read, text, lang):
+    assert read(text, "2025-01-10", lang)._.deadline == "2025-03-19"
+
+
+def test_ordinary_words_are_not_months(read):
+    doc = read("Step 5 may be skipped if the partner is public. Deadline: 2 June 2025", "2025-01-10", "en")
+    assert doc._.deadline == "2025-06-02"
+    assert doc._.opening is None
+
+
+def test_a_written_weekday_chooses_the_year(read):
+    # 8 December was a Thursday in 2022, not in 2021 or 2023
+    doc = read("Torsdag 8 december öppnar utlysningen.", "2023-10-01")
+    assert doc._.opening == "2022-12-08"
+
+
+def test_only_upcoming_events_are_listed_by_their_first_day(read):
+    doc = read(
+        "Seminariet hölls den 10 januari 2025. Konferensen äger rum 4–5 februari 2025 i Umeå. "
+        "Webbinarium 3 mars 2025 om nästa utlysning.",
+        "2025-01-20",
+    )
+    assert doc._.events == ["2025-02-04", "2025-03-03"]
+
+
+def test_status_from_words_when_the_page_gives_no_dates(read):
+    assert read("Utlysningen är öppen för ansökningar från små företag.", "2025-01-10")._.call_status == "open"
+    assert read("Kommande utlysning inom hållbar industri.", "2025-01-10")._.call_status == "forthcoming"
+    assert read("Vi berättar om regionens arbete.", "2025-01-10")._.call_status is None
