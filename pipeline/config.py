@@ -26,6 +26,20 @@ DEFAULT_TIMEZONE = "Europe/Stockholm"
 TLS_MODES = ("none", "starttls", "ssl")
 LANGUAGES = ("sv", "en")
 KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+TAXONOMY = Path(__file__).resolve().parent.parent / "models" / "taxonomy.toml"
+
+
+def topic_labels() -> dict[str, str]:
+    """Topic key -> label from the taxonomy (empty when none is shipped)."""
+    try:
+        topics = tomllib.loads(TAXONOMY.read_text(encoding="utf-8")).get("topics", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return {key: str(value.get("label") or key) for key, value in topics.items() if isinstance(value, dict)}
+
+
+# Topic keys recipients may subscribe to; a typo would otherwise silently match nothing.
+_TOPICS = frozenset(topic_labels())
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
 
@@ -335,6 +349,13 @@ def _parse_recipients(path: Path | None, entries: list[Any]) -> tuple[Recipient,
         if email.lower() in seen:
             raise ConfigError(f"{r.where(f'recipients[{index}].email')}: duplicate recipient {email}")
         seen.add(email.lower())
+        topics = r.strings("topics")
+        unknown_topics = [t for t in topics if _TOPICS and t not in _TOPICS]
+        if unknown_topics:
+            raise ConfigError(
+                f"{r.where(f'recipients[{index}].topics')}: unknown topic(s) {', '.join(unknown_topics)} "
+                f"(known: {', '.join(sorted(_TOPICS))})"
+            )
         kinds = r.strings("kinds")
         bad = [k for k in kinds if k not in KINDS]
         if bad:
@@ -347,7 +368,7 @@ def _parse_recipients(path: Path | None, entries: list[Any]) -> tuple[Recipient,
                 email=email,
                 name=r.get("name", str),
                 language=r.choice("language", LANGUAGES, None),
-                topics=r.strings("topics"),
+                topics=topics,
                 funders=r.strings("funders"),
                 kinds=kinds,
                 regions=r.strings("regions"),

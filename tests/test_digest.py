@@ -46,11 +46,11 @@ def _store_with_a_night(db):
     add_source_run(db, r2, "vgr", pages=12)
     add_source_run(db, r2, "skane-eu", status="failed", pages=0, error="HTTP 503 from https://skane.example/news")
     add_call(db, "thcs", "Transforming health and care systems", r2, deadline="2026-12-01",
-             funders=("Horizon Europe",), topics=("health", "digitalisation"), sources=("eu-portal",),
+             funders=("Horizon Europe",), topics=("health-care", "digitalisation"), sources=("eu-portal",),
              identifier="HORIZON-HLTH-2025-CARE-01-01", url="https://ec.europa.eu/topic/HORIZON-HLTH-2025-CARE-01-01")
     add_call(db, "innovair", "Innovair: sustainable aviation", r2, deadline="2027-02-10",
-             funders=("Vinnova",), topics=("transport",), sources=("vgr",))
-    add_call(db, "expired", "A call that already closed", r2, deadline="2026-11-01", topics=("health",))
+             funders=("Vinnova",), topics=("transport-mobility",), sources=("vgr",))
+    add_call(db, "expired", "A call that already closed", r2, deadline="2026-11-01", topics=("health-care",))
     return r2
 
 
@@ -75,7 +75,7 @@ name = "Anna"
         assert "Transforming health and care systems" in body
         assert "Horizon Europe" in body
         assert "2026-12-01" in body and "9 days left" in body
-        assert "health, digitalisation" in body
+        assert "Health and care, Digitalisation, data and AI" in body
         assert "HORIZON-HLTH-2025-CARE-01-01" in body
         assert "Innovair: sustainable aviation" in body
         # Closed calls are not news; a call seen in an earlier digest window is not new.
@@ -99,7 +99,7 @@ source_health = false
 
 [[recipients]]
 email = "health@region.example"
-topics = ["health"]
+topics = ["health-care"]
 
 [[recipients]]
 email = "skane@region.example"
@@ -116,7 +116,7 @@ kinds = ["event"]
 
 [[recipients]]
 email = "ops@region.example"
-topics = ["no-such-topic"]
+topics = ["energy"]
 source_health = true
 """))
     summary = send_digests(db, config, run_id, today=TODAY)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from pipeline.config import topic_labels
 from pipeline.digest.select import SECTIONS, Item
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -116,6 +117,7 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
+_TOPIC_LABELS = topic_labels()
 _HTML_ENV = _env(autoescape=True)
 _TEXT_ENV = _env(autoescape=False)
 
@@ -184,7 +186,7 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         "days_left": _days(labels, deadline, today),
         "opening": opening if item.section == "opening" or (opening and opening > today.isoformat()) else None,
         "opens_in": _days(labels, opening, today, future_phrase=True),
-        "topics": ", ".join(str(t).replace("-", " ") for t in call.get("topics") or ()),
+        "topics": ", ".join(_TOPIC_LABELS.get(str(t), str(t)) for t in call.get("topics") or ()),
         "identifier": call.get("identifier"),
         "sources": ", ".join(call.get("sources") or ()),
         "note": note,
