@@ -109,7 +109,8 @@ def _stamp(call: dict[str, Any]) -> datetime:
 
 def render_atom(db: sqlite_utils.Database, limit: int = ATOM_ENTRIES) -> bytes:
     """An Atom feed of the most recently first-seen calls, newest first."""
-    calls = sorted(list_calls(db), key=lambda c: (c["first_seen"] or "", c["id"]), reverse=True)[:limit]
+    calls = sorted(list_calls(db), key=lambda c: (c["first_seen_run"] or 0, c["first_seen"] or "", c["id"]),
+                   reverse=True)[:limit]
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "id", FEED_ID)

@@ -1,0 +1,180 @@
+"""`callwatch calls`, `export`, `serve` on real SQLite stores, through click's CliRunner."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import re
+import sqlite3
+
+import pytest
+from calls_store import extraction, html_page, night, open_store, portal_page
+from click.testing import CliRunner
+from datasette.app import Datasette
+
+from pipeline.cli import cli
+from pipeline.views import VIEWS, datasette_metadata
+
+CARE = "HORIZON-HLTH-2025-CARE-01-01"
+VGR = "https://vgr.example/utlysningar/"
+SKANE = "https://skane.example/nyheter/"
+
+
+def callwatch(*args: str) -> list | str:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output) if "json" in args else result.output
+
+
+@pytest.fixture
+def two_nights(tmp_path):
+    """Night 1: three calls. Night 2: the same site plus one new call page, one deadline moved."""
+    path, db = open_store(tmp_path)
+    care = portal_page(CARE, "Digital tools for care", "2027-04-16")
+    cheques = html_page(VGR + "checkar", "vgr", "Innovationscheckar för små företag",
+                        "Västra Götalandsregionen ger stöd till innovationsprojekt i små företag.")
+    partners = html_page(SKANE + "partnersok", "skane-eu", "Partnersök: Interreg Öresund-Kattegat-Skagerrak")
+    ex = {
+        cheques["url"]: extraction(deadline="2027-02-01", funders=("Västra Götalandsregionen",),
+                                   topics=("innovation",)),
+        partners["url"]: extraction(kind="partner-search", deadline="2026-12-15",
+                                    funders=("Interreg ÖKS",), topics=("cross-border",)),
+    }
+    night(db, [care, cheques, partners], ex)
+
+    moved = portal_page(CARE, "Digital tools for care", "2027-05-20")
+    added = html_page(VGR + "hälsa", "vgr", "Utlysning: Hälsoinnovation i primärvården",
+                      "Region Skåne och Vinnova söker projekt för hälsa.")
+    ex[added["url"]] = extraction(deadline="2027-03-10", funders=("Region Skåne", "Vinnova"),
+                                  topics=("health",))
+    run2, _ = night(db, [moved, cheques, partners, added], ex)
+    return path, run2, added
+
+
+def test_new_lists_exactly_the_call_added_in_the_latest_run(two_nights):
+    path, run2, added = two_nights
+    rows = callwatch("calls", "--db", str(path), "--new", "--format", "json")
+
+    assert [r["url"] for r in rows] == [added["url"]]
+    [row] = rows
+    assert row["is_new"] is True and row["first_seen_run"] == run2
+    assert row["title"] == "Utlysning: Hälsoinnovation i primärvården"
+    assert row["sources"] == [{"source": "vgr", "url": added["url"], "role": "describes", "vanished": False}]
+    assert set(row) >= {"id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics",
+                        "amounts", "identifier", "first_seen_run", "last_seen_run", "first_seen", "last_seen"}
+
+
+def test_the_moved_deadline_is_in_the_history_with_old_and_new_dates(two_nights):
+    path, run2, _ = two_nights
+    with sqlite3.connect(path) as conn:
+        history = conn.execute(
+            "select run_id, title, field, old_value, new_value from call_history where field = 'deadline'"
+        ).fetchall()
+    assert history == [(run2, "Digital tools for care", "deadline", "2027-04-16", "2027-05-20")]
+
+
+def test_without_filters_every_call_is_listed_by_deadline(two_nights):
+    path, _, _ = two_nights
+    rows = callwatch("calls", "--db", str(path), "--format", "json")
+    assert [r["deadline"] for r in rows] == ["2026-12-15", "2027-02-01", "2027-03-10", "2027-05-20"]
+    assert [r["is_new"] for r in rows] == [False, False, True, False]
+
+
+@pytest.mark.parametrize(("args", "expected_titles"), [
+    (["--kind", "partner-search"], ["Partnersök: Interreg Öresund-Kattegat-Skagerrak"]),
+    (["--topic", "health"], ["Utlysning: Hälsoinnovation i primärvården"]),
+    (["--funder", "skåne"], ["Utlysning: Hälsoinnovation i primärvården"]),
+    (["--funder", "VÄSTRA"], ["Innovationscheckar för små företag"]),
+    (["--deadline-before", "2027-02-01"],
+     ["Partnersök: Interreg Öresund-Kattegat-Skagerrak", "Innovationscheckar för små företag"]),
+    (["--search", "innovation"],  # prefix search finds the Swedish compounds
+     ["Innovationscheckar för små företag"]),
+    (["--search", "primärvården"], ["Utlysning: Hälsoinnovation i primärvården"]),
+    (["--search", "Vinnova söker"], ["Utlysning: Hälsoinnovation i primärvården"]),  # page text only
+    (["--search", CARE], ["Digital tools for care"]),
+    (["--search", "för"], ["Innovationscheckar för små företag", "Utlysning: Hälsoinnovation i primärvården"]),
+    (["--search", "\"unbalanced ( AND"], []),  # FTS syntax in user text is not an error
+    (["--open", "--kind", "event"], []),
+])
+def test_filters(two_nights, args, expected_titles):
+    path, _, _ = two_nights
+    rows = callwatch("calls", "--db", str(path), *args, "--format", "json")
+    assert [r["title"] for r in rows] == expected_titles
+
+
+def test_open_leaves_out_closed_calls(two_nights):
+    path, _, _ = two_nights
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("update calls set status = 'closed' where kind = 'partner-search'")
+    rows = callwatch("calls", "--db", str(path), "--open", "--format", "json")
+    assert len(rows) == 3 and all(r["status"] == "open" for r in rows)
+
+
+def test_csv_and_table_formats(two_nights):
+    path, _, added = two_nights
+    wide = CliRunner().invoke(cli, ["calls", "--db", str(path), "--new"], env={"COLUMNS": "200"})
+    table = wide.output
+    assert wide.exit_code == 0 and "Hälsoinnovation" in table and "Digital tools" not in table
+
+    rows = list(csv.DictReader(io.StringIO(callwatch("calls", "--db", str(path), "--format", "csv"))))
+    assert len(rows) == 4
+    new_row = next(r for r in rows if r["url"] == added["url"])
+    assert new_row["funders"] == "Region Skåne; Vinnova" and new_row["is_new"] == "yes"
+
+
+def test_clear_errors_for_a_missing_db_and_a_bad_date(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["calls", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code != 0 and "no database at" in missing.output
+    assert not (tmp_path / "none.db").exists()
+    path, _ = open_store(tmp_path)
+    bad = runner.invoke(cli, ["calls", "--db", str(path), "--deadline-before", "next week"])
+    assert bad.exit_code == 2 and "--deadline-before" in bad.output
+    nothing = runner.invoke(cli, ["export", "--db", str(path)])
+    assert nothing.exit_code == 2 and "--ics" in nothing.output
+
+
+@pytest.mark.parametrize("command", ["calls", "export", "serve"])
+def test_every_command_has_help_with_an_example(command):
+    output = callwatch(command, "--help")
+    assert "Example: callwatch " + command in output and "--db" in output
+
+
+def test_canned_queries_and_views_run_on_a_real_db(two_nights):
+    path, _, _ = two_nights
+    database = datasette_metadata(path.stem)["databases"][path.stem]
+    params = {"date": "2027-03-01", "funder": "Skåne", "q": "innovation*", "call_id": CARE.lower()}
+    with sqlite3.connect(path) as conn:
+        for name, query in database["queries"].items():
+            names = re.findall(r":(\w+)", query["sql"])
+            rows = conn.execute(query["sql"], {n: params[n] for n in names}).fetchall()
+            assert rows, f"canned query {name} returned nothing"
+        for view in VIEWS:
+            conn.execute(f"select * from {view}").fetchall()
+        per_funder = dict(conn.execute("select funder, calls from calls_per_funder").fetchall())
+    assert per_funder["Vinnova"] == 1 and per_funder["European Commission"] == 1
+    assert set(database["tables"]) >= set(VIEWS) | {"calls", "call_pages", "call_events"}
+
+
+def test_datasette_serves_the_register_with_the_metadata(two_nights):
+    path, _, _ = two_nights
+
+    async def fetch() -> dict:
+        ds = Datasette(files=[str(path)], metadata=datasette_metadata(path.stem))
+        await ds.invoke_startup()
+        db = f"/{path.stem}"
+        return {
+            "meta": (await ds.client.get("/-/metadata.json")).json(),
+            "open": (await ds.client.get(f"{db}/open_calls.json?_shape=array")).json(),
+            "canned": (await ds.client.get(f"{db}/calls_by_funder.json?_shape=array&funder=vinnova")).json(),
+            "search": (await ds.client.get(f"{db}/calls.json?_shape=array&_search=innovation*")).json(),
+        }
+
+    got = asyncio.run(fetch())
+    assert got["meta"]["title"].startswith("callwatch")
+    assert [r["deadline"] for r in got["open"]] == ["2026-12-15", "2027-02-01", "2027-03-10", "2027-05-20"]
+    assert [r["title"] for r in got["canned"]] == ["Utlysning: Hälsoinnovation i primärvården"]
+    assert [r["title"] for r in got["search"]] == ["Innovationscheckar för små företag"]

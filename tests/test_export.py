@@ -1,0 +1,99 @@
+"""`callwatch export`: the iCalendar file parses back with icalendar, UIDs are stable, Atom is valid."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import icalendar
+from calls_store import extraction, html_page, night, open_store, portal_page
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SKANE = "https://skane.example/"
+
+
+def export(db_path, tmp_path, name: str) -> tuple[bytes, bytes]:
+    ics, atom = tmp_path / f"{name}.ics", tmp_path / f"{name}.xml"
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--ics", str(ics), "--atom", str(atom)])
+    assert result.exit_code == 0, result.output
+    return ics.read_bytes(), atom.read_bytes()
+
+
+def vevents(ics: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(ics)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def first_night(db):
+    two_stage = portal_page("HORIZON-CL5-2026-D3-02", "Two-stage batteries", "2027-01-20",
+                            cutoffs=["2027-01-20", "2027-09-02"])
+    care = portal_page("HORIZON-HLTH-2025-CARE-01-01", "Digital tools for care", "2027-04-16")
+    info_day = html_page(SKANE + "infodag", "skane-eu", "Infodag: Horizon Europe hälsa")
+    undated = html_page(SKANE + "partner", "skane-eu", "Partnersök utan datum")
+    ex = {info_day["url"]: extraction(kind="event", events=("2026-12-03",)),
+          undated["url"]: extraction(kind="partner-search")}
+    night(db, [two_stage, care, info_day, undated], ex)
+    return two_stage, care, info_day, undated
+
+
+def test_ics_has_one_all_day_event_per_deadline_and_event_date(tmp_path):
+    path, db = open_store(tmp_path)
+    first_night(db)
+    ics, _ = export(path, tmp_path, "a")
+
+    events = vevents(ics)
+    starts = sorted((e.decoded("dtstart"), str(e["summary"])) for e in events.values())
+    assert starts == [
+        (date(2026, 12, 3), "Infodag: Horizon Europe hälsa"),
+        (date(2027, 1, 20), "Deadline: Two-stage batteries"),
+        (date(2027, 4, 16), "Deadline: Digital tools for care"),
+        (date(2027, 9, 2), "Deadline: Two-stage batteries"),
+    ]
+    assert len(set(events)) == 4 and all(uid.endswith("@callwatch") for uid in events)
+    for event in events.values():
+        assert event.decoded("dtend") == event.decoded("dtstart").fromordinal(
+            event.decoded("dtstart").toordinal() + 1)
+        assert "dtstamp" in event
+    assert icalendar.Calendar.from_ical(ics)["version"] == "2.0"
+
+
+def test_uids_are_stable_and_a_moved_deadline_updates_the_same_event(tmp_path):
+    path, db = open_store(tmp_path)
+    two_stage, care, info_day, undated = first_night(db)
+    ics1, atom1 = export(path, tmp_path, "first")
+    ics_again, atom_again = export(path, tmp_path, "again")
+    assert ics_again == ics1 and atom_again == atom1  # nothing changed: same bytes
+
+    moved = portal_page("HORIZON-HLTH-2025-CARE-01-01", "Digital tools for care", "2027-05-20")
+    night(db, [two_stage, moved, info_day, undated], {info_day["url"]: extraction(kind="event",
+                                                                                 events=("2026-12-03",))})
+    ics2, _ = export(path, tmp_path, "second")
+
+    before, after = vevents(ics1), vevents(ics2)
+    assert set(before) == set(after)
+    uid = "horizon-hlth-2025-care-01-01-deadline-0@callwatch"
+    assert before[uid].decoded("dtstart") == date(2027, 4, 16)
+    assert after[uid].decoded("dtstart") == date(2027, 5, 20)
+    assert int(after[uid]["sequence"]) > int(before[uid]["sequence"])
+
+
+def test_atom_feed_of_new_calls_is_valid_and_escapes_scraped_text(tmp_path):
+    path, db = open_store(tmp_path)
+    night(db, [portal_page("EU4H-2026-PJ-02", "Cancer screening", "2027-03-01")])
+    hostile = html_page(SKANE + "x", "skane-eu", "<script>alert(1)</script> Bidrag & stöd\x0b")
+    night(db, [hostile], {hostile["url"]: extraction(deadline="2027-02-01")})
+    _, atom = export(path, tmp_path, "feed")
+
+    feed = ET.fromstring(atom)
+    entries = feed.findall(f"{ATOM}entry")
+    titles = [e.findtext(f"{ATOM}title") for e in entries]
+    assert titles == ["<script>alert(1)</script> Bidrag & stöd", "Cancer screening"]  # newest first
+    assert b"<script>" not in atom
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == 2 and all(i.startswith("tag:") for i in ids)
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}updated") and entry.find(f"{ATOM}link").get("href").startswith("http")
+    assert feed.findtext(f"{ATOM}updated") == entries[0].findtext(f"{ATOM}updated")
