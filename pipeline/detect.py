@@ -62,13 +62,12 @@ def detect_calls(db: sqlite_utils.Database, run_id: int, today: date | None = No
         groups = group_pages(candidates)
         summary.pages, summary.calls = len(candidates), len(groups)
         register = _Register(db, run_id, today, summary)
-        saved = set()
-        for call_id, group in register.assign_ids(groups):
+        assigned = register.assign_ids(groups)
+        for call_id, group in assigned:
             register.save_call(call_id, group)
-            saved.add(call_id)
-        register.link_mentions(facts)
+        register.link_mentions(facts, assigned)
         register.track_vanished_pages()
-        register.refresh_statuses(skip=saved)
+        register.refresh_statuses(skip={call_id for call_id, _ in assigned})
         db.execute("update runs set detected_at = ? where id = ?", [register.now, run_id])
     log.info("detect run %s: %s", run_id, summary.as_dict())
     return summary
@@ -108,6 +107,7 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         text=row["text"],
         identifier=meta_id or primary_identifier(extracted_ids),
         identifiers=identifiers,
+        parent_identifier=normalise_identifier(meta.get("call")),
         opening=meta.get("opening") or row["opening"],
         cutoffs=sorted({str(d)[:10] for d in cutoffs if d}),
         events=sorted({str(d)[:10] for d in _json(row["events"], list, url, "events") or [] if d}),
@@ -341,17 +341,30 @@ class _Register:
                 [role, page.source, page.last_seen_run, call_id, page.url],
             )
 
-    def link_mentions(self, facts: list[PageFacts]) -> None:
-        """Any page naming a funding call's identifier is a source for that call."""
+    def link_mentions(self, facts: list[PageFacts], assigned: list[tuple[str, list[PageFacts]]]) -> None:
+        """Any page naming a funding call's identifier is a source for that call; a page naming
+        only the parent call of portal topics (HORIZON-X-01 for HORIZON-X-01-02) is one for each."""
         by_identifier = {
             row["identifier"]: row["id"]
             for row in sorted(self.calls.values(), key=lambda r: r["first_seen_run"] or 0, reverse=True)
             if row["identifier"] and row["kind"] == "funding-call"
         }
+        by_parent: dict[str, set[str]] = defaultdict(set)
+        for call_id, group in assigned:
+            for page in group:
+                if page.parent_identifier and page.kind == "funding-call":
+                    by_parent[page.parent_identifier].add(call_id)
         for page in facts:
             for identifier in page.identifiers:
-                call_id = by_identifier.get(identifier)
-                if call_id:
+                if identifier in by_identifier:
+                    targets = {by_identifier[identifier]}
+                elif identifier == page.parent_identifier or any(
+                    other.startswith(identifier + "-") for other in page.identifiers
+                ):
+                    continue  # names its own call, or a topic of it: not every sibling topic
+                else:
+                    targets = by_parent.get(identifier, set())
+                for call_id in sorted(targets):
                     self._link(call_id, page, role="mentions")
 
     def track_vanished_pages(self) -> None:

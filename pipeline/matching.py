@@ -40,6 +40,7 @@ class PageFacts:
     text: str | None = None
     identifier: str | None = None  # the one official id this page is about, if any
     identifiers: list[str] = field(default_factory=list)  # every official id it names
+    parent_identifier: str | None = None  # from API meta: the call this topic belongs to
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)

@@ -23,7 +23,8 @@ PORTAL = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/
 
 
 def portal_page(identifier: str, title: str, deadline: str, opening: str = "2026-10-01",
-                cutoffs: list[str] | None = None, funder: str = "European Commission") -> dict[str, Any]:
+                cutoffs: list[str] | None = None, funder: str = "European Commission",
+                call: str | None = None) -> dict[str, Any]:
     """A page as the EU portal API spider stores it: the topic's web page plus `meta`."""
     return {
         "url": PORTAL + identifier.lower(),
@@ -34,7 +35,7 @@ def portal_page(identifier: str, title: str, deadline: str, opening: str = "2026
             "identifier": identifier, "title": title, "opening": opening, "deadline": deadline,
             "cutoffs": cutoffs or [deadline], "funders": [{"name": funder, "text": funder}],
             "programme": "Horizon Europe", "keywords": [], "amounts": [], "kind": "funding-call",
-            "origin": "eu-portal",
+            "origin": "eu-portal", "call": call,
         },
     }
 

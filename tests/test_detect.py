@@ -204,6 +204,25 @@ def test_a_news_page_naming_identifiers_becomes_a_source_not_a_call(tmp_path):
     assert roles[roundup["url"]] == "mentions"
 
 
+def test_a_page_naming_a_portal_call_is_a_source_of_each_of_its_topics(tmp_path):
+    _, db = open_store(tmp_path)
+    call = "HORIZON-HLTH-2025-CARE-01"
+    topics = [portal_page(f"{call}-0{n}", f"Care topic {n}", "2027-04-16", call=call) for n in (1, 2)]
+    # The portal's own topic pages name their parent call too: that must not link siblings.
+    ex = {t["url"]: extraction(identifiers=(t["meta"]["identifier"], call)) for t in topics}
+    news = html_page(SKANE + "care-call", "skane-eu", "Två ämnen i vårdutlysningen")
+    ex[news["url"]] = extraction(kind="news", identifiers=(call,))
+    night(db, [*topics, news], ex)
+
+    links = {(r["call_id"], r["url"], r["role"]) for r in db.query("select * from call_pages")}
+    assert links == {
+        ("horizon-hlth-2025-care-01-01", topics[0]["url"], "describes"),
+        ("horizon-hlth-2025-care-01-02", topics[1]["url"], "describes"),
+        ("horizon-hlth-2025-care-01-01", news["url"], "mentions"),
+        ("horizon-hlth-2025-care-01-02", news["url"], "mentions"),
+    }
+
+
 def test_api_meta_overrides_extracted_fields(tmp_path):
     _, db = open_store(tmp_path)
     page = portal_page(CARE, "Digital tools for care", "2027-04-16")
