@@ -8,7 +8,7 @@ so it reads the same in webmail, Outlook and phone clients.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.config import topic_labels
 from pipeline.digest.select import SECTIONS, Item
+from pipeline.status import STOCKHOLM
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -54,6 +55,10 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "callwatch {date}: {summary}",
         "subject.empty": "nothing new",
         "count.new": "{n} new calls",
+        "count.new.one": "1 new call",
+        "count.other.one": "1 update",
+        "count.health.one": "1 source problem",
+        "date": "Date",
         "count.closing": "{n} closing soon",
         "count.health": "{n} source problems",
         "count.other": "{n} updates",
@@ -91,6 +96,10 @@ LABELS: dict[str, dict[str, str]] = {
         "subject": "callwatch {date}: {summary}",
         "subject.empty": "inget nytt",
         "count.new": "{n} nya utlysningar",
+        "count.new.one": "1 ny utlysning",
+        "count.other.one": "1 uppdatering",
+        "count.health.one": "1 källproblem",
+        "date": "Datum",
         "count.closing": "{n} stänger snart",
         "count.health": "{n} källproblem",
         "count.other": "{n} uppdateringar",
@@ -133,6 +142,19 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def _local_time(iso: str | None) -> str:
+    """A stored UTC timestamp as Stockholm wall-clock time, which is what staff read."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(STOCKHOLM)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _days(labels: dict[str, str], iso: str | None, today: date, future_phrase: bool = False) -> str | None:
     if not iso:
         return None
@@ -163,7 +185,7 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
             "url": None,
             "problem": problem,
             "details": details,
-            "when": labels["health.run"].format(run=p.get("run_id"), at=(p.get("run_at") or "")[:16].replace("T", " ")),
+            "when": labels["health.run"].format(run=p.get("run_id"), at=_local_time(p.get("run_at"))),
         }
     call = item.call or {}
     deadline = (call.get("deadline") or "")[:10] or None
@@ -177,13 +199,15 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
     if item.section == "changed":
         old, new = (item.payload.get("old") or "")[:10], (item.payload.get("new") or "")[:10]
         note = labels["moved"].format(old=old, new=new)
+    is_event = call.get("kind") == "event"
     return {
+        "date_label": labels["date"] if is_event else labels["deadline"],
         "title": (call.get("title") or call.get("identifier") or call.get("url") or "").strip(),
         "url": safe_url(call.get("url")),
         "raw_url": call.get("url") or "",
         "funders": ", ".join(funders),
         "deadline": deadline,
-        "days_left": _days(labels, deadline, today),
+        "days_left": _days(labels, deadline, today, future_phrase=is_event),
         "opening": opening if item.section == "opening" or (opening and opening > today.isoformat()) else None,
         "opens_in": _days(labels, opening, today, future_phrase=True),
         "topics": ", ".join(_TOPIC_LABELS.get(str(t), str(t)) for t in call.get("topics") or ()),
@@ -210,16 +234,14 @@ def build_view(
                 }
             )
     counts = {s: sum(1 for i in items if i.section == s) for s in SECTIONS}
-    parts = []
-    if counts["new"]:
-        parts.append(labels["count.new"].format(n=counts["new"]))
-    if counts["closing"]:
-        parts.append(labels["count.closing"].format(n=counts["closing"]))
-    other = sum(counts[s] for s in ("changed", "opening", "partner", "event"))
-    if other:
-        parts.append(labels["count.other"].format(n=other))
-    if counts["health"]:
-        parts.append(labels["count.health"].format(n=counts["health"]))
+    counts["other"] = sum(counts[s] for s in ("changed", "opening", "partner", "event"))
+    parts = [
+        labels.get(f"count.{key}.one" if counts[key] == 1 else f"count.{key}", labels[f"count.{key}"]).format(
+            n=counts[key]
+        )
+        for key in ("new", "closing", "other", "health")
+        if counts[key]
+    ]
     summary = ", ".join(parts) or labels["subject.empty"]
     return {
         "lang": language,
