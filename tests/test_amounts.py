@@ -98,3 +98,8 @@ def test_one_cap_in_two_currencies_gives_both(amounts):
         (200_000, "EUR"),
         (2_000_000, "NOK"),
     }
+
+
+def test_bare_number_under_a_money_label_takes_the_pages_currency(amounts):
+    text = "Fem projekt har fått totalt 2 miljoner kronor.\n\nBeviljat belopp: 412 500\nStartår: 2024\nDeltagare: 1 200"
+    assert amounts(text) == {(2_000_000, "SEK"), (412_500, "SEK")}

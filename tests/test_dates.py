@@ -159,3 +159,22 @@ def test_status_from_words_when_the_page_gives_no_dates(read):
     assert read("Utlysningen är öppen för ansökningar från små företag.", "2025-01-10")._.call_status == "open"
     assert read("Kommande utlysning inom hållbar industri.", "2025-01-10")._.call_status == "forthcoming"
     assert read("Vi berättar om regionens arbete.", "2025-01-10")._.call_status is None
+
+
+def test_a_by_far_from_its_date_is_not_a_deadline(read):
+    doc = read("The conference, organised by the region and its partners, takes place 5 May 2025.", "2025-01-10", "en")
+    assert doc._.deadline is None
+    assert doc._.events == ["2025-05-05"]
+    assert read("Send your proposal by Friday 7 March.", "2025-01-10", "en")._.deadline == "2025-03-07"
+
+
+def test_date_field_of_an_event_page_is_the_event(read):
+    event_page = "Datum: 12 mars 2025\nTid: 09.00–12.00\nPlats: Umeå\n\nVälkommen till en workshop om EU-projekt."
+    assert read(event_page, "2025-02-01")._.events == ["2025-03-12"]
+    document = "Datum: 2025-02-01\nDiarienummer 2024-05331\n\nUtlysning av medel för innovationsprojekt."
+    assert read(document, "2025-02-01")._.events == []
+
+
+def test_open_until_is_the_deadline(read):
+    doc = read("Öppen till 19 mars 2025\n\nVill ni utveckla besöksnäringen?", "2025-02-01")
+    assert (doc._.deadline, doc._.call_status) == ("2025-03-19", "open")

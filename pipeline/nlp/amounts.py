@@ -33,7 +33,8 @@ NUMBER = (
 )
 RANGE_JOIN = r"\s*(?P<join>-|–|—|to|till|and|och)\s*"
 PERCENT = re.compile(r"\s*(?:%|procent|percent|per\s*cent)", re.IGNORECASE)
-NEXT_WORD = re.compile(r"[\s)\]]*([^\W\d_]+)")
+NEXT_WORD = re.compile(r"[ \t\u00a0)\]]*([^\W\d_]+)")  # the next word on the same line
+LABEL_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class AmountWords:
     number_words: dict[str, float]
     allowed_next: frozenset[str]
     foreign_money: frozenset[str]
+    money_label: re.Pattern[str]
 
 
 def _key(text: str) -> str:
@@ -83,6 +85,8 @@ def amount_words() -> AmountWords:
         number_words,
         frozenset(w.lower() for w in ctx["allowed_next"]),
         frozenset(w.lower() for w in ctx["foreign_money"]),
+        # the label ends right before the number: only spaces, colons and the like between
+        re.compile(rf"(?<!\w)(?:{word_alternation(ctx['money_labels'])})[^\w\n]{{0,5}}$", re.IGNORECASE),
     )
 
 
@@ -147,9 +151,18 @@ def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
             return None
     if m.group("scale") and _key(m.group("scale")) in ("m", "k") and not currency:
         return None  # "5 m" is five metres unless money is written with it
-    if not currency and not scaled:
+    if not currency and not scaled and not _labelled_sum(m, first, words):
         return None
     return Amount([v * scale for v in values], currency, scaled, m.end())
+
+
+def _labelled_sum(m: re.Match[str], value: float, words: AmountWords) -> bool:
+    """A bare number is money only right after a money label ("Beviljat belopp: 400 000"), and
+    never a year ("Stöd: 2024")."""
+    if value < 1000 or not m.group("num") or re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
+        return False
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    return bool(words.money_label.search(m.string, max(line_start, m.start() - LABEL_CHARS), m.start()))
 
 
 def _counts_money(text: str, amount: Amount, words: AmountWords) -> bool:

@@ -28,11 +28,12 @@ from pipeline.status import derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("deadline", "opening", "event", "other")
+ROLES = ("deadline", "deadline_adjacent", "opening", "event", "when", "other")
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
 NOT_CALL_REACH = 40  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 
 # Where a sentence or line ends: cues never reach across it.
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
@@ -57,7 +58,18 @@ class CueReader:
     label_names: dict[str, str]
 
     def find_cues(self, text: str) -> list[Cue]:
-        return [Cue(m.start(), m.end(), self.cue_roles[m.lastgroup]) for m in self.cues.finditer(text)]
+        """Cues in text order; adjacent-only deadline words and field labels become plain roles
+        ("when" is an event's date only on a page that speaks of an event)."""
+        found = [Cue(m.start(), m.end(), self.cue_roles[m.lastgroup]) for m in self.cues.finditer(text)]
+        has_event = any(c.role == "event" for c in found)
+        cues = []
+        for cue in found:
+            if cue.role == "when":
+                if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
+                    continue  # a label opens its line
+                cue = Cue(cue.start, cue.end, "event" if has_event else "other")
+            cues.append(cue)
+        return cues
 
 
 @lru_cache(maxsize=1)
@@ -103,16 +115,20 @@ def _cues_between(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[
 def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int], reader: CueReader) -> str | None:
     """What the date is for: deadline, opening, event, other, or None when nothing says."""
     lo = _sentence_start(text, mention.start, BEFORE_CHARS)
-    before = _cues_between(cues, starts, lo, mention.start)
+    before = [
+        c
+        for c in _cues_between(cues, starts, lo, mention.start)
+        if c.role != "deadline_adjacent" or mention.start - c.end <= ADJACENT_CHARS
+    ]
     if before:
         cue = before[-1]
-        if cue.role in ("deadline", "opening") and reader.not_call.search(
+        if cue.role in ("deadline", "deadline_adjacent", "opening") and reader.not_call.search(
             text, max(lo, cue.start - NOT_CALL_REACH), mention.start
         ):
             return "other"  # a registration or reporting deadline, not the call's
-        return cue.role
+        return "deadline" if cue.role == "deadline_adjacent" else cue.role
     hi = _sentence_end(text, mention.end, AFTER_CHARS)
-    after = _cues_between(cues, starts, mention.end, hi)
+    after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role != "deadline_adjacent"]
     if after:
         return after[0].role
     # A label line just above: only when the date opens its line.
@@ -125,7 +141,7 @@ def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int],
         if 0 < prev_end - prev_start <= LABEL_CHARS:
             label = _cues_between(cues, starts, prev_start, prev_end)
             if label:
-                return label[-1].role
+                return "deadline" if label[-1].role == "deadline_adjacent" else label[-1].role
     return None
 
 
