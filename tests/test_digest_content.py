@@ -153,3 +153,47 @@ def test_cli_reports_smtp_failure_and_keeps_items(tmp_path, db):
     assert result.exit_code == 1
     assert "FAILED for me@x.example" in result.output and "kept for the next digest" in result.output
     assert db.execute("select status from outbox").fetchall() == [("pending",)]
+
+
+def test_one_refused_recipient_does_not_stop_the_others_and_is_retried(tmp_path, db, smtp):
+    async def refuse_bob(server, session, envelope, address, rcpt_options):
+        if address.startswith("bob@"):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp.inbox.handle_RCPT = refuse_bob  # aiosmtpd looks handlers up on the handler object
+    run = add_run(db)
+    add_call(db, "c1", "A call for everyone", run, deadline="2099-01-01")
+    config = load_config(write_config(tmp_path, smtp_section(smtp.port) + """
+[[recipients]]
+email = "bob@region.example"
+
+[[recipients]]
+email = "anna@region.example"
+"""))
+    summary = send_digests(db, config, run, today=TODAY)
+    assert summary.status == "partial" and summary.sent == ["anna@region.example"]
+    assert "550" in summary.failed["bob@region.example"]
+    assert len(smtp.inbox.to("anna@region.example")) == 1
+    assert db.execute("select status, attempts from outbox where recipient = 'bob@region.example'").fetchall() == [
+        ("pending", 1)]
+
+
+def test_starttls_required_but_not_offered_sends_nothing_in_clear_text(tmp_path, db, smtp):
+    run = add_run(db)
+    add_call(db, "c1", "Confidential enough", run, deadline="2099-01-01")
+    body = smtp_section(smtp.port).replace('tls = "none"', 'tls = "starttls"')
+    config = load_config(write_config(tmp_path, body + '\n[[recipients]]\nemail = "anna@region.example"\n'))
+    summary = send_digests(db, config, run, today=TODAY)
+    assert summary.status == "failed" and "STARTTLS" in summary.failed["anna@region.example"]
+    assert smtp.inbox.received == []
+    assert db.execute("select status from outbox").fetchall() == [("pending",)]
+
+
+def test_without_recipients_the_run_is_not_failed_but_the_command_says_so(tmp_path, db):
+    config = load_config(None, env={})
+    assert send_digests(db, config, None, today=TODAY).status == "no-recipients"
+    result = CliRunner().invoke(cli, ["digest", "--db", str(tmp_path / "callwatch.db")],
+                                env={"CALLWATCH_CONFIG": ""})
+    assert result.exit_code == 1 and "no recipients" in result.output

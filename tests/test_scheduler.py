@@ -184,3 +184,13 @@ def test_the_service_stops_cleanly_on_sigterm_and_a_second_one_refuses_to_start(
     log = log_path.read_text()
     assert "received SIGTERM" in log and "scheduler stopped" in log
     assert "nightly job added" in log
+
+
+def test_the_real_nightly_job_records_a_broken_sources_file_as_a_failed_run(tmp_path):
+    path = write_config(tmp_path, 'sources = "missing-sources.toml"\n', sources=False)
+    db_path = tmp_path / "cw.db"
+    open_db(db_path).close()
+    with pytest.raises(Exception, match="sources file not found"):
+        scheduler.run_recorded(scheduler.NIGHTLY_JOB, str(db_path), str(path))
+    [row] = runs(db_path)
+    assert row["status"] == "failed" and "missing-sources.toml" in row["error"]

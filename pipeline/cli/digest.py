@@ -72,6 +72,10 @@ def digest(config_path: str | None, db_path: str | None, preview: str | None, to
         html_path.with_suffix(".txt").write_text(rendered.text, encoding="utf-8")
         click.echo(f"{rendered.subject}\nwrote {html_path} and {html_path.with_suffix('.txt')} (nothing sent)")
         return
+    if not to and not config.recipients:
+        raise click.ClickException(
+            f"no recipients: add [[recipients]] to {config.path or 'a config file (--config)'} or pass --to ADDR"
+        )
     summary = send_digests(db, config, None, to=to or None, since=since_date)
     for address in summary.sent:
         click.echo(f"sent to {address}")

@@ -18,7 +18,13 @@ from pipeline.config import Config, Recipient
 from pipeline.digest import outbox
 from pipeline.digest.render import RenderedDigest, render_digest
 from pipeline.digest.select import Item, arrange, collect_items, is_expired, load_calls, matches
-from pipeline.digest.send import SMTP_FAILURES, SmtpSender, build_message, describe_failure
+from pipeline.digest.send import (
+    SMTP_FAILURES,
+    SmtpSender,
+    build_message,
+    describe_failure,
+    is_recipient_failure,
+)
 from pipeline.errors import ConfigError, DigestError
 from pipeline.status import today_in_stockholm
 from pipeline.store import now_iso
@@ -29,7 +35,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class DigestSummary:
     digest_id: int | None
-    status: str  # ok | partial | failed | empty
+    status: str  # ok | partial | failed | empty | no-recipients
     sent: list[str] = field(default_factory=list)  # recipients whose server accepted a digest
     failed: dict[str, str] = field(default_factory=dict)  # recipient -> reason
     skipped: list[str] = field(default_factory=list)  # nothing matched, no email
@@ -168,6 +174,10 @@ def send_digests(
 ) -> DigestSummary:
     """Send each recipient what is new for them; mark items sent only once the server accepted."""
     today = today or today_in_stockholm()
+    if not to and not config.recipients:
+        # Email is optional: a run without recipients configured is not a failed run.
+        log.info("no digest recipients configured; no digest sent")
+        return DigestSummary(digest_id=None, status="no-recipients")
     plans, window = plan_digests(db, config, run_id=run_id, today=today, to=to, since=since)
     sender = SmtpSender(config.smtp)  # raises DigestError for a user without a password
     with db.conn:
@@ -202,7 +212,7 @@ def send_digests(
                 log.warning("digest %s: sending to %s failed: %s", digest_id, email, reason)
                 outbox.mark_failed(db, email, keys, reason)
                 summary.failed[email] = reason
-                if isinstance(exc, OSError):
+                if not is_recipient_failure(exc):
                     connection_error = reason
                 continue
             outbox.mark_sent(db, email, keys, digest_id, msg["Message-ID"])

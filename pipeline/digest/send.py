@@ -14,7 +14,8 @@ from pipeline.errors import DigestError
 
 log = logging.getLogger(__name__)
 
-# What a failed delivery can raise: protocol refusals, network errors, TLS errors (OSError too).
+# What a failed delivery can raise: protocol refusals, network and TLS errors (all OSErrors, as
+# smtplib.SMTPException is one since Python 3.4; listed both for the reader).
 SMTP_FAILURES = (smtplib.SMTPException, OSError)
 
 
@@ -92,6 +93,12 @@ class SmtpSender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_recipient_failure(exc: BaseException) -> bool:
+    """A refusal of this recipient or message: the session goes on for the others. Anything else
+    (connection refused, TLS or login failure, disconnect) would fail every recipient alike."""
+    return isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
 
 
 def describe_failure(exc: BaseException) -> str:
