@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -41,7 +42,8 @@ def _date(value: str | None) -> date | None:
 @config_option
 @db_option
 @click.option("--preview", type=click.Path(dir_okay=False), default=None,
-              help="Write the HTML digest here (and the text part beside it) instead of sending.")
+              help="Write the next digest of the first recipient (or --to) as HTML here, and the text "
+                   "part beside it; nothing is sent or recorded.")
 @click.option("--to", "to", multiple=True, metavar="ADDR",
               help="Send to this address instead of the configured recipients (repeatable).")
 @click.option("--since", default=None, metavar="DATE", help="Include items from runs since DATE (YYYY-MM-DD).")
@@ -112,9 +114,12 @@ def schedule(config_path: str | None, db_path: str | None, show_next: bool) -> N
         click.echo(f"cron {config.schedule.cron!r} in {config.schedule.timezone}")
         if path.exists():
             stored = scheduler.stored_next_run(path)
-            now = datetime.now(stored.tzinfo) if stored else None
-            if stored and now and stored < now:
-                click.echo(f"overdue run from {stored.isoformat()} runs when the scheduler starts")
+            now = datetime.now(ZoneInfo(config.schedule.timezone))
+            if stored and stored < now:
+                grace = timedelta(hours=config.schedule.misfire_grace_hours)
+                outcome = ("runs once when the scheduler starts" if now - stored <= grace
+                           else f"is older than the {config.schedule.misfire_grace_hours:g} h grace and is skipped")
+                click.echo(f"overdue run from {stored.astimezone(now.tzinfo).isoformat()} {outcome}")
         for when in scheduler.next_run_times(config):
             click.echo(when.isoformat())
         return

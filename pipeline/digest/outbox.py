@@ -5,6 +5,9 @@ after the SMTP server accepted the message that carried it. If sending fails, th
 pending and the next digest carries it; re-running a digest finds nothing pending and sends
 nothing again. Items that went stale before they could be sent (the call's deadline passed)
 become `expired`.
+
+The one window left: a crash after the server accepted a message but before the `sent` mark
+is committed repeats that message once; no order of failures loses an item.
 """
 
 from __future__ import annotations
