@@ -128,6 +128,7 @@ def test_two_stage_call_deadline_is_the_first_closing_date(read):
         ("Submission deadline: March 19th, 2025", "en"),
         ("Closing date: 19 Mar 2025", "en"),
         ("Applications close on the 19th of March.", "en"),
+        ("The call closes on 19. 3. 2025 at noon.", "en"),
     ],
 )
 def test_written_date_forms(read, text, lang):
@@ -178,3 +179,12 @@ def test_date_field_of_an_event_page_is_the_event(read):
 def test_open_until_is_the_deadline(read):
     doc = read("Öppen till 19 mars 2025\n\nVill ni utveckla besöksnäringen?", "2025-02-01")
     assert (doc._.deadline, doc._.call_status) == ("2025-03-19", "open")
+
+
+def test_from_right_before_a_date_opens_the_call(read):
+    text = "Från 15 januari kan ni ansöka om finansiering. Sista dagen för att ansöka är 28 februari."
+    doc = read(text, "2024-12-01")
+    assert (doc._.opening, doc._.deadline, doc._.call_status) == ("2025-01-15", "2025-02-28", "forthcoming")
+    # ...but not when it is a project's running time
+    doc = read("Projektet pågår från 1 mars 2024 till 28 februari 2026.", "2024-01-01")
+    assert (doc._.opening, doc._.deadline) == (None, None)

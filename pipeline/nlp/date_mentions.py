@@ -86,8 +86,8 @@ def date_patterns() -> DatePatterns:
         r"(?<![\w.,/-])(?:"
         # 2024-03-19 (also 2024/03/19)
         rf"(?P<iso>(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
-        # 19.3.2024, 19/3/2024
-        rf"|(?P<num>(?P<nd>[0-3]?\d)[./](?P<nm>[01]?\d)[./](?P<ny>{year}))"
+        # 19.3.2024, 19/3/2024, 19. 3. 2024
+        rf"|(?P<num>(?P<nd>[0-3]?\d)(?:/|\.\s?)(?P<nm>[01]?\d)(?:/|\.\s?)(?P<ny>{year}))"
         # (torsdag) (den) 6 mars (2024), the 16th October, 7th of June 2024, 7 and 8 May 2024
         rf"|(?P<tx>(?:(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?)?"
         rf"(?<!\d:)(?P<td>[0-3]?\d){ordinal}\.?"

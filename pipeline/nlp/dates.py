@@ -28,7 +28,9 @@ from pipeline.status import derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("deadline", "deadline_adjacent", "opening", "event", "when", "other")
+ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other")
+# Words that count only right before their date, and the role they give it.
+ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
@@ -118,17 +120,17 @@ def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int],
     before = [
         c
         for c in _cues_between(cues, starts, lo, mention.start)
-        if c.role != "deadline_adjacent" or mention.start - c.end <= ADJACENT_CHARS
+        if c.role not in ADJACENT_ROLES or mention.start - c.end <= ADJACENT_CHARS
     ]
     if before:
         cue = before[-1]
-        if cue.role in ("deadline", "deadline_adjacent", "opening") and reader.not_call.search(
+        if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and reader.not_call.search(
             text, max(lo, cue.start - NOT_CALL_REACH), mention.start
         ):
             return "other"  # a registration or reporting deadline, not the call's
-        return "deadline" if cue.role == "deadline_adjacent" else cue.role
+        return ADJACENT_ROLES.get(cue.role, cue.role)
     hi = _sentence_end(text, mention.end, AFTER_CHARS)
-    after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role != "deadline_adjacent"]
+    after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role not in ADJACENT_ROLES]
     if after:
         return after[0].role
     # A label line just above: only when the date opens its line.
@@ -141,7 +143,7 @@ def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int],
         if 0 < prev_end - prev_start <= LABEL_CHARS:
             label = _cues_between(cues, starts, prev_start, prev_end)
             if label:
-                return "deadline" if label[-1].role == "deadline_adjacent" else label[-1].role
+                return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
     return None
 
 
