@@ -29,3 +29,13 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per doc: spaCy rebuilds it from the tokens on every access, which
+    costs more than most rule components when each reads it."""
+    text = doc.user_data.get("callwatch_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["callwatch_text"] = text
+    return text

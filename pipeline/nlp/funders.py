@@ -23,8 +23,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.extensions import doc_text
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
@@ -111,7 +111,7 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.find_mentions(doc)
-        doc._.funders = self.select_funders(doc.text, mentions)
+        doc._.funders = self.select_funders(doc_text(doc), mentions)
         return doc
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
@@ -125,11 +125,11 @@ class FunderFinder:
             if (
                 previous is not None
                 and previous.entry.name == entry.name
-                and doc.text[previous.end : span.start_char].strip() == "("
-                and doc.text[span.end_char : span.end_char + 1] == ")"
+                and doc_text(doc)[previous.end : span.start_char].strip() == "("
+                and doc_text(doc)[span.end_char : span.end_char + 1] == ")"
             ):
                 previous.end = span.end_char + 1
-                previous.text = doc.text[previous.start : previous.end]
+                previous.text = doc_text(doc)[previous.start : previous.end]
                 continue
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions

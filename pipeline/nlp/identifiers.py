@@ -7,12 +7,16 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.extensions import doc_text
 
 
-def load_identifier_patterns() -> list[re.Pattern[str]]:
-    return [re.compile(pattern) for pattern in load_model_toml("identifiers.toml").values()]
+def load_identifier_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """(pattern, strings one of which the lowercased text must contain) per identifier form."""
+    return [
+        (re.compile(spec["pattern"]), tuple(spec.get("requires", ("",))))
+        for spec in load_model_toml("identifiers.toml").values()
+    ]
 
 
 @Language.factory("callwatch_identifiers", assigns=["doc._.identifiers"])
@@ -26,8 +30,11 @@ class IdentifierFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, None] = {}  # ordered set
-        for pattern in self.patterns:
-            for match in pattern.finditer(doc.text):
+        lowered = doc_text(doc).lower()
+        for pattern, requires in self.patterns:
+            if not any(needle in lowered for needle in requires):
+                continue
+            for match in pattern.finditer(doc_text(doc)):
                 identifier = match.group("id") if "id" in pattern.groupindex else match.group(0)
                 found.setdefault(identifier.replace(" ", ""))
         doc._.identifiers = list(found)

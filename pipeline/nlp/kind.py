@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.literals import required_literal
 
 KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
 DEFAULT_KIND = "info"
@@ -54,6 +55,10 @@ class Cue:
     pattern: re.Pattern[str]
     weight: float
     title_only: bool
+    literal: str  # lowercased text every match contains ("" when there is none to test)
+
+    def found_in(self, text: str, lowered: str) -> bool:
+        return self.literal in lowered and self.pattern.search(text) is not None
 
 
 def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
@@ -64,11 +69,16 @@ def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
     for kind in KINDS:
         sections = rules.get(kind, {})
         for pattern in sections.get("title", []):
-            cues.append(Cue(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), TITLE_ONLY_WEIGHT, True))
+            cues.append(_cue(kind, pattern, TITLE_ONLY_WEIGHT, True))
         for section, weight in SECTION_WEIGHTS.items():
             for pattern in sections.get(section, []):
-                cues.append(Cue(kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE), weight, False))
+                cues.append(_cue(kind, pattern, weight, False))
     return cues, past
+
+
+def _cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
+    compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    return Cue(kind, compiled, weight, title_only, required_literal(pattern) or "")
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str, str]:
@@ -102,20 +112,24 @@ class KindClassifier:
         self.cues, self.past_event = load_kind_cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kind = self.classify(doc.text, doc._.title, PageFacts.of(doc))
+        doc._.kind = self.classify(doc_text(doc), doc._.title, PageFacts.of(doc))
         return doc
 
     def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
         facts = facts or PageFacts()
         parts = split_page(text, title)
+        lowered = [part.lower() for part in parts]
+        whole = "\n".join(lowered)
         scores = dict.fromkeys(KINDS, 0.0)
         for cue in self.cues:
+            if cue.literal not in whole:
+                continue  # cheap test first: most cues are absent from most pages
             if cue.title_only:
-                if cue.pattern.search(parts[0]):
+                if cue.found_in(parts[0], lowered[0]):
                     scores[cue.kind] += cue.weight
                 continue
-            for part, factor in zip(parts, POSITION_FACTORS, strict=True):
-                if cue.pattern.search(part):
+            for part, low, factor in zip(parts, lowered, POSITION_FACTORS, strict=True):
+                if cue.found_in(part, low):
                     scores[cue.kind] += cue.weight * factor
                     break
         if facts.deadline:

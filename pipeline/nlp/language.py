@@ -12,7 +12,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
+from pipeline.nlp.extensions import doc_text
 
 # Frequent function words, chosen to be distinctive between the languages listed.
 STOPWORDS: dict[str, frozenset[str]] = {
@@ -39,6 +39,12 @@ STOPWORDS: dict[str, frozenset[str]] = {
     "es": frozenset("el la de que y en los del las por con para una es se al como más".split()),
 }
 
+# word -> languages it is a stopword of, so each word is looked up once.
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+
 # Letters that only some of the candidate languages use.
 _SV_LETTERS = re.compile(r"[åäö]", re.IGNORECASE)
 _NO_DA_LETTERS = re.compile(r"[æø]", re.IGNORECASE)
@@ -53,14 +59,13 @@ def detect_language(text: str) -> str:
     Falls back to "en" for empty or undecidable text (most foreign pages we meet are English).
     """
     sample = text[:SAMPLE_CHARS]
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = _WORD.findall(sample.lower())
     if not words:
         return "en"
-    scores = {lang: 0.0 for lang in STOPWORDS}
+    scores = dict.fromkeys(STOPWORDS, 0.0)
     for word in words:
-        for lang, vocabulary in STOPWORDS.items():
-            if word in vocabulary:
-                scores[lang] += 1
+        for lang in _LANGUAGES_OF.get(word, ()):
+            scores[lang] += 1
     scores["sv"] += 0.2 * len(_SV_LETTERS.findall(sample)) ** 0.5
     nordic_letters = len(_NO_DA_LETTERS.findall(sample))
     if nordic_letters:
@@ -90,5 +95,5 @@ class LanguageDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.lang is None:
-            doc._.lang = detect_language(doc.text)
+            doc._.lang = detect_language(doc_text(doc))
         return doc

@@ -9,14 +9,15 @@ with the strongest topic on the page, so that a page's main subjects win over it
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers Doc._ attributes)
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.extensions import doc_text
 
 MIN_SCORE = 3.0  # e.g. three plain mentions, or a strong term twice, or a strong term in the title
 RELATIVE_SCORE = 0.2  # ...and at least this share of the best topic's score
@@ -24,6 +25,8 @@ TITLE_WEIGHT = 2.0
 INFLECTION_CHARS = 5  # "klimat" matches "klimatet", "klimatets"; not "klimatanpassningsåtgärderna"
 MIN_INFLECTED_TERM = 5
 WEIGHTS = {"strong": 2.0, "terms": 1.0, "weak": 0.5}
+_WORD = re.compile(r"[^\W\d_]+")
+MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
 
 Evidence = list[tuple[str, float]]  # (topic key, weight)
 
@@ -74,15 +77,22 @@ class TopicTagger:
             self.phrase_evidence[key] = evidence
             self.phrases.add(f"topic:{phrase}", [nlp.make_doc(phrase)])
         self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
+        self._memo: dict[str, Evidence] = {}  # word -> evidence; words repeat across pages
 
     def __call__(self, doc: Doc) -> Doc:
-        title_end = self._title_end(doc)
+        text = doc_text(doc)
+        title_end = self._title_end(text)
         scores: dict[str, float] = defaultdict(float)
-        for token in doc:
-            if not token.is_alpha and "-" not in token.text:
-                continue
-            factor = TITLE_WEIGHT if token.idx < title_end else 1.0
-            for topic, weight in self._token_evidence(token.lower_):
+        # Words straight from the text: cheaper than creating a Token object per token.
+        for match in _WORD.finditer(text.lower()):
+            factor = TITLE_WEIGHT if match.start() < title_end else 1.0
+            word = match.group()
+            evidence = self._memo.get(word)
+            if evidence is None:
+                evidence = self._token_evidence(word)
+                if len(self._memo) < MEMO_SIZE:
+                    self._memo[word] = evidence
+            for topic, weight in evidence:
                 scores[topic] += weight * factor
         for key, start, _end in self.phrases(doc):
             factor = TITLE_WEIGHT if doc[start].idx < title_end else 1.0
@@ -122,8 +132,8 @@ class TopicTagger:
         return list(found.items())
 
     @staticmethod
-    def _title_end(doc: Doc) -> int:
-        """Character offset where the title ends: the given title is not in the text, so use the
-        first line when it looks like a heading."""
-        first_line = doc.text.lstrip().split("\n", 1)[0]
-        return len(doc.text) - len(doc.text.lstrip()) + len(first_line) if len(first_line) <= 150 else 0
+    def _title_end(text: str) -> int:
+        """Character offset where the title (the first line, when it looks like a heading) ends."""
+        stripped = text.lstrip()
+        first_line = stripped.split("\n", 1)[0]
+        return len(text) - len(stripped) + len(first_line) if len(first_line) <= 150 else 0

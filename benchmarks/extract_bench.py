@@ -1,0 +1,164 @@
+"""Extraction speed and memory: documents per second of the callwatch spaCy pipelines, peak memory,
+the ratio to bare `spacy.blank` tokenization of the same texts, and `callwatch extract` end to end.
+
+Texts (~2,000 characters, Swedish and English) are synthesised from the repository's own pages
+(the offline demo site and the test fixture sites) plus template sentences built from the funder
+registry, so the benchmark needs nothing outside the repository.
+
+Usage: python benchmarks/extract_bench.py [--docs 3000] [--cli-docs 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import spacy
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract import extract_records  # noqa: E402
+from pipeline.nlp.build import load_nlp  # noqa: E402
+from pipeline.nlp.funders import load_registry  # noqa: E402
+from pipeline.nlp.language import detect_language, pipeline_language  # noqa: E402
+
+TARGET_CHARS = 2000
+ENGLISH_TEMPLATES = [
+    "The {funder} call for proposals is open for applications until {date}.",
+    "Projects can receive up to EUR {n} million from the {funder}.",
+    "An online info day on the {funder} will take place on {date}, 10:00-12:00 CET.",
+    "The {funder} supports research and innovation in health care, climate and digitalisation.",
+    "Partners from at least three countries must work together in cross-border projects.",
+    "The deadline for submission of full applications is {date} at 17:00 Brussels time.",
+    "Small and medium-sized enterprises are encouraged to apply together with universities.",
+    "The project was granted funding from the {funder} and runs from 2024 to 2027.",
+]
+SWEDISH_TEMPLATES = [
+    "Utlysningen inom {funder} är öppen och sista ansökningsdag är den {date}.",
+    "Projekt kan beviljas högst {n} miljoner kronor från {funder}.",
+    "Välkommen till ett informationsmöte om {funder} den {date} klockan 10.00.",
+    "Projektet finansieras av {funder} och pågår under 2024–2026.",
+    "Små och medelstora företag i regionen kan söka stöd för innovation och kompetensutveckling.",
+    "Ansökan ska vara inne senast {date}.",
+]
+DATES_EN = ["6 March 2026", "17 September 2025", "1 October 2026", "28 February 2026"]
+DATES_SV = ["6 mars 2026", "17 september 2025", "1 oktober", "28 februari 2026"]
+
+
+def repository_sentences() -> list[str]:
+    """Sentences from the HTML pages shipped in the repository (demo site, test fixtures)."""
+    sentences: list[str] = []
+    for path in sorted([*ROOT.glob("pipeline/demo_site/**/*.html"), *ROOT.glob("tests/fixtures/**/*.html")]):
+        text = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser").get_text("\n")
+        for part in re.split(r"(?<=[.!?])\s+|\n+", text):
+            part = part.strip()
+            if len(part) > 25:
+                sentences.append(part)
+    return sentences
+
+
+def synthesise(count: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    funders = [alias for entry in load_registry()[0] for alias in entry.names[:2]]
+    swedish_pool = repository_sentences()
+    texts = []
+    for index in range(count):
+        english = index % 3 == 0
+        parts: list[str] = []
+        while sum(len(p) + 1 for p in parts) < TARGET_CHARS:
+            if english or rng.random() < 0.3:
+                templates, dates = (ENGLISH_TEMPLATES, DATES_EN) if english else (SWEDISH_TEMPLATES, DATES_SV)
+                parts.append(rng.choice(templates).format(funder=rng.choice(funders), date=rng.choice(dates),
+                                                          n=rng.randint(1, 90)))
+            else:
+                parts.append(rng.choice(swedish_pool))
+        text = " ".join(parts)[:TARGET_CHARS]
+        texts.append({"id": f"bench-{index}", "text": text, "reference_date": "2025-06-01"})
+    return texts
+
+
+def time_bare_tokenization(records: list[dict]) -> float:
+    blank = {lang: spacy.blank(lang) for lang in ("sv", "en")}
+    groups: dict[str, list[str]] = {"sv": [], "en": []}
+    for record in records:
+        groups[pipeline_language(detect_language(record["text"]))].append(record["text"])
+    start = time.perf_counter()
+    for lang, texts in groups.items():
+        for _doc in blank[lang].pipe(texts, batch_size=64):
+            pass
+    return time.perf_counter() - start
+
+
+def time_pipeline(records: list[dict]) -> float:
+    start = time.perf_counter()
+    for _result in extract_records(records):
+        pass
+    return time.perf_counter() - start
+
+
+def peak_pipeline_memory(records: list[dict]) -> int:
+    tracemalloc.start()
+    for _result in extract_records(records):
+        pass
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def time_cli(records: list[dict]) -> float:
+    executable = Path(sys.executable).with_name("callwatch")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.jsonl"
+        target = Path(tmp) / "out.jsonl"
+        source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        subprocess.run([str(executable), "extract", "--input", str(source), "--output", str(target)], check=True)
+        elapsed = time.perf_counter() - start
+        lines = target.read_text(encoding="utf-8").count("\n")
+    if lines != len(records):
+        raise SystemExit(f"callwatch extract wrote {lines} lines for {len(records)} inputs")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=3000)
+    parser.add_argument("--cli-docs", type=int, default=2000)
+    args = parser.parse_args()
+
+    records = synthesise(args.docs)
+    mean_chars = sum(len(r["text"]) for r in records) / len(records)
+    build_start = time.perf_counter()
+    load_nlp("sv"), load_nlp("en")
+    build = time.perf_counter() - build_start
+    time_pipeline(records[:100])  # warm up caches
+
+    bare = time_bare_tokenization(records)
+    full = time_pipeline(records)
+    peak = peak_pipeline_memory(records[:1000])
+    cli = time_cli(synthesise(args.cli_docs, seed=11))
+
+    print(f"documents                 {len(records)} (mean {mean_chars:.0f} chars)")
+    print(f"pipeline build (sv+en)    {build:.2f} s")
+    print(f"bare tokenization         {bare:.2f} s  ({len(records) / bare:.0f} docs/s)")
+    print(f"full pipeline             {full:.2f} s  ({len(records) / full:.0f} docs/s)")
+    print(f"ratio full / bare         {full / bare:.1f}x")
+    print(f"peak traced memory        {peak / 1e6:.1f} MB (1000 docs through extract_records)")
+    print(f"max RSS of this process   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"callwatch extract         {args.cli_docs} docs in {cli:.2f} s incl. start-up "
+          f"({args.cli_docs / cli:.0f} docs/s)")
+
+
+if __name__ == "__main__":
+    main()
