@@ -68,6 +68,7 @@ def add_call(
     sources: tuple[str, ...] = ("vgr",),
     identifier: str | None = None,
     url: str | None = None,
+    events: tuple[str, ...] = (),
 ) -> None:
     url = url or f"https://example.org/calls/{call_id}"
     with db.conn:
@@ -84,6 +85,7 @@ def add_call(
                 "topics": json.dumps(list(topics)),
                 "amounts": "[]",
                 "identifier": identifier,
+                "events": json.dumps(list(events)),
                 "first_seen_run": run_id,
                 "last_seen_run": run_id,
             }

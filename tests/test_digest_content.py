@@ -197,3 +197,15 @@ def test_without_recipients_the_run_is_not_failed_but_the_command_says_so(tmp_pa
     result = CliRunner().invoke(cli, ["digest", "--db", str(tmp_path / "callwatch.db")],
                                 env={"CALLWATCH_CONFIG": ""})
     assert result.exit_code == 1 and "no recipients" in result.output
+
+
+def test_events_show_their_date_and_past_events_are_left_out(tmp_path, db, smtp):
+    run = add_run(db)
+    add_call(db, "info-day", "Info day: EU4Health work programme", run, kind="event", deadline=None,
+             events=("2026-11-02", "2026-12-10"))
+    add_call(db, "old-event", "Brokerage event that already happened", run, kind="event", deadline=None,
+             events=("2026-11-02",))
+    _, [text] = _send(tmp_path, db, smtp, run)
+    assert "New events" in text and "Info day: EU4Health work programme" in text
+    assert "Date: 2026-12-10 (in 18 days)" in text
+    assert "Brokerage event" not in text

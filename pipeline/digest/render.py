@@ -189,6 +189,9 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         }
     call = item.call or {}
     deadline = (call.get("deadline") or "")[:10] or None
+    if not deadline and call.get("kind") == "event":  # an event's date, the next one still ahead
+        dates = sorted(str(d)[:10] for d in call.get("events") or ())
+        deadline = next((d for d in dates if d >= today.isoformat()), dates[-1] if dates else None)
     opening = (call.get("opening") or "")[:10] or None
     funders = []
     for f in call.get("funders") or ():

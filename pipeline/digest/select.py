@@ -63,7 +63,7 @@ def load_calls(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in db.execute_returning_dicts(f"select * from calls where id in ({marks})", chunk):
-            for key in ("funders", "topics", "amounts", "cutoffs"):
+            for key in ("funders", "topics", "amounts", "cutoffs", "events"):
                 row[key] = _json_list(row.get(key))
             row["sources"] = []
             row["regions"] = []
@@ -202,13 +202,15 @@ def matches(item: Item, recipient: Recipient, health_default: bool) -> bool:
 
 
 def is_expired(item: Item, today: date) -> bool:
-    """Calls whose deadline has passed are not news to staff (nor are they after the fact)."""
+    """Calls whose deadline has passed (events whose last date has) are not news to staff."""
     if item.call is None:
         return item.call_id is not None  # the call left the register (merged into another)
-    deadline = (item.call.get("deadline") or "")[:10]
-    if deadline:
+    last = (item.call.get("deadline") or "")[:10]
+    if not last and item.call.get("kind") == "event":
+        last = max((str(d)[:10] for d in item.call.get("events") or ()), default="")
+    if last:
         try:
-            return date.fromisoformat(deadline) < today
+            return date.fromisoformat(last) < today
         except ValueError:
             return False
     return item.call.get("status") == "closed"
