@@ -19,9 +19,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
 from pipeline.nlp.cue_phrases import word_alternation
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 
 logger = logging.getLogger(__name__)
 
@@ -214,5 +214,5 @@ class AmountsComponent:
         amount_words()  # compile once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.amounts = extract_amounts(doc.text)
+        doc._.amounts = extract_amounts(doc_text(doc))
         return doc

@@ -21,9 +21,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp import extensions  # noqa: F401  (registers the Doc attributes)
 from pipeline.nlp.cue_phrases import compile_phrases
 from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
+from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 from pipeline.status import derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
@@ -238,7 +238,7 @@ class DatesComponent:
         cue_reader()  # compile the patterns once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
-        found = extract_dates(doc.text, reference_of(doc))
+        found = extract_dates(doc_text(doc), reference_of(doc))
         doc._.deadline = found.deadline
         doc._.opening = found.opening
         doc._.events = found.events
