@@ -70,6 +70,7 @@ def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         lang = detect_language(text)
         nlp = load_nlp(pipeline_language(lang))
         doc = nlp.make_doc(text)
+        doc.user_data["callwatch_text"] = text  # what doc_text() would rebuild from the tokens
         doc._.lang = lang
         doc._.reference_date = record.get("reference_date") or today
         doc._.title = record.get("title")

@@ -19,8 +19,8 @@ from spacy.tokens import Doc
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
 
-MIN_SCORE = 3.0  # e.g. three plain mentions, or a strong term twice, or a strong term in the title
-RELATIVE_SCORE = 0.2  # ...and at least this share of the best topic's score
+MIN_SCORE = 4.0  # e.g. four plain mentions, a strong term twice, or a strong term in the title
+RELATIVE_SCORE = 0.3  # ...and at least this share of the best topic's score
 TITLE_WEIGHT = 2.0
 INFLECTION_CHARS = 5  # "klimat" matches "klimatet", "klimatets"; not "klimatanpassningsåtgärderna"
 MIN_INFLECTED_TERM = 5
@@ -86,14 +86,14 @@ class TopicTagger:
         # Words straight from the text: cheaper than creating a Token object per token.
         for match in _WORD.finditer(text.lower()):
             factor = TITLE_WEIGHT if match.start() < title_end else 1.0
-            word = match.group()
-            evidence = self._memo.get(word)
-            if evidence is None:
-                evidence = self._token_evidence(word)
-                if len(self._memo) < MEMO_SIZE:
-                    self._memo[word] = evidence
-            for topic, weight in evidence:
+            for topic, weight in self._word_evidence(match.group()):
                 scores[topic] += weight * factor
+        title = doc._.title
+        if title and not text.lstrip().startswith(title.strip()):
+            # A page title given apart from the text (crawled pages) counts like a title line.
+            for word in _WORD.findall(title.lower()):
+                for topic, weight in self._word_evidence(word):
+                    scores[topic] += weight * TITLE_WEIGHT
         for key, start, _end in self.phrases(doc):
             factor = TITLE_WEIGHT if doc[start].idx < title_end else 1.0
             for topic, weight in self.phrase_evidence[key]:
@@ -109,6 +109,14 @@ class TopicTagger:
         floor = max(MIN_SCORE, RELATIVE_SCORE * best)
         chosen = [topic for topic, score in scores.items() if score >= floor]
         return sorted(chosen, key=lambda topic: -scores[topic])
+
+    def _word_evidence(self, word: str) -> Evidence:
+        evidence = self._memo.get(word)
+        if evidence is None:
+            evidence = self._token_evidence(word)
+            if len(self._memo) < MEMO_SIZE:
+                self._memo[word] = evidence
+        return evidence
 
     def _token_evidence(self, word: str) -> Evidence:
         """Evidence of one token; a token counts once per topic even if several terms fit it."""
