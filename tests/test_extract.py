@@ -150,3 +150,12 @@ def test_pipelines_are_cached_and_ordered() -> None:
     assert names[0] == "callwatch_lang" and names[-1] == "callwatch_kind"
     assert names.index("callwatch_dates") < names.index("callwatch_kind")
     assert PIPELINE_VERSION
+
+
+def test_region_granting_money_is_a_funder_but_a_consulted_region_is_not() -> None:
+    granting = extract_one("Region Västerbotten beviljar 4 miljoner kronor till projektet Vätgas Norr. "
+                           "Projektet har beviljats stöd för tre år.")
+    consulted = extract_one("Partnerskapet har i samråd med Region Dalarna beslutat om finansiering ur "
+                            "Europeiska regionala utvecklingsfonden för fem projekt.")
+    assert [f["name"] for f in granting["funders"]] == ["Region Västerbotten"]
+    assert [f["name"] for f in consulted["funders"]] == ["European Regional Development Fund"]

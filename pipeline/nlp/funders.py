@@ -202,7 +202,8 @@ class FunderFinder:
                 return "no"
             if cues["funding"].search(context.heading) or cues["funding"].search(near_before):
                 return "yes"
-            return "yes" if cues["funding"].match(context.after.lstrip()[:30]) else "no"
+            following = context.after.lstrip()[:30]  # "Region X beviljar / utlyser / finansierar"
+            return "yes" if cues["funding"].match(following) or cues["call"].match(following) else "no"
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
