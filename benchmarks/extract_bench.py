@@ -5,7 +5,8 @@ Texts (~2,000 characters, Swedish and English) are synthesised from the reposito
 (the offline demo site and the test fixture sites) plus template sentences built from the funder
 registry, so the benchmark needs nothing outside the repository.
 
-Usage: python benchmarks/extract_bench.py [--docs 3000] [--cli-docs 2000]
+Usage: python benchmarks/extract_bench.py [--docs 3000] [--cli-docs 2000] [--texts pages.jsonl]
+(--texts: measure on your own JSON Lines {"id", "text"} instead, e.g. pages exported from the store.)
 """
 
 from __future__ import annotations
@@ -135,9 +136,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=3000)
     parser.add_argument("--cli-docs", type=int, default=2000)
+    parser.add_argument("--texts", type=Path, help="JSON Lines of real texts to measure instead")
     args = parser.parse_args()
 
-    records = synthesise(args.docs)
+    if args.texts:
+        lines = args.texts.read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines if line.strip()][: args.docs]
+    else:
+        records = synthesise(args.docs)
     mean_chars = sum(len(r["text"]) for r in records) / len(records)
     build_start = time.perf_counter()
     load_nlp("sv"), load_nlp("en")
@@ -147,7 +153,7 @@ def main() -> None:
     bare = time_bare_tokenization(records)
     full = time_pipeline(records)
     peak = peak_pipeline_memory(records[:1000])
-    cli = time_cli(synthesise(args.cli_docs, seed=11))
+    cli = time_cli(records[: args.cli_docs] if args.texts else synthesise(args.cli_docs, seed=11))
 
     print(f"documents                 {len(records)} (mean {mean_chars:.0f} chars)")
     print(f"pipeline build (sv+en)    {build:.2f} s")
