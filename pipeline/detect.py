@@ -56,7 +56,9 @@ def detect_calls(db: sqlite_utils.Database, run_id: int, today: date | None = No
     """Bring the calls register up to date with what run `run_id` stored; all or nothing."""
     today = today or today_in_stockholm()
     summary = DetectSummary(run_id=run_id)
-    with db.conn:
+    # db.atomic(), not `with db.conn:`: sqlite-utils 4 commits each write made outside an explicit
+    # transaction, so only BEGIN ... COMMIT makes the run all or nothing (and fast).
+    with db.atomic():
         facts = load_page_facts(db)
         candidates = [f for f in facts if f.kind in CALL_KINDS]
         groups = group_pages(candidates)
@@ -203,6 +205,13 @@ class _Register:
         self.db, self.run_id, self.today, self.summary = db, run_id, today, summary
         self.now = now_iso()
         self.calls = {row["id"]: row for row in db.query("select * from calls")}
+        self.links: dict[tuple[str, str], dict[str, Any]] = {}  # (call_id, url) -> role, source, run
+
+    def _load_links(self) -> None:
+        self.links = {
+            (row["call_id"], row["url"]): row
+            for row in self.db.query("select call_id, url, role, source, last_seen_run from call_pages")
+        }
 
     # --- ids -------------------------------------------------------------------------------
     def assign_ids(self, groups: list[list[PageFacts]]) -> list[tuple[str, list[PageFacts]]]:
@@ -231,6 +240,7 @@ class _Register:
                 keep = self._new_id(call_id_for(group), taken)
             taken.add(keep)
             assigned.append((keep, group))
+        self._load_links()  # after merges moved links
         return assigned
 
     def _new_id(self, wanted: str, taken: set[str]) -> str:
@@ -286,16 +296,22 @@ class _Register:
             self._record_changes(old, row)
             changed = {k: v for k, v in row.items() if old.get(k) != v}
             if changed:
-                self.db["calls"].update(call_id, changed)
+                self._update_call(call_id, changed)
                 old.update(changed)
                 self.summary.updated += 1
         for page in group:
             self._link(call_id, page, role="describes")
-            self.db.execute(  # a page describes one call: drop a stale link left by a split
-                "delete from call_pages where url = ? and call_id != ? "
-                "and coalesce(role, 'describes') = 'describes'",
-                [page.url, call_id],
-            )
+            if any(other != call_id for other in page.call_ids):
+                self.db.execute(  # a page describes one call: drop a stale link left by a split
+                    "delete from call_pages where url = ? and call_id != ? "
+                    "and coalesce(role, 'describes') = 'describes'",
+                    [page.url, call_id],
+                )
+
+    def _update_call(self, call_id: str, changed: dict[str, Any]) -> None:
+        # Plain SQL: sqlite-utils' update() re-reads the schema on every call, slow for thousands.
+        assignments = ", ".join(f"[{column}] = ?" for column in changed)
+        self.db.execute(f"update calls set {assignments} where id = ?", [*changed.values(), call_id])
 
     def _record_changes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         call_id = old["id"]
@@ -318,28 +334,35 @@ class _Register:
                 new["deadline"] = old["deadline"]
             if new["deadline"] != old["deadline"] or new["status"] != old["status"]:
                 self._record_changes(old, {**old, **new})
-                self.db["calls"].update(call_id, new)
+                self._update_call(call_id, new)
                 old.update(new)
 
     # --- links -----------------------------------------------------------------------------
     def _link(self, call_id: str, page: PageFacts, role: str) -> None:
-        existing = self.db.execute(
-            "select role from call_pages where call_id = ? and url = ?", [call_id, page.url]
-        ).fetchone()
+        existing = self.links.get((call_id, page.url))
         if existing is None:
-            self.db["call_pages"].insert({
-                "call_id": call_id, "url": page.url, "source": page.source, "role": role,
-                "first_seen_run": self.run_id, "last_seen_run": page.last_seen_run,
-            })
+            self.db.execute(
+                "insert into call_pages (call_id, url, source, role, first_seen_run, last_seen_run) "
+                "values (?, ?, ?, ?, ?, ?)",
+                [call_id, page.url, page.source, role, self.run_id, page.last_seen_run],
+            )
+            self.links[(call_id, page.url)] = {"role": role, "source": page.source,
+                                               "last_seen_run": page.last_seen_run}
             if self.calls[call_id]["first_seen_run"] != self.run_id:
                 self._event(call_id, "source_added", None, page.url)
                 self.summary.sources_added += 1
-        else:
-            role = "describes" if "describes" in (role, existing[0]) else role
+            return
+        wanted = {
+            "role": "describes" if "describes" in (role, existing["role"] or "describes") else role,
+            "source": page.source,
+            "last_seen_run": page.last_seen_run,
+        }
+        if any(existing.get(k) != v for k, v in wanted.items()):
             self.db.execute(
                 "update call_pages set role = ?, source = ?, last_seen_run = ? where call_id = ? and url = ?",
-                [role, page.source, page.last_seen_run, call_id, page.url],
+                [*wanted.values(), call_id, page.url],
             )
+            existing.update(wanted)
 
     def link_mentions(self, facts: list[PageFacts], assigned: list[tuple[str, list[PageFacts]]]) -> None:
         """Any page naming a funding call's identifier is a source for that call; a page naming
@@ -389,10 +412,10 @@ class _Register:
                 self._event(call_id, "page_returned", None, url)
 
     def _event(self, call_id: str, field: str, old: str | None, new: str | None) -> None:
-        self.db["call_events"].insert({
-            "call_id": call_id, "run_id": self.run_id, "field": field,
-            "old_value": old, "new_value": new, "at": self.now,
-        })
+        self.db.execute(
+            "insert into call_events (call_id, run_id, field, old_value, new_value, at) values (?, ?, ?, ?, ?, ?)",
+            [call_id, self.run_id, field, old, new, self.now],
+        )
         self.summary.events += 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from calls_store import (
     TODAY,
     calls,
@@ -258,3 +259,20 @@ def test_malformed_extraction_json_does_not_stop_the_run(tmp_path, caplog):
 
     assert len(calls(db)) == 2
     assert "malformed funders" in caplog.text
+
+
+def test_a_failing_detect_leaves_the_register_as_it_was(tmp_path, monkeypatch):
+    _, db = open_store(tmp_path)
+    night(db, [portal_page(CARE, "Digital tools for care", "2027-04-16")])
+    before = (calls(db), events_of(db))
+
+    def broken(self, *args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("pipeline.detect._Register.track_vanished_pages", broken)
+    moved = portal_page(CARE, "Digital tools for care", "2027-05-20")
+    added = portal_page("EU4H-2026-PJ-02", "Cancer screening", "2027-03-01")
+    with pytest.raises(RuntimeError):
+        night(db, [moved, added])
+
+    assert (calls(db), events_of(db)) == before
