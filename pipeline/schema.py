@@ -224,6 +224,13 @@ def _m_calls_register(db: sqlite_utils.Database) -> None:
     create_views(db)
 
 
+def _m_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
+    """FTS update triggers fire only when indexed text changes, not on every last_seen touch."""
+    from pipeline.search import reindex_only_on_text_changes
+
+    reindex_only_on_text_changes(db)
+
+
 # Append new migrations at the end; never reorder or rename existing ones.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _m001_core),
@@ -231,6 +238,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("003_calls", _m003_calls),
     ("digest_outbox_scheduler", _m_digest_outbox),
     ("calls_register", _m_calls_register),
+    ("fts_reindex_on_text_only", _m_fts_reindex_on_text_only),
 ]
 
 

@@ -26,6 +26,26 @@ def enable_search(db: sqlite_utils.Database) -> None:
     db["calls"].enable_fts(CALL_FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZER, replace=True)
 
 
+def reindex_only_on_text_changes(db: sqlite_utils.Database) -> None:
+    """Re-create the FTS update triggers as `AFTER UPDATE OF <indexed columns>`.
+
+    sqlite-utils' triggers fire on any column: every nightly `last_seen` touch would re-tokenise
+    every page's text (0.6 s per 3000 pages measured, and FTS segment churn).
+    """
+    for table, columns in (("pages", PAGE_FTS_COLUMNS), ("calls", CALL_FTS_COLUMNS)):
+        quoted = ", ".join(f"[{c}]" for c in columns)
+        old = ", ".join(f"old.[{c}]" for c in columns)
+        new = ", ".join(f"new.[{c}]" for c in columns)
+        # One statement per execute (no executescript, which would COMMIT an enclosing transaction).
+        db.execute(f"DROP TRIGGER IF EXISTS [{table}_au]")
+        db.execute(f"""
+            CREATE TRIGGER [{table}_au] AFTER UPDATE OF {quoted} ON [{table}] BEGIN
+              INSERT INTO [{table}_fts] ([{table}_fts], rowid, {quoted}) VALUES ('delete', old.rowid, {old});
+              INSERT INTO [{table}_fts] (rowid, {quoted}) VALUES (new.rowid, {new});
+            END
+        """)
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 MATCH expression for what a user typed: every term must appear, as a prefix.
 

@@ -178,3 +178,20 @@ def test_datasette_serves_the_register_with_the_metadata(two_nights):
     assert [r["deadline"] for r in got["open"]] == ["2026-12-15", "2027-02-01", "2027-03-10", "2027-05-20"]
     assert [r["title"] for r in got["canned"]] == ["Utlysning: Hälsoinnovation i primärvården"]
     assert [r["title"] for r in got["search"]] == ["Innovationscheckar för små företag"]
+
+
+def test_search_follows_changed_page_text_and_ignores_touches(tmp_path):
+    path, db = open_store(tmp_path)
+    page = html_page(VGR + "x", "vgr", "Regional utvecklingsfond", "Stöd till solenergi i länet.")
+    ex = {page["url"]: extraction(deadline="2027-02-01")}
+    night(db, [page], ex)
+    night(db, [page], ex)  # unchanged page touched again: the index must still answer
+    assert len(callwatch("calls", "--db", str(path), "--search", "solenergi", "--format", "json")) == 1
+
+    night(db, [{**page, "text": "Stöd till vindkraft i länet."}], ex)
+
+    assert callwatch("calls", "--db", str(path), "--search", "solenergi", "--format", "json") == []
+    assert len(callwatch("calls", "--db", str(path), "--search", "vindkraft", "--format", "json")) == 1
+    with sqlite3.connect(path) as conn:  # the index is consistent with its content table
+        conn.execute("insert into pages_fts(pages_fts, rank) values ('integrity-check', 1)")
+        conn.execute("insert into calls_fts(calls_fts, rank) values ('integrity-check', 1)")
