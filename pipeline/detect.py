@@ -391,12 +391,16 @@ class _Register:
                     self._link(call_id, page, role="mentions")
 
     def track_vanished_pages(self) -> None:
-        """A linked page missing from a run in which its source ran fine has vanished from it."""
+        """A page describing a call, missing from a run in which its source ran fine, has vanished.
+
+        Pages that only mention a call (news roundups) leave listings as they age: not a change.
+        """
         rows = self.db.execute(
             """select cp.call_id, cp.url, cp.vanished_run, p.last_seen_run
                from call_pages cp
                join pages p on p.url = cp.url
-               join source_runs sr on sr.run_id = ? and sr.source = p.source and sr.status = 'ok'""",
+               join source_runs sr on sr.run_id = ? and sr.source = p.source and sr.status = 'ok'
+               where coalesce(cp.role, 'describes') = 'describes'""",
             [self.run_id],
         ).fetchall()
         for call_id, url, vanished_run, last_seen_run in rows:

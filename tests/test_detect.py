@@ -204,6 +204,9 @@ def test_a_news_page_naming_identifiers_becomes_a_source_not_a_call(tmp_path):
     roles = {r["url"]: r["role"] for r in db.query("select url, role from call_pages")}
     assert roles[roundup["url"]] == "mentions"
 
+    night(db, [portal_page(CARE, "Digital tools for care", "2027-04-16"), html_page(SKANE, "skane-eu", "Start")])
+    assert [e for e in events_of(db) if e[2] == "page_vanished"] == []  # an aged-out mention is no change
+
 
 def test_a_page_naming_a_portal_call_is_a_source_of_each_of_its_topics(tmp_path):
     _, db = open_store(tmp_path)
