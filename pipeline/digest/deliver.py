@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.config import Config, Recipient
+from pipeline.config import Config, Recipient, load_config
 from pipeline.digest import outbox
 from pipeline.digest.render import RenderedDigest, render_digest
 from pipeline.digest.select import Item, arrange, collect_items, is_expired, load_calls, matches
@@ -165,14 +165,19 @@ def preview_digest(
 
 def send_digests(
     db: sqlite_utils.Database,
-    config: Config,
+    config: Config | None,
     run_id: int | None,
     today: date | None = None,
     *,
     to: tuple[str, ...] | list[str] | None = None,
     since: date | None = None,
 ) -> DigestSummary:
-    """Send each recipient what is new for them; mark items sent only once the server accepted."""
+    """Send each recipient what is new for them; mark items sent only once the server accepted.
+
+    `config` None reads $CALLWATCH_CONFIG (or the defaults); `run_id` is the run whose source
+    health is reported (None: the latest finished run).
+    """
+    config = config if config is not None else load_config()
     today = today or today_in_stockholm()
     if not to and not config.recipients:
         # Email is optional: a run without recipients configured is not a failed run.
