@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from pipeline.nlp.cue_phrases import word_alternation
+from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
 from pipeline.nlp.data import load_model_toml
 
 WEEKDAYS = {
@@ -60,7 +60,9 @@ class DateMention:
 
 @dataclass(frozen=True)
 class DatePatterns:
-    regex: re.Pattern[str]
+    day_first: re.Pattern[str]  # anchored at a number, on lower-cased text
+    month_first: re.Pattern[str]  # English "March 5th", on the original text (capitalised months)
+    weekday_before: re.Pattern[str]  # "torsdag (den)" just before a day, on lower-cased text
     months: dict[str, int]
     capitalised_only: frozenset[str]
 
@@ -71,37 +73,43 @@ def load_date_words() -> dict:
     return load_model_toml("dates_sv_en.toml")
 
 
+# Where a written number starts: a digit not inside a word, a number or a code ("H2020", "2.5").
+# Dates are only looked for from these positions, which is what keeps the component fast.
+NUMBER_START = re.compile(r"\d(?<![\w.,/-]\d)")
+
+
 @lru_cache(maxsize=1)
 def date_patterns() -> DatePatterns:
     words = load_date_words()
     months: dict[str, int] = {k.lower(): int(v) for k, v in words["months"].items()}
     month_re = word_alternation(list(months))
-    month_first_re = word_alternation(words["english"]["month_first"])
+    month_first_re = word_alternation([w.capitalize() for w in words["english"]["month_first"]], lower=False)
     weekday_re = word_alternation(list(WEEKDAYS))
     ordinal = r"(?:st|nd|rd|th|:e|:a)?"
     year_digits = r"(?:19|20)\d{2}"
     year = year_digits + r"(?!\d)"
-    regex = re.compile(
-        # Every form starts a word; checking that first lets most positions fail at once.
-        r"(?<![\w.,/-])(?:"
+    day_first = re.compile(
         # 2024-03-19 (also 2024/03/19)
         rf"(?P<iso>(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
         # 19.3.2024, 19/3/2024, 19. 3. 2024
         rf"|(?P<num>(?P<nd>[0-3]?\d)(?:/|\.\s?)(?P<nm>[01]?\d)(?:/|\.\s?)(?P<ny>{year}))"
-        # (torsdag) (den) 6 mars (2024), the 16th October, 7th of June 2024, 7 and 8 May 2024
-        rf"|(?P<tx>(?:(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?)?"
-        rf"(?<!\d:)(?P<td>[0-3]?\d){ordinal}\.?"
+        # 6 mars (2024), 16th October, 7th of June 2024, 7 and 8 May 2024, 16-17 januari
+        rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
-        # March 5th, 2024 / May 23 (English order)
-        rf"|(?P<mf>(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
-        rf"(?:,?\s+(?P<fy>{year}))?)"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
-        r")",
-        re.IGNORECASE,
     )
-    return DatePatterns(regex, months, frozenset(words["english"]["capitalised_only"]))
+    month_first = re.compile(
+        # no leading \b: a pattern opening on literal letters lets re skip ahead fast; the word
+        # start is checked on the few matches instead
+        rf"(?P<mf>(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
+        rf"(?:,?\s+(?P<fy>{year}))?)"
+    )
+    weekday_before = re.compile(rf"(?<!\w)(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?$")
+    return DatePatterns(
+        day_first, month_first, weekday_before, months, frozenset(words["english"]["capitalised_only"])
+    )
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -112,30 +120,39 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _mentions(m: re.Match[str], patterns: DatePatterns) -> list[DateMention]:
+def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str) -> list[DateMention]:
     """The date(s) one match writes: two for a day range ("16-17 januari", "7 and 8 May")."""
     kind = m.lastgroup
     g = m.group
+    weekday = None
+    start = m.start()
     if kind == "iso":
         day, month, year = int(g("id")), int(g("im")), int(g("iy"))
     elif kind == "num":
         day, month, year = int(g("nd")), int(g("nm")), int(g("ny"))
         if month > 12 and day <= 12:  # 03/19/2024: month first
             day, month = month, day
-    elif kind in ("tx", "mf"):
-        word = g("tm") if kind == "tx" else g("fm")
-        if not word[0].isupper() and (kind == "mf" or word.lower() in patterns.capitalised_only):
-            return []  # "step 5 may be", "mar 12": English capitalises its months
-        month = patterns.months[word.lower()]
-        day = int(g("td") if kind == "tx" else g("fd"))
-        y = g("ty") if kind == "tx" else g("fy")
-        year = int(y) if y else None
+    elif kind == "tx":
+        word = g("tm")
+        if word in patterns.capitalised_only and not text[m.start("tm")].isupper():
+            return []  # "step 5 may be": English capitalises its months
+        if start >= 2 and text[start - 1] == ":" and text[start - 2].isdigit():
+            return []  # "kl 10:15 mars..." is a time
+        month, day = patterns.months[word], int(g("td"))
+        year = int(g("ty")) if g("ty") else None
+        before = patterns.weekday_before.search(lowered, max(0, start - 24), start)
+        if before:
+            weekday, start = WEEKDAYS[before.group("wd")], before.start()
+    elif kind == "mf":
+        if start and text[start - 1].isalnum():
+            return []  # inside a word
+        month, day = patterns.months[g("fm").lower()], int(g("fd"))
+        year = int(g("fy")) if g("fy") else None
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
         return []
-    weekday = WEEKDAYS.get(g("wd").lower()) if kind == "tx" and g("wd") else None
-    first = DateMention(m.start(), m.end(), day, month, year, weekday)
+    first = DateMention(start, m.end(), day, month, year, weekday)
     if kind != "tx" or not g("td2"):
         return [first]
     last_day = int(g("td2"))
@@ -143,6 +160,27 @@ def _mentions(m: re.Match[str], patterns: DatePatterns) -> list[DateMention]:
         return [first]
     first.end = m.end("td")
     return [first, DateMention(m.start("td2"), m.end(), last_day, month, year, None, range_start=first)]
+
+
+def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[DateMention]:
+    """Dates in text order: English month-first dates, then day-first forms tried only where a
+    number starts (most of a page has none)."""
+    found = [mt for m in patterns.month_first.finditer(text) for mt in _mentions(m, patterns, text, lowered)]
+    taken = [(m.start, m.end) for m in found]
+    last_end = 0
+    for number in NUMBER_START.finditer(text):
+        pos = number.start()
+        if pos < last_end or (taken and any(lo <= pos < hi for lo, hi in taken)):
+            continue
+        m = patterns.day_first.match(lowered, pos)
+        if m is not None:
+            new = _mentions(m, patterns, text, lowered)
+            if new:
+                found.extend(new)
+                last_end = m.end()
+    if taken:
+        found.sort(key=lambda mention: mention.start)
+    return found
 
 
 def _nearest_year(day: int, month: int, weekday: int | None, reference: date) -> int:
@@ -173,10 +211,12 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention], reference
     return best.value if best is not None and best.value is not None else reference
 
 
-def find_dates(text: str, reference: date) -> list[DateMention]:
-    """All dates in text, in order, each resolved to a calendar date."""
-    patterns = date_patterns()
-    mentions = [mt for m in patterns.regex.finditer(text) for mt in _mentions(m, patterns)]
+def find_dates(text: str, reference: date, lowered: str | None = None) -> list[DateMention]:
+    """All dates in text, in order, each resolved to a calendar date. `lowered` is the text
+    lower-cased with offsets kept (see cue_phrases.lower_keeping_offsets)."""
+    if lowered is None:
+        lowered = lower_keeping_offsets(text)
+    mentions = _find_mentions(text, lowered, date_patterns())
     # Link the two ends of ranges; a year-less start takes the year of its end.
     for first, second in zip(mentions, mentions[1:], strict=False):
         if second.range_start is None and _closes_range(text, first, second):

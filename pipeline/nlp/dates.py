@@ -21,7 +21,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import compile_phrases
+from pipeline.nlp.cue_phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 from pipeline.status import derive_status, today_in_stockholm
@@ -35,6 +35,7 @@ BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
 NOT_CALL_REACH = 40  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+SURROUNDING_BEFORE = 240  # covers BEFORE_CHARS or a label line above with blank lines between
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 
 # Where a sentence or line ends: cues never reach across it.
@@ -59,16 +60,22 @@ class CueReader:
     status_labels: re.Pattern[str]
     label_names: dict[str, str]
 
-    def find_cues(self, text: str) -> list[Cue]:
-        """Cues in text order; adjacent-only deadline words and field labels become plain roles
-        ("when" is an event's date only on a page that speaks of an event)."""
-        found = [Cue(m.start(), m.end(), self.cue_roles[m.lastgroup]) for m in self.cues.finditer(text)]
-        has_event = any(c.role == "event" for c in found)
-        cues = []
+    def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
+        """Cues in text order within the spans (the surroundings of the dates found); field
+        labels ("Datum:") count when they open a line, as an event's date on a page that speaks
+        of an event."""
+        found = [
+            Cue(m.start(), m.end(), self.cue_roles[m.lastgroup])
+            for lo, hi in spans
+            for m in self.cues.finditer(lowered, lo, hi)
+        ]
+        cues, has_event = [], None
         for cue in found:
             if cue.role == "when":
                 if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
                     continue  # a label opens its line
+                if has_event is None:
+                    has_event = any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered))
                 cue = Cue(cue.start, cue.end, "event" if has_event else "other")
             cues.append(cue)
         return cues
@@ -90,9 +97,21 @@ def cue_reader() -> CueReader:
     # the end of the line, a colon or a date: "Stängd 16 mars 2023", "Status: Open".
     label_regex = re.compile(
         r"^[ \t•·*\-]*(?:status\s*:?\s*)?(?:" + "|".join(label_alternatives) + r")(?=[ \t]*(?:$|:|\d|[-–]))",
-        re.IGNORECASE | re.MULTILINE,
+        re.MULTILINE,  # run on lower-cased text
     )
     return CueReader(cue_regex, cue_roles, not_call, status_regex, status_names, label_regex, label_names)
+
+
+def _surroundings(mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
+    """Where cues for these dates can stand (before, after, the label line above), merged."""
+    spans: list[tuple[int, int]] = []
+    for mention in mentions:
+        lo, hi = max(0, mention.start - SURROUNDING_BEFORE), min(length, mention.end + AFTER_CHARS)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def _sentence_start(text: str, pos: int, limit: int) -> int:
@@ -114,7 +133,9 @@ def _cues_between(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[
     return [c for c in cues[i:j] if c.end <= hi]
 
 
-def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int], reader: CueReader) -> str | None:
+def role_of(
+    text: str, lowered: str, mention: DateMention, cues: list[Cue], starts: list[int], reader: CueReader
+) -> str | None:
     """What the date is for: deadline, opening, event, other, or None when nothing says."""
     lo = _sentence_start(text, mention.start, BEFORE_CHARS)
     before = [
@@ -125,7 +146,7 @@ def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int],
     if before:
         cue = before[-1]
         if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and reader.not_call.search(
-            text, max(lo, cue.start - NOT_CALL_REACH), mention.start
+            lowered, max(lo, cue.start - NOT_CALL_REACH), mention.start
         ):
             return "other"  # a registration or reporting deadline, not the call's
         return ADJACENT_ROLES.get(cue.role, cue.role)
@@ -147,10 +168,10 @@ def role_of(text: str, mention: DateMention, cues: list[Cue], starts: list[int],
     return None
 
 
-def read_status(text: str, reader: CueReader) -> set[str]:
-    """Statuses the page states in words."""
-    found = {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(text)}
-    found.update(reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(text))
+def read_status(lowered: str, reader: CueReader) -> set[str]:
+    """Statuses the page states in words (on the lower-cased text)."""
+    found = {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(lowered)}
+    found.update(reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(lowered))
     return found
 
 
@@ -175,12 +196,13 @@ class PageDates:
 def extract_dates(text: str, reference: date) -> PageDates:
     """Deadline, opening, upcoming events and call status of one page's text."""
     reader = cue_reader()
-    mentions = find_dates(text, reference)
-    cues = reader.find_cues(text)
+    lowered = lower_keeping_offsets(text)
+    mentions = find_dates(text, reference, lowered)
+    cues = reader.find_cues(text, lowered, _surroundings(mentions, len(text)))
     starts = [c.start for c in cues]
     roles: dict[int, str | None] = {}  # id(mention) -> role
     for mention in mentions:
-        role = role_of(text, mention, cues, starts, reader)
+        role = role_of(text, lowered, mention, cues, starts, reader)
         start = mention.range_start
         if start is not None:
             start_role = roles[id(start)]
@@ -204,14 +226,14 @@ def extract_dates(text: str, reference: date) -> PageDates:
         deadline=deadline,
         opening=opening,
         events=[d.isoformat() for d in events],
-        call_status=_call_status(text, reader, opening, [d.isoformat() for d in deadlines], reference),
+        call_status=_call_status(lowered, reader, opening, [d.isoformat() for d in deadlines], reference),
     )
 
 
 def _call_status(
-    text: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
+    lowered: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
 ) -> str | None:
-    stated = read_status(text, reader)
+    stated = read_status(lowered, reader)
     if "closed" in stated:
         return "closed"
     from_dates = derive_status(opening, deadlines, reference)
