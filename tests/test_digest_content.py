@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 from digest_store import (
@@ -209,3 +211,19 @@ def test_events_show_their_date_and_past_events_are_left_out(tmp_path, db, smtp)
     assert "New events" in text and "Info day: EU4Health work programme" in text
     assert "Date: 2026-12-10 (in 18 days)" in text
     assert "Brokerage event" not in text
+
+
+def test_since_reaches_back_for_a_new_address_without_resending_to_others(tmp_path, db, smtp):
+    early = add_run(db, day="2026-11-05")
+    add_call(db, "early", "Call found in early November", early, deadline="2099-01-01")
+    _, [text] = _send(tmp_path, db, smtp, early)  # anna's first digest covers it
+    assert "Call found in early November" in text
+    config = load_config(write_config(tmp_path, smtp_section(smtp.port)))
+    plain = send_digests(db, config, None, today=TODAY, to=["bob@region.example"])
+    assert plain.skipped == ["bob@region.example"]  # nothing new since the last digest
+    since = send_digests(db, config, None, today=TODAY, to=["bob@region.example"],
+                         since=date(2026, 11, 1))
+    assert since.sent == ["bob@region.example"]
+    assert "Call found in early November" in parts(smtp.inbox.to("bob@region.example")[0])[0]
+    again = send_digests(db, config, None, today=TODAY, to=["anna@region.example"], since=date(2026, 11, 1))
+    assert again.skipped == ["anna@region.example"]  # --since never resends what anna already got
