@@ -227,3 +227,17 @@ def test_since_reaches_back_for_a_new_address_without_resending_to_others(tmp_pa
     assert "Call found in early November" in parts(smtp.inbox.to("bob@region.example")[0])[0]
     again = send_digests(db, config, None, today=TODAY, to=["anna@region.example"], since=date(2026, 11, 1))
     assert again.skipped == ["anna@region.example"]  # --since never resends what anna already got
+
+
+def test_a_run_still_in_progress_is_left_for_the_next_digest(tmp_path, db, smtp):
+    done = add_run(db, day="2026-11-20")
+    add_call(db, "a", "Call from a finished run", done, deadline="2099-01-01")
+    with db.conn:
+        crawling = db["runs"].insert({"started_at": "2026-11-22T01:00:00+00:00", "status": "running"}).last_pk
+    _, [first] = _send(tmp_path, db, smtp, None)  # a manual digest while the nightly run crawls
+    assert "Call from a finished run" in first
+    add_call(db, "b", "Call detected at the end of that run", crawling, deadline="2099-01-01")
+    with db.conn:
+        db["runs"].update(crawling, {"status": "ok", "finished_at": "2026-11-22T01:40:00+00:00"})
+    _, [_, second] = _send(tmp_path, db, smtp, crawling)
+    assert "Call detected at the end of that run" in second and "Call from a finished run" not in second
