@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 
 from pipeline.cli import cli
+from pipeline.store import open_db, start_run
 from pipeline.views import VIEWS, datasette_metadata
 
 CARE = "HORIZON-HLTH-2025-CARE-01-01"
@@ -64,6 +65,14 @@ def test_new_lists_exactly_the_call_added_in_the_latest_run(two_nights):
     assert row["sources"] == [{"source": "vgr", "url": added["url"], "role": "describes", "vanished": False}]
     assert set(row) >= {"id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics",
                         "amounts", "identifier", "first_seen_run", "last_seen_run", "first_seen", "last_seen"}
+
+
+def test_new_still_means_the_last_detected_run_while_a_run_is_in_progress(two_nights):
+    path, _, added = two_nights
+    db = open_db(path)
+    start_run(db)  # tonight's run has started but not reached detect yet
+    rows = callwatch("calls", "--db", str(path), "--new", "--format", "json")
+    assert [r["url"] for r in rows] == [added["url"]]
 
 
 def test_the_moved_deadline_is_in_the_history_with_old_and_new_dates(two_nights):

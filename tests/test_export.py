@@ -57,7 +57,10 @@ def test_ics_has_one_all_day_event_per_deadline_and_event_date(tmp_path):
         assert event.decoded("dtend") == event.decoded("dtstart").fromordinal(
             event.decoded("dtstart").toordinal() + 1)
         assert "dtstamp" in event
-    assert icalendar.Calendar.from_ical(ics)["version"] == "2.0"
+    calendar = icalendar.Calendar.from_ical(ics)
+    calendar.validate()  # PRODID, VERSION and at least one component
+    assert calendar["version"] == "2.0"
+    assert all({"uid", "dtstamp", "dtstart", "summary"} <= {k.lower() for k in e} for e in events.values())
 
 
 def test_uids_are_stable_and_a_moved_deadline_updates_the_same_event(tmp_path):
