@@ -241,3 +241,19 @@ def test_a_run_still_in_progress_is_left_for_the_next_digest(tmp_path, db, smtp)
         db["runs"].update(crawling, {"status": "ok", "finished_at": "2026-11-22T01:40:00+00:00"})
     _, [_, second] = _send(tmp_path, db, smtp, crawling)
     assert "Call detected at the end of that run" in second and "Call from a finished run" not in second
+
+
+def test_cli_digest_does_not_race_a_running_job(tmp_path, db, smtp, monkeypatch):
+    import pipeline.cli.digest as digest_cli
+    from pipeline.lock import run_lock
+
+    run = add_run(db)
+    add_call(db, "c1", "Not sent twice", run, deadline="2099-01-01")
+    monkeypatch.setattr(digest_cli, "LOCK_WAIT_SECONDS", 0)
+    env = {"CALLWATCH_SMTP_HOST": "127.0.0.1", "CALLWATCH_SMTP_PORT": str(smtp.port), "CALLWATCH_SMTP_TLS": "none",
+           "CALLWATCH_CONFIG": ""}
+    db_path = tmp_path / "callwatch.db"
+    with run_lock(db_path):  # the nightly job holds the database
+        result = CliRunner().invoke(cli, ["digest", "--db", str(db_path), "--to", "me@x.example"], env=env)
+    assert result.exit_code == 1 and "another callwatch run is using" in result.output
+    assert smtp.inbox.received == []

@@ -13,7 +13,10 @@ import click
 
 from pipeline.cli.common import db_option, reports_errors
 from pipeline.config import Config, load_config
+from pipeline.lock import run_lock
 from pipeline.store import DEFAULT_DB, open_db
+
+LOCK_WAIT_SECONDS = 60  # a nightly run may be finishing; longer than that, say so and stop
 
 config_option = click.option(
     "--config",
@@ -64,7 +67,8 @@ def digest(config_path: str | None, db_path: str | None, preview: str | None, to
     from pipeline.digest import preview_digest, send_digests
 
     config = load_config(config_path)
-    db = open_db(_db_path(db_path, config))
+    db_file = _db_path(db_path, config)
+    db = open_db(db_file)
     since_date = _date(since)
     if preview:
         rendered = preview_digest(db, config, to=to or None, since=since_date)
@@ -78,7 +82,9 @@ def digest(config_path: str | None, db_path: str | None, preview: str | None, to
         raise click.ClickException(
             f"no recipients: add [[recipients]] to {config.path or 'a config file (--config)'} or pass --to ADDR"
         )
-    summary = send_digests(db, config, None, to=to or None, since=since_date)
+    # The run lock keeps this from racing the nightly job's own digest (which would send twice).
+    with run_lock(db_file, wait=LOCK_WAIT_SECONDS):
+        summary = send_digests(db, config, None, to=to or None, since=since_date)
     for address in summary.sent:
         click.echo(f"sent to {address}")
     for address in summary.skipped:
