@@ -244,8 +244,11 @@ def test_a_run_still_in_progress_is_left_for_the_next_digest(tmp_path, db, smtp)
 
 
 def test_cli_digest_does_not_race_a_running_job(tmp_path, db, smtp, monkeypatch):
-    import pipeline.cli.digest as digest_cli
+    import importlib
+
     from pipeline.lock import run_lock
+
+    digest_cli = importlib.import_module("pipeline.cli.digest")  # the attribute is the command
 
     run = add_run(db)
     add_call(db, "c1", "Not sent twice", run, deadline="2099-01-01")
