@@ -140,7 +140,7 @@ def _json(value: str | None, expected: type, url: str, column: str) -> Any:
     return parsed
 
 
-def merge_fields(group: list[PageFacts], today: date) -> dict[str, Any]:
+def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
     """The register fields of one opportunity from its pages (sorted best source first)."""
     best = group[0]
     cutoffs = next((p.cutoffs for p in group if p.cutoffs), [])
@@ -173,12 +173,17 @@ def merge_fields(group: list[PageFacts], today: date) -> dict[str, Any]:
     }
 
 
+def key_dates(kind: str | None, cutoffs: list[str], events: list[str]) -> list[str]:
+    """The dates a call is judged by: its cut-offs; for an event without any, the event's dates."""
+    return cutoffs or (events if kind == "event" else [])
+
+
 def dated_fields(kind: str | None, opening: str | None, cutoffs: list[str], events: list[str],
                  fallback_status: str | None, today: date) -> dict[str, Any]:
-    """Deadline and status as of `today`: an event is open until its (last) date has passed."""
-    judged_by = cutoffs or (events if kind == "event" else [])
-    status = derive_status(opening, judged_by, today) or fallback_status
-    return {"deadline": next_deadline(cutoffs, today) if cutoffs else None, "status": status}
+    """Deadline (next key date) and status as of `today`: an event is open until its date passed."""
+    dates = key_dates(kind, cutoffs, events)
+    status = derive_status(opening, dates, today) or fallback_status
+    return {"deadline": next_deadline(dates, today) if dates else None, "status": status}
 
 
 def deadline_moved(old: str | None, new: str | None, old_cutoffs: list[str], new_cutoffs: list[str]) -> bool:
@@ -277,7 +282,7 @@ class _Register:
 
     # --- calls -----------------------------------------------------------------------------
     def save_call(self, call_id: str, group: list[PageFacts]) -> None:
-        fields = merge_fields(group, self.today)
+        fields = merge_fields(group)
         old = self.calls.get(call_id)
         if old is not None:
             # Sticky dates: a page that stops stating a date has not cancelled it.
@@ -315,7 +320,9 @@ class _Register:
 
     def _record_changes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         call_id = old["id"]
-        if deadline_moved(old["deadline"], new["deadline"], _loads(old["cutoffs"]), _loads(new["cutoffs"])):
+        old_dates = key_dates(old["kind"], _loads(old["cutoffs"]), _loads(old.get("events")))
+        new_dates = key_dates(new["kind"], _loads(new["cutoffs"]), _loads(new.get("events")))
+        if deadline_moved(old["deadline"], new["deadline"], old_dates, new_dates):
             self._event(call_id, "deadline", old["deadline"], new["deadline"])
         if old["opening"] != new["opening"]:
             self._event(call_id, "opening", old["opening"], new["opening"])

@@ -245,6 +245,7 @@ def test_an_event_is_its_own_opportunity_and_closes_after_its_date(tmp_path):
     by_kind = {c["kind"]: c for c in calls(db)}
     assert set(by_kind) == {"funding-call", "event"}
     assert by_kind["event"]["status"] == "open"
+    assert by_kind["event"]["deadline"] == "2026-12-03"  # an event sorts and filters by its date
     assert info_day["url"] in {r["url"] for r in db.query(
         "select url from call_pages where call_id = ?", [by_kind["funding-call"]["id"]])}
 
