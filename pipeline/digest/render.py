@@ -142,6 +142,11 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def _one_line(text: str | None) -> str:
+    """Scraped titles and error texts can carry newlines and runs of spaces; a digest line can't."""
+    return " ".join(str(text or "").split())
+
+
 def _local_time(iso: str | None) -> str:
     """A stored UTC timestamp as Stockholm wall-clock time, which is what staff read."""
     if not iso:
@@ -179,7 +184,7 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         if p.get("usual_pages"):
             details.append(labels["health.usually"].format(n=p["usual_pages"]))
         if p.get("error"):
-            details.append(p["error"])
+            details.append(_one_line(p["error"]))
         return {
             "title": p.get("source") or "callwatch",
             "url": None,
@@ -205,7 +210,7 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
     is_event = call.get("kind") == "event"
     return {
         "date_label": labels["date"] if is_event else labels["deadline"],
-        "title": (call.get("title") or call.get("identifier") or call.get("url") or "").strip(),
+        "title": _one_line(call.get("title") or call.get("identifier") or call.get("url")),
         "url": safe_url(call.get("url")),
         "raw_url": call.get("url") or "",
         "funders": ", ".join(funders),
