@@ -19,8 +19,9 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import word_alternation
+from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.date_mentions import NUMBER_START
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 
 logger = logging.getLogger(__name__)
@@ -35,11 +36,16 @@ RANGE_JOIN = r"\s*(?P<join>-|–|—|to|till|and|och)\s*"
 PERCENT = re.compile(r"\s*(?:%|procent|percent|per\s*cent)", re.IGNORECASE)
 NEXT_WORD = re.compile(r"[ \t\u00a0)\]]*([^\W\d_]+)")  # the next word on the same line
 LABEL_CHARS = 40
+PREFIX_CHARS = 6  # "EUR ", "€ ", "SEK "
+WORD_CHARS = 12  # "en halv ", "trettio "
 
 
 @dataclass(frozen=True)
 class AmountWords:
-    regex: re.Pattern[str]
+    amount_at: re.Pattern[str]  # an amount read from where its number starts
+    long_scale: re.Pattern[str]  # "miljoner", "million": may follow a number word
+    word_before: re.Pattern[str]  # "två ", "one " just before a scale word
+    prefix_before: re.Pattern[str]  # "EUR ", "€" just before a number
     currencies: dict[str, str]
     prefixes: dict[str, str]
     scales: dict[str, float]
@@ -64,20 +70,26 @@ def amount_words() -> AmountWords:
     number_words = {_key(k): float(v) for k, v in data["number_words"].items()}
     prefix_re = word_alternation(list(prefixes))
     scale_re = word_alternation(list(scales))
-    regex = re.compile(
-        # Every amount starts a word (or is a symbol): most positions fail on this first check.
-        r"(?<![\w.,/-])"
-        rf"(?:(?P<pre>{prefix_re})\s?)?"
-        rf"(?:(?<![\w.,/-])(?P<num>{NUMBER})|(?P<word>{word_alternation(list(number_words))})(?=\s+{scale_re}))"
+    word_re = word_alternation(list(number_words))
+    # All patterns run on lower-cased text. An amount is read from where its number starts.
+    amount_at = re.compile(
+        rf"(?:(?P<num>{NUMBER})|(?P<word>{word_re})(?=\s+{scale_re}))"
         rf"(?:{RANGE_JOIN}(?:{prefix_re})?\s?(?P<num2>{NUMBER}))?"
         rf"(?:\s*(?P<scaled>{word_alternation(list(scaled))})|\s*(?P<scale>{scale_re}))?"
         # a currency code followed by a number starts the next amount ("2024 EUR 3 million")
-        rf"(?:\s*(?P<post>{word_alternation(list(currencies))})(?!\s?\d))?",
-        re.IGNORECASE,
+        rf"(?:\s*(?P<post>{word_alternation(list(currencies))})(?!\s?\d))?"
     )
+    # Number words count only before a long scale word ("två miljoner", "one million").
+    long_scales = [w for w in scales if len(w) >= 4 and w.isalpha()]
+    # found by their scale word (a pattern opening on a few literal letters is scanned fast)
+    long_scale = re.compile(word_alternation(long_scales))
+    word_before = re.compile(rf"(?<!\w)(?:{word_re})\s+$")
     ctx = data["context"]
     return AmountWords(
-        regex,
+        amount_at,
+        long_scale,
+        word_before,
+        re.compile(rf"(?<!\w)(?P<pre>{prefix_re})\s?$"),
         currencies,
         prefixes,
         scales,
@@ -86,13 +98,13 @@ def amount_words() -> AmountWords:
         frozenset(w.lower() for w in ctx["allowed_next"]),
         frozenset(w.lower() for w in ctx["foreign_money"]),
         # the label ends right before the number: only spaces, colons and the like between
-        re.compile(rf"(?<!\w)(?:{word_alternation(ctx['money_labels'])})[^\w\n]{{0,5}}$", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{word_alternation(ctx['money_labels'])})[^\w\n]{{0,5}}$"),
     )
 
 
 def parse_number(text: str) -> float:
     """Digits in Swedish or English notation: '1 500 000', '1.500.000', '11,000,000.00', '2,5'."""
-    s = re.sub(r"[ \u00a0\u202f]", "", text)
+    s = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if "." in s and "," in s:
         decimal = "." if s.rfind(".") > s.rfind(",") else ","
         thousands = "," if decimal == "." else "."
@@ -122,8 +134,15 @@ def _looks_like_years(m: re.Match[str]) -> bool:
 
 
 def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
+    lowered = m.string
+    prefix = words.prefix_before.search(lowered, max(0, m.start() - PREFIX_CHARS), m.start())
+    if m.end() == m.end("num") and not prefix:
+        # the common case, a bare number ("2024", "14.00", "3"): money only under a money label
+        num = m.group("num")
+        if len(num) < 4 or not _labelled_sum(m, parse_number(num), words):
+            return None
     number_end = max(m.end(g) for g in ("num", "word", "num2") if m.group(g))
-    if PERCENT.match(m.string, number_end):
+    if PERCENT.match(lowered, number_end):
         return None
     if _looks_like_years(m):
         return None
@@ -135,8 +154,8 @@ def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
         scale, scaled = words.scales[_key(m.group("scale"))], True
     if m.group("post"):
         currency = words.currencies[_key(m.group("post"))]
-    if m.group("pre"):
-        currency = currency or words.prefixes[_key(m.group("pre"))]
+    if prefix:
+        currency = currency or words.prefixes[_key(prefix.group("pre"))]
     if m.group("word"):
         first = words.number_words[_key(m.group("word"))]
     else:
@@ -180,10 +199,32 @@ def _clean(value: float) -> int | float:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+def _amount_matches(lowered: str, words: AmountWords) -> list[re.Match[str]]:
+    """Amount matches in text order, tried only where a number or a number word starts."""
+    starts = [m.start() for m in NUMBER_START.finditer(lowered)]
+    word_starts = [
+        w.start()
+        for m in words.long_scale.finditer(lowered)
+        if (w := words.word_before.search(lowered, max(0, m.start() - WORD_CHARS), m.start()))
+    ]
+    if word_starts:
+        starts = sorted(starts + word_starts)
+    matches, last_end = [], 0
+    for pos in starts:
+        if pos < last_end:
+            continue
+        m = words.amount_at.match(lowered, pos)
+        if m is not None:
+            matches.append(m)
+            last_end = m.end()
+    return matches
+
+
 def extract_amounts(text: str) -> list[dict]:
     """Distinct {"value", "currency"} of the sums of money in text, in order of first mention."""
     words = amount_words()
-    found = [a for m in words.regex.finditer(text) if (a := _read(m, words))]
+    lowered = lower_keeping_offsets(text)
+    found = [a for m in _amount_matches(lowered, words) if (a := _read(m, words))]
     explicit = Counter(a.currency for a in found if a.currency)
     page_currency = explicit.most_common(1)[0][0] if explicit else None
     out: list[dict] = []
