@@ -98,6 +98,9 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
     meta = _json(row["meta"], dict, url, "meta") or {}
     extracted_ids = _json(row["identifiers"], list, url, "identifiers") or []
     meta_id = normalise_identifier(meta.get("identifier"))
+    identifier = meta_id or primary_identifier(extracted_ids)
+    label = str(meta["identifier"]).strip() if meta_id else next(
+        (str(x).strip() for x in extracted_ids if normalise_identifier(x) == identifier), identifier)
     identifiers = sorted({i for i in (normalise_identifier(x) for x in [meta_id, *extracted_ids]) if i})
     deadline = meta.get("deadline") or row["deadline"]
     cutoffs = meta.get("cutoffs") or ([deadline] if deadline else [])
@@ -107,7 +110,8 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         kind=meta.get("kind") or row["kind"],
         title=meta.get("title") or row["title"],
         text=row["text"],
-        identifier=meta_id or primary_identifier(extracted_ids),
+        identifier=identifier,
+        identifier_label=label,
         identifiers=identifiers,
         parent_identifier=normalise_identifier(meta.get("call")),
         opening=meta.get("opening") or row["opening"],
@@ -159,7 +163,7 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "title": next((p.title for p in group if p.title), best.url),
         "kind": best.kind,
         "url": best.url,
-        "identifier": next((p.identifier for p in group if p.identifier), None),
+        "identifier": next((p.identifier_label or p.identifier for p in group if p.identifier), None),
         "opening": opening,
         "cutoffs": cutoffs,
         "events": events,
@@ -375,7 +379,7 @@ class _Register:
         """Any page naming a funding call's identifier is a source for that call; a page naming
         only the parent call of portal topics (HORIZON-X-01 for HORIZON-X-01-02) is one for each."""
         by_identifier = {
-            row["identifier"]: row["id"]
+            normalise_identifier(row["identifier"]): row["id"]
             for row in sorted(self.calls.values(), key=lambda r: r["first_seen_run"] or 0, reverse=True)
             if row["identifier"] and row["kind"] == "funding-call"
         }

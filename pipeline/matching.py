@@ -38,7 +38,8 @@ class PageFacts:
     kind: str | None
     title: str | None = None
     text: str | None = None
-    identifier: str | None = None  # the one official id this page is about, if any
+    identifier: str | None = None  # the one official id this page is about, normalised for matching
+    identifier_label: str | None = None  # the same id as the source writes it (…-IAFlag-02)
     identifiers: list[str] = field(default_factory=list)  # every official id it names
     parent_identifier: str | None = None  # from API meta: the call this topic belongs to
     opening: str | None = None
