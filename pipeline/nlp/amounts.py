@@ -38,6 +38,7 @@ NEXT_WORD = re.compile(r"[ \t\u00a0)\]]*([^\W\d_]+)")  # the next word on the sa
 LABEL_CHARS = 40
 PREFIX_CHARS = 6  # "EUR ", "€ ", "SEK "
 WORD_CHARS = 12  # "en halv ", "trettio "
+MAX_VALUE = 1e13  # above any budget (the EU's long-term budget is ~1.2e12 EUR): a misread number
 
 
 @dataclass(frozen=True)
@@ -236,8 +237,10 @@ def extract_amounts(text: str) -> list[dict]:
                 continue
             currency = page_currency
         for value in amount.values:
+            if not 0 < value < MAX_VALUE:
+                continue
             key = (_clean(value), currency)
-            if key[0] > 0 and key not in seen:
+            if key not in seen:
                 seen.add(key)
                 out.append({"value": key[0], "currency": currency})
     return out
