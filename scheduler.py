@@ -255,11 +255,28 @@ def _single_scheduler(db_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _close_interrupted(db_path: Path) -> None:
+    """Runs left 'running' by a scheduler that was killed mid-job are failed runs, said so."""
+    db = open_db(db_path)
+    try:
+        with db.conn:
+            cursor = db.execute(
+                "update scheduler_runs set status = 'failed', finished_at = ?, "
+                "error = 'interrupted: the scheduler stopped during the run' where status = 'running'",
+                [now_iso()],
+            )
+        if cursor.rowcount:
+            log.warning("%d interrupted run(s) recorded as failed", cursor.rowcount)
+    finally:
+        db.close()
+
+
 def serve(config: Config, db_path: str | os.PathLike | None = None) -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT."""
     db = Path(db_path) if db_path else (config.db_path or resolve_db_path(None))
     with _single_scheduler(db.resolve()):
         scheduler = build_scheduler(config, db)
+        _close_interrupted(db)
         stopping = threading.Event()
 
         def stop(signum: int, frame: Any) -> None:

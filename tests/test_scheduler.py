@@ -167,6 +167,11 @@ def test_schedule_next_prints_the_configured_times(tmp_path):
 def test_the_service_stops_cleanly_on_sigterm_and_a_second_one_refuses_to_start(tmp_path):
     path = write_config(tmp_path, '[schedule]\ncron = "0 2 * * *"\n', sources=False)
     db_path = tmp_path / "cw.db"
+    db = open_db(db_path)
+    with db.conn:  # a previous scheduler was killed in the middle of a run
+        db["scheduler_runs"].insert({"job_id": scheduler.JOB_ID, "started_at": "2026-11-21T01:00:00+00:00",
+                                     "status": "running", "pid": 999999})
+    db.close()
     command = [sys.executable, "-c", "from pipeline.cli import cli; cli()", "schedule",
                "--config", str(path), "--db", str(db_path)]
     log_path = tmp_path / "stderr.log"
@@ -184,6 +189,8 @@ def test_the_service_stops_cleanly_on_sigterm_and_a_second_one_refuses_to_start(
     log = log_path.read_text()
     assert "received SIGTERM" in log and "scheduler stopped" in log
     assert "nightly job added" in log
+    [interrupted] = runs(db_path)
+    assert interrupted["status"] == "failed" and "interrupted" in interrupted["error"]
 
 
 def test_the_real_nightly_job_records_a_broken_sources_file_as_a_failed_run(tmp_path):
