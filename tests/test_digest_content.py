@@ -260,3 +260,11 @@ def test_cli_digest_does_not_race_a_running_job(tmp_path, db, smtp, monkeypatch)
         result = CliRunner().invoke(cli, ["digest", "--db", str(db_path), "--to", "me@x.example"], env=env)
     assert result.exit_code == 1 and "another callwatch run is using" in result.output
     assert smtp.inbox.received == []
+
+
+def test_a_run_that_failed_before_any_source_is_reported(tmp_path, db, smtp):
+    run = add_run(db, status="failed")
+    with db.conn:
+        db["runs"].update(run, {"error": "CrawlError: crawl subprocess exited with 1\nTraceback ..."})
+    _, [text] = _send(tmp_path, db, smtp, run)
+    assert "the whole run failed" in text and "CrawlError: crawl subprocess exited with 1 Traceback" in text
