@@ -188,3 +188,14 @@ def test_from_right_before_a_date_opens_the_call(read):
     # ...but not when it is a project's running time
     doc = read("Projektet pågår från 1 mars 2024 till 28 februari 2026.", "2024-01-01")
     assert (doc._.opening, doc._.deadline) == (None, None)
+
+
+def test_event_words_inside_swedish_compounds(read):
+    doc = read(
+        "Välkommen till vårt digitala nätverksmöte fredag 21 augusti kl 12.00-13.00. "
+        "Anmälningar till mötet görs via länken nedan senast fredag 14 augusti.",
+        "2020-07-01",
+    )
+    assert doc._.events == ["2020-08-21"]
+    assert doc._.deadline is None  # signing up for the meeting
+    assert read("Vi bemöter kritiken den 5 maj 2020.", "2020-01-01")._.events == []

@@ -2,7 +2,8 @@
 
 Cue phrases are written for people ("sista ansökningsdag*", "senast uppdaterad"): a space
 matches any whitespace, a trailing "*" lets the word go on, and a phrase matches only at the
-start of a word. Python's `re` tries alternatives one by one, so a plain alternation of a few
+start of a word, unless it begins with "*": then it may also end a compound ("*möte*" finds
+"rådsmötet"). Python's `re` tries alternatives one by one, so a plain alternation of a few
 hundred phrases is slow; the phrases are merged into a character trie first, which lets a
 position fail on its first character. Where phrases share a start the longer one wins.
 """
@@ -66,8 +67,16 @@ def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict
     each phrase came from."""
     trie: dict = {}
     names: dict[str, str] = {}
+    compound_ends: list[str] = []
     for group, phrases in groups.items():
         for phrase in phrases:
+            if phrase.startswith("*"):
+                # "*möte*": also the end of a compound ("rådsmöte", "årsmötet"), after at least
+                # three letters so that "bemöter" stays a verb
+                name = f"p{len(names)}"
+                names[name] = group
+                compound_ends.append(rf"(?<=\w\w\w){_emit_phrase(phrase[1:])}(?P<{name}>)")
+                continue
             node = trie
             for atom in _atoms(phrase):
                 node = node.setdefault(atom, {})
@@ -75,7 +84,19 @@ def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict
                 name = f"p{len(names)}"
                 node["\x01" + name] = {}
                 names[name] = group
-    return re.compile(r"\b" + _emit(trie)), names
+    pattern = r"\b" + _emit(trie)
+    if compound_ends:
+        pattern += "|" + "|".join(compound_ends)
+    return re.compile(pattern), names
+
+
+def _emit_phrase(phrase: str) -> str:
+    node: dict = {}
+    root = node
+    for atom in _atoms(phrase):
+        node = node.setdefault(atom, {})
+    node["\x01"] = {}
+    return _emit(root)
 
 
 def word_alternation(words: list[str], lower: bool = True) -> str:

@@ -34,7 +34,7 @@ ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
-NOT_CALL_REACH = 40  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 SURROUNDING_BEFORE = 240  # covers BEFORE_CHARS or a label line above with blank lines between
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 
