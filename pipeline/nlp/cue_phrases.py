@@ -61,42 +61,38 @@ def _emit(node: dict) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
-def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex for all phrases of all groups, to run on lower-cased text (much faster than
-    IGNORECASE), and a map from the regex's group names (read `match.lastgroup`) to the group
-    each phrase came from."""
+def _compile_trie(entries: list[tuple[str, str]], prefix: str) -> tuple[re.Pattern[str], dict[str, str]]:
     trie: dict = {}
     names: dict[str, str] = {}
-    compound_ends: list[str] = []
-    for group, phrases in groups.items():
-        for phrase in phrases:
-            if phrase.startswith("*"):
-                # "*möte*": also the end of a compound ("rådsmöte", "årsmötet"), after at least
-                # three letters so that "bemöter" stays a verb
-                name = f"p{len(names)}"
-                names[name] = group
-                compound_ends.append(rf"(?<=\w\w\w){_emit_phrase(phrase[1:])}(?P<{name}>)")
-                continue
-            node = trie
-            for atom in _atoms(phrase):
-                node = node.setdefault(atom, {})
-            if not any(k.startswith("\x01") for k in node):  # the first group listing a phrase keeps it
-                name = f"p{len(names)}"
-                node["\x01" + name] = {}
-                names[name] = group
-    pattern = r"\b" + _emit(trie)
-    if compound_ends:
-        pattern += "|" + "|".join(compound_ends)
-    return re.compile(pattern), names
+    for phrase, group in entries:
+        node = trie
+        for atom in _atoms(phrase):
+            node = node.setdefault(atom, {})
+        if not any(k.startswith("\x01") for k in node):  # the first group listing a phrase keeps it
+            name = f"p{len(names)}"
+            node["\x01" + name] = {}
+            names[name] = group
+    return re.compile(prefix + _emit(trie)), names
 
 
-def _emit_phrase(phrase: str) -> str:
-    node: dict = {}
-    root = node
-    for atom in _atoms(phrase):
-        node = node.setdefault(atom, {})
-    node["\x01"] = {}
-    return _emit(root)
+def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for all word-start phrases of all groups, to run on lower-cased text (much
+    faster than IGNORECASE), and a map from the regex's group names (read `match.lastgroup`) to
+    the group each phrase came from. Compound ends ("*möte*") are left to compile_compound_ends."""
+    entries = [(p, g) for g, phrases in groups.items() for p in phrases if not p.startswith("*")]
+    return _compile_trie(entries, r"\b")
+
+
+def compile_compound_ends(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A regex for the phrases that may end a compound ("*möte*" in "rådsmötet"), or None. It
+    opens on literal letters, so `re` scans for them fast; a match counts only after at least
+    three letters of the same word (`is_compound_end`), so "bemöter" stays a verb."""
+    entries = [(p[1:], g) for g, phrases in groups.items() for p in phrases if p.startswith("*")]
+    return _compile_trie(entries, "") if entries else None
+
+
+def is_compound_end(lowered: str, start: int) -> bool:
+    return start >= 3 and lowered[start - 3 : start].isalpha()
 
 
 def word_alternation(words: list[str], lower: bool = True) -> str:

@@ -21,7 +21,12 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import compile_phrases, lower_keeping_offsets
+from pipeline.nlp.cue_phrases import (
+    compile_compound_ends,
+    compile_phrases,
+    is_compound_end,
+    lower_keeping_offsets,
+)
 from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 from pipeline.status import derive_status, today_in_stockholm
@@ -54,6 +59,8 @@ class Cue:
 class CueReader:
     cues: re.Pattern[str]
     cue_roles: dict[str, str]
+    compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
+    compound_roles: dict[str, str]
     not_call: re.Pattern[str]
     status_phrases: re.Pattern[str]
     status_names: dict[str, str]
@@ -69,23 +76,41 @@ class CueReader:
             for lo, hi in spans
             for m in self.cues.finditer(lowered, lo, hi)
         ]
+        if self.compound_cues is not None:
+            found.extend(
+                Cue(m.start(), m.end(), self.compound_roles[m.lastgroup])
+                for lo, hi in spans
+                for m in self.compound_cues.finditer(lowered, lo, hi)
+                if is_compound_end(lowered, m.start())
+            )
+            found.sort(key=lambda cue: cue.start)
         cues, has_event = [], None
         for cue in found:
             if cue.role == "when":
                 if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
                     continue  # a label opens its line
                 if has_event is None:
-                    has_event = any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered))
+                    has_event = self._mentions_event(lowered)
                 cue = Cue(cue.start, cue.end, "event" if has_event else "other")
             cues.append(cue)
         return cues
+
+    def _mentions_event(self, lowered: str) -> bool:
+        if any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered)):
+            return True
+        return self.compound_cues is not None and any(
+            self.compound_roles[m.lastgroup] == "event" and is_compound_end(lowered, m.start())
+            for m in self.compound_cues.finditer(lowered)
+        )
 
 
 @lru_cache(maxsize=1)
 def cue_reader() -> CueReader:
     words = load_date_words()
     cues = words["cues"]
-    cue_regex, cue_roles = compile_phrases({role: cues[role] for role in ROLES})
+    cue_groups = {role: cues[role] for role in ROLES}
+    cue_regex, cue_roles = compile_phrases(cue_groups)
+    compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
     not_call, _ = compile_phrases({"not_call": cues["not_call"]})
     status_regex, status_names = compile_phrases(words["status"]["phrases"])
     labels = words["status"]["labels"]
@@ -99,7 +124,17 @@ def cue_reader() -> CueReader:
         r"^[ \t•·*\-]*(?:status\s*:?\s*)?(?:" + "|".join(label_alternatives) + r")(?=[ \t]*(?:$|:|\d|[-–]))",
         re.MULTILINE,  # run on lower-cased text
     )
-    return CueReader(cue_regex, cue_roles, not_call, status_regex, status_names, label_regex, label_names)
+    return CueReader(
+        cue_regex,
+        cue_roles,
+        compound_cues,
+        compound_roles,
+        not_call,
+        status_regex,
+        status_names,
+        label_regex,
+        label_names,
+    )
 
 
 def _surroundings(mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
