@@ -14,11 +14,15 @@ def amounts():
     pipelines = {}
 
     def run(text: str, lang: str = "sv") -> set[tuple[float, str]]:
-        if lang not in pipelines:
-            nlp = spacy.blank(lang)
+        base = lang if lang in ("sv", "en") else "sv"  # blank pipelines for the two main languages
+        if base not in pipelines:
+            nlp = spacy.blank(base)
             nlp.add_pipe("callwatch_amounts")
-            pipelines[lang] = nlp
-        doc = pipelines[lang](text)
+            pipelines[base] = nlp
+        nlp = pipelines[base]
+        doc = nlp.make_doc(text)
+        doc._.lang = lang
+        doc = nlp(doc)
         found = [(a["value"], a["currency"]) for a in doc._.amounts]
         assert len(found) == len(set(found)), "each value and currency is listed once"
         return set(found)
@@ -103,3 +107,15 @@ def test_one_cap_in_two_currencies_gives_both(amounts):
 def test_bare_number_under_a_money_label_takes_the_pages_currency(amounts):
     text = "Fem projekt har fått totalt 2 miljoner kronor.\n\nBeviljat belopp: 412 500\nStartår: 2024\nDeltagare: 1 200"
     assert amounts(text) == {(2_000_000, "SEK"), (412_500, "SEK")}
+
+
+def test_crowns_are_the_pages_countrys_unless_named(amounts):
+    assert amounts("Prosjektet kan få inntil 2 millioner kr.", "nb") == {(2_000_000, "NOK")}
+    assert amounts("Projektet kan få upp till 2 miljoner kr.", "sv") == {(2_000_000, "SEK")}
+    assert amounts("Svenske partnere kan få 5 MSEK.", "nb") == {(5_000_000, "SEK")}
+
+
+def test_fees_and_prices_are_not_budgets(amounts):
+    assert amounts("Deltagaravgift: 500 kr inklusive lunch. Utlysningen omfattar 20 miljoner kronor.") == {
+        (20_000_000, "SEK")
+    }

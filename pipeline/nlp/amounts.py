@@ -38,6 +38,7 @@ NEXT_WORD = re.compile(r"[ \t\u00a0)\]]*([^\W\d_]+)")  # the next word on the sa
 LABEL_CHARS = 40
 PREFIX_CHARS = 6  # "EUR ", "€ ", "SEK "
 WORD_CHARS = 12  # "en halv ", "trettio "
+MIN_VALUE = 1000  # smaller sums are fees and prices ("Avgift: 500 kr"), not budgets or grants
 MAX_VALUE = 1e13  # above any budget (the EU's long-term budget is ~1.2e12 EUR): a misread number
 
 
@@ -52,6 +53,8 @@ class AmountWords:
     scales: dict[str, float]
     scaled_currencies: dict[str, tuple[float, str]]
     number_words: dict[str, float]
+    local_crowns: dict[str, str]  # language -> the currency its "kr" means
+    swedish_only: frozenset[str]  # currency words that are Swedish whatever the page's language
     allowed_next: frozenset[str]
     foreign_money: frozenset[str]
     money_label: re.Pattern[str]
@@ -96,6 +99,8 @@ def amount_words() -> AmountWords:
         scales,
         scaled,
         number_words,
+        dict(data["local_crowns"]),
+        frozenset(_key(w) for w in data["swedish_only"]["words"]),
         frozenset(w.lower() for w in ctx["allowed_next"]),
         frozenset(w.lower() for w in ctx["foreign_money"]),
         # the label ends right before the number: only spaces, colons and the like between
@@ -134,7 +139,7 @@ def _looks_like_years(m: re.Match[str]) -> bool:
     return all(n and re.fullmatch(r"(?:19|20)\d{2}", n) for n in nums)
 
 
-def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
+def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | None:
     lowered = m.string
     prefix = words.prefix_before.search(lowered, max(0, m.start() - PREFIX_CHARS), m.start())
     if m.end() == m.end("num") and not prefix:
@@ -148,13 +153,16 @@ def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
     if _looks_like_years(m):
         return None
     scale, currency, scaled = 1.0, None, False
+    crown = False  # "kr", "mkr": the crown of the page's country, Swedish unless said otherwise
     if m.group("scaled"):
         scale, currency = words.scaled_currencies[_key(m.group("scaled"))]
         scaled = True
+        crown = _key(m.group("scaled")) not in words.swedish_only
     elif m.group("scale"):
         scale, scaled = words.scales[_key(m.group("scale"))], True
     if m.group("post"):
         currency = words.currencies[_key(m.group("post"))]
+        crown = _key(m.group("post")) not in words.swedish_only
     if prefix:
         currency = currency or words.prefixes[_key(prefix.group("pre"))]
     if m.group("word"):
@@ -173,6 +181,8 @@ def _read(m: re.Match[str], words: AmountWords) -> Amount | None:
         return None  # "5 m" is five metres unless money is written with it
     if not currency and not scaled and not _labelled_sum(m, first, words):
         return None
+    if crown and currency == "SEK" and lang in words.local_crowns:
+        currency = words.local_crowns[lang]
     return Amount([v * scale for v in values], currency, scaled, m.end())
 
 
@@ -221,11 +231,12 @@ def _amount_matches(lowered: str, words: AmountWords) -> list[re.Match[str]]:
     return matches
 
 
-def extract_amounts(text: str) -> list[dict]:
-    """Distinct {"value", "currency"} of the sums of money in text, in order of first mention."""
+def extract_amounts(text: str, lang: str | None = None) -> list[dict]:
+    """Distinct {"value", "currency"} of the sums of money in text, in order of first mention.
+    `lang` (ISO 639-1) says whose crowns "kr" counts: Swedish unless the page is Norwegian, Danish..."""
     words = amount_words()
     lowered = lower_keeping_offsets(text)
-    found = [a for m in _amount_matches(lowered, words) if (a := _read(m, words))]
+    found = [a for m in _amount_matches(lowered, words) if (a := _read(m, words, lang))]
     explicit = Counter(a.currency for a in found if a.currency)
     page_currency = explicit.most_common(1)[0][0] if explicit else None
     out: list[dict] = []
@@ -237,7 +248,7 @@ def extract_amounts(text: str) -> list[dict]:
                 continue
             currency = page_currency
         for value in amount.values:
-            if not 0 < value < MAX_VALUE:
+            if not MIN_VALUE <= value < MAX_VALUE:
                 continue
             key = (_clean(value), currency)
             if key not in seen:
@@ -258,5 +269,5 @@ class AmountsComponent:
         amount_words()  # compile once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.amounts = extract_amounts(doc_text(doc))
+        doc._.amounts = extract_amounts(doc_text(doc), doc._.lang)
         return doc
