@@ -199,3 +199,8 @@ def test_event_words_inside_swedish_compounds(read):
     assert doc._.events == ["2020-08-21"]
     assert doc._.deadline is None  # signing up for the meeting
     assert read("Vi bemöter kritiken den 5 maj 2020.", "2020-01-01")._.events == []
+
+
+def test_an_event_running_from_a_date_is_not_a_call_opening(read):
+    doc = read("Mark your calendar: Horizon Europe Info Days, from June 28th to July 9th.", "2021-06-01", "en")
+    assert (doc._.events, doc._.opening, doc._.deadline) == (["2021-06-28"], None, None)

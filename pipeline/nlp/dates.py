@@ -184,6 +184,8 @@ def role_of(
             lowered, max(lo, cue.start - NOT_CALL_REACH), mention.start
         ):
             return "other"  # a registration or reporting deadline, not the call's
+        if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
+            return "event"  # "Info Days from 28 June", "webbinariet innan 5 maj": the event's date
         return ADJACENT_ROLES.get(cue.role, cue.role)
     hi = _sentence_end(text, mention.end, AFTER_CHARS)
     after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role not in ADJACENT_ROLES]
