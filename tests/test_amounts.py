@@ -119,3 +119,9 @@ def test_fees_and_prices_are_not_budgets(amounts):
     assert amounts("Deltagaravgift: 500 kr inklusive lunch. Utlysningen omfattar 20 miljoner kronor.") == {
         (20_000_000, "SEK")
     }
+
+
+def test_bare_range_before_a_money_word_takes_the_pages_currency(amounts):
+    text = "Utlysningen omfattar 8 miljoner kronor. Förstudier kan få 100 000–250 000 i projektbidrag."
+    assert amounts(text) == {(8_000_000, "SEK"), (100_000, "SEK"), (250_000, "SEK")}
+    assert amounts("Utlysningen omfattar 8 miljoner kronor. Totalt sökte 1357 projekt.") == {(8_000_000, "SEK")}

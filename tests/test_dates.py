@@ -204,3 +204,12 @@ def test_event_words_inside_swedish_compounds(read):
 def test_an_event_running_from_a_date_is_not_a_call_opening(read):
     doc = read("Mark your calendar: Horizon Europe Info Days, from June 28th to July 9th.", "2021-06-01", "en")
     assert (doc._.events, doc._.opening, doc._.deadline) == (["2021-06-28"], None, None)
+
+
+def test_eligibility_dates_are_not_deadlines(read):
+    doc = read(
+        "Huvudsökande ska ha avlagt doktorsexamen tidigast den 1 januari 2016 eller senast den 31 december 2022."
+        "\n\nSista ansökningsdatum: 2025-04-08 14:00",
+        "2025-02-01",
+    )
+    assert doc._.deadline == "2025-04-08"

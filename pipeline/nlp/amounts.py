@@ -57,7 +57,8 @@ class AmountWords:
     swedish_only: frozenset[str]  # currency words that are Swedish whatever the page's language
     allowed_next: frozenset[str]
     foreign_money: frozenset[str]
-    money_label: re.Pattern[str]
+    money_label: re.Pattern[str]  # "Beviljat belopp:" right before a number
+    money_after: re.Pattern[str]  # "i bidrag", "in funding" right after a number
 
 
 def _key(text: str) -> str:
@@ -105,6 +106,10 @@ def amount_words() -> AmountWords:
         frozenset(w.lower() for w in ctx["foreign_money"]),
         # the label ends right before the number: only spaces, colons and the like between
         re.compile(rf"(?<!\w)(?:{word_alternation(ctx['money_labels'])})[^\w\n]{{0,5}}$"),
+        re.compile(
+            rf"[ \t]*(?:(?:i|in|of)[ \t]+)?(?:{word_alternation(ctx['money_labels'])}"
+            rf"|[\w-]*(?:{word_alternation(ctx['money_word_ends'])}))"
+        ),
     )
 
 
@@ -187,10 +192,12 @@ def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | No
 
 
 def _labelled_sum(m: re.Match[str], value: float, words: AmountWords) -> bool:
-    """A bare number is money only right after a money label ("Beviljat belopp: 400 000"), and
-    never a year ("Stöd: 2024")."""
+    """A bare number is money only right after a money label ("Beviljat belopp: 400 000") or
+    before a money word ("100 000–250 000 i programbidrag"), and never a year ("Stöd: 2024")."""
     if value < 1000 or not m.group("num") or re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
         return False
+    if words.money_after.match(m.string, m.end()):
+        return True
     line_start = m.string.rfind("\n", 0, m.start()) + 1
     return bool(words.money_label.search(m.string, max(line_start, m.start() - LABEL_CHARS), m.start()))
 
