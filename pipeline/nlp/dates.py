@@ -40,7 +40,6 @@ BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
-SURROUNDING_BEFORE = 240  # covers BEFORE_CHARS or a label line above with blank lines between
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 
 # Where a sentence or line ends: cues never reach across it.
@@ -62,7 +61,8 @@ class CueReader:
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]
-    status_phrases: re.Pattern[str]
+    closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
+    status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
     status_names: dict[str, str]
     status_labels: re.Pattern[str]
     label_names: dict[str, str]
@@ -112,7 +112,9 @@ def cue_reader() -> CueReader:
     cue_regex, cue_roles = compile_phrases(cue_groups)
     compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
     not_call, _ = compile_phrases({"not_call": cues["not_call"]})
-    status_regex, status_names = compile_phrases(words["status"]["phrases"])
+    phrases = words["status"]["phrases"]
+    closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
+    status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
     labels = words["status"]["labels"]
     label_alternatives, label_names = [], {}
     for i, (status, label) in enumerate((s, w) for s, ws in labels.items() for w in ws):
@@ -130,6 +132,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
+        closed_phrases,
         status_regex,
         status_names,
         label_regex,
@@ -137,11 +140,14 @@ def cue_reader() -> CueReader:
     )
 
 
-def _surroundings(mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
+def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
     """Where cues for these dates can stand (before, after, the label line above), merged."""
     spans: list[tuple[int, int]] = []
     for mention in mentions:
-        lo, hi = max(0, mention.start - SURROUNDING_BEFORE), min(length, mention.end + AFTER_CHARS)
+        lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
+        line = _label_line(text, mention.start)
+        if line:
+            lo = min(lo, line[0])
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
         else:
@@ -191,25 +197,29 @@ def role_of(
     after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role not in ADJACENT_ROLES]
     if after:
         return after[0].role
-    # A label line just above: only when the date opens its line.
-    line_start = text.rfind("\n", 0, mention.start) + 1
-    if BULLETS.fullmatch(text, line_start, mention.start) and line_start > 0:
-        prev_end = line_start - 1
-        while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
-            prev_end -= 1
-        prev_start = text.rfind("\n", 0, prev_end) + 1
-        if 0 < prev_end - prev_start <= LABEL_CHARS:
-            label = _cues_between(cues, starts, prev_start, prev_end)
-            if label:
-                return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
+    line = _label_line(text, mention.start)
+    if line:
+        label = _cues_between(cues, starts, *line)
+        if label:
+            return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
     return None
 
 
-def read_status(lowered: str, reader: CueReader) -> set[str]:
-    """Statuses the page states in words (on the lower-cased text)."""
-    found = {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(lowered)}
-    found.update(reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(lowered))
-    return found
+def _label_line(text: str, start: int) -> tuple[int, int] | None:
+    """The short line just above a date that opens its own line ("Deadline\n28.02.2024")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or not BULLETS.fullmatch(text, line_start, start):
+        return None
+    prev_end = line_start - 1
+    while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
+        prev_end -= 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    return (prev_start, prev_end) if 0 < prev_end - prev_start <= LABEL_CHARS else None
+
+
+def stated_labels(lowered: str, reader: CueReader) -> set[str]:
+    """Statuses standing as labels ("Stängd 16 mars 2023", "Status: Open")."""
+    return {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(lowered)}
 
 
 def reference_of(doc: Doc) -> date:
@@ -235,7 +245,7 @@ def extract_dates(text: str, reference: date) -> PageDates:
     reader = cue_reader()
     lowered = lower_keeping_offsets(text)
     mentions = find_dates(text, reference, lowered)
-    cues = reader.find_cues(text, lowered, _surroundings(mentions, len(text)))
+    cues = reader.find_cues(text, lowered, _surroundings(text, mentions, len(text)))
     starts = [c.start for c in cues]
     roles: dict[int, str | None] = {}  # id(mention) -> role
     for mention in mentions:
@@ -270,12 +280,14 @@ def extract_dates(text: str, reference: date) -> PageDates:
 def _call_status(
     lowered: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
 ) -> str | None:
-    stated = read_status(lowered, reader)
-    if "closed" in stated:
+    labels = stated_labels(lowered, reader)
+    if "closed" in labels or reader.closed_phrases.search(lowered):
         return "closed"
     from_dates = derive_status(opening, deadlines, reference)
     if from_dates:
         return from_dates
+    # only now the open/forthcoming phrases: most pages have dates to judge by
+    stated = labels | {reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(lowered)}
     for status in ("forthcoming", "open"):
         if status in stated:
             return status
