@@ -206,7 +206,7 @@ def role_of(
 
 
 def _label_line(text: str, start: int) -> tuple[int, int] | None:
-    """The short line just above a date that opens its own line ("Deadline\n28.02.2024")."""
+    """The short line just above a date that opens its own line ("Deadline\\n28.02.2024")."""
     line_start = text.rfind("\n", 0, start) + 1
     if line_start == 0 or not BULLETS.fullmatch(text, line_start, start):
         return None
