@@ -213,3 +213,13 @@ def test_eligibility_dates_are_not_deadlines(read):
         "2025-02-01",
     )
     assert doc._.deadline == "2025-04-08"
+
+
+def test_year_less_date_takes_its_year_from_the_date_written_before_it(read):
+    text = (
+        "The call is open from 9 September to 7 October 2024. Applications are accepted until "
+        "24:00 CET on 7 October. Projects must end by 31 December 2028."
+    )
+    # the reference date (a crawl years later) would put 7 October elsewhere; the page says 2024
+    doc = read(text, "2026-11-20", "en")
+    assert (doc._.opening, doc._.deadline, doc._.call_status) == ("2024-09-09", "2024-10-07", "closed")

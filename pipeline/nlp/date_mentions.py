@@ -183,9 +183,10 @@ def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[Date
     return found
 
 
-def _nearest_year(day: int, month: int, weekday: int | None, reference: date) -> int:
-    """The year that puts day/month nearest the reference date, counting days before it double
-    (pages announce what is coming); a written weekday that fits one candidate settles it."""
+def _nearest_year(day: int, month: int, weekday: int | None, reference: date, past_weight: int = 2) -> int:
+    """The year that puts day/month nearest the reference date, counting days before it
+    `past_weight` times (a page announces what is coming after its publication date); a written
+    weekday that fits one candidate settles it."""
     candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
     if weekday is not None:
         fitting = [y for y in candidates if date(y, month, day).weekday() == weekday]
@@ -194,21 +195,21 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date) ->
 
     def cost(y: int) -> int:
         delta = (date(y, month, day) - reference).days
-        return delta if delta >= 0 else -2 * delta
+        return delta if delta >= 0 else -past_weight * delta
 
     return min(candidates, key=cost)
 
 
-def _anchor(text: str, mention: DateMention, dated: list[DateMention], reference: date) -> date:
-    """The date a year-less mention is read against: a date with its year written nearby in the
-    same paragraph (the page's own context), else the reference date."""
-    best, best_distance = None, ANCHOR_CHARS + 1
-    for other in dated:
+def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date | None:
+    """A date with its year written nearby in the same paragraph, which a reader takes a
+    year-less date's year from: the last one before it, else the first one after it."""
+    before = [d for d in dated if d.end <= mention.start and mention.start - d.end <= ANCHOR_CHARS]
+    after = [d for d in dated if d.start >= mention.end and d.start - mention.end <= ANCHOR_CHARS]
+    for other in (before[-1:] + after[:1]):
         lo, hi = (other.end, mention.start) if other.end <= mention.start else (mention.end, other.start)
-        distance = hi - lo
-        if distance < best_distance and "\n\n" not in text[lo:hi]:
-            best, best_distance = other, distance
-    return best.value if best is not None and best.value is not None else reference
+        if "\n\n" not in text[lo:hi]:
+            return other.value
+    return None
 
 
 def find_dates(text: str, reference: date, lowered: str | None = None) -> list[DateMention]:
@@ -230,8 +231,11 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
     for mention in mentions:
         year = mention.year
         if year is None:
-            anchor = _anchor(text, mention, dated, reference)
-            year = _nearest_year(mention.day, mention.month, mention.weekday, anchor)
+            anchor = _anchor(text, mention, dated)
+            if anchor is not None:  # the page's own context: simply the nearest such date
+                year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=1)
+            else:
+                year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
         if _valid(year, mention.month, mention.day):
             mention.value = date(year, mention.month, mention.day)
     return [m for m in mentions if m.value is not None]
