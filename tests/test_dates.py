@@ -223,3 +223,12 @@ def test_year_less_date_takes_its_year_from_the_date_written_before_it(read):
     # the reference date (a crawl years later) would put 7 October elsewhere; the page says 2024
     doc = read(text, "2026-11-20", "en")
     assert (doc._.opening, doc._.deadline, doc._.call_status) == ("2024-09-09", "2024-10-07", "closed")
+
+
+def test_a_headline_over_a_bare_date_is_the_pages_dateline(read):
+    news = "Informationsmöte om regionens nya utlysning\n2026-11-02\nVälkommen till mötet den 9 december 2026."
+    assert read(news, "2026-11-02")._.events == ["2026-12-09"]
+    appointment = "Informationsmöte om regionens nya utlysning\n9 december 10:00-12:00 via Teams"
+    assert read(appointment, "2026-11-02")._.events == ["2026-12-09"]
+    closed = "Stängd utlysning: energi i industrin\n2026-03-01\nUtlysningen är stängd sedan 16 mars 2026."
+    assert read(closed, "2026-04-01")._.deadline == "2026-03-16"

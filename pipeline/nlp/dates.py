@@ -38,13 +38,16 @@ ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event"
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
-LABEL_CHARS = 80  # a label line above a date is short ("Utlysningen stänger", "Deadline")
+LABEL_CHARS = 30  # a field label above a date is short ("Utlysningen stänger", "Deadline")
+HEADING_CHARS = 80  # a heading above a date labels it only when the date line reads like an appointment
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 
 # Where a sentence or line ends: cues never reach across it.
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
 BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
+# A time on the date's line ("18 juni 09:00-12:00 Teams", "3 June 2025, 10:00 CET").
+TIME_ON_LINE = re.compile(r"[^\n]*?\b(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d\b")
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,10 @@ def role_of(
     if after:
         return after[0].role
     line = _label_line(text, mention.start)
-    if line:
+    if line and (line[1] - line[0] <= LABEL_CHARS or TIME_ON_LINE.match(text, mention.end)):
+        # a short field label ("Deadline\n28.02.2024"), or a heading over an appointment
+        # ("Informationsmöte om LIFE\n18 juni 09:00-12:00"); a headline over a bare date is
+        # just the page's dateline
         label = _cues_between(cues, starts, *line)
         if label:
             return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
@@ -214,7 +220,7 @@ def _label_line(text: str, start: int) -> tuple[int, int] | None:
     while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
         prev_end -= 1
     prev_start = text.rfind("\n", 0, prev_end) + 1
-    return (prev_start, prev_end) if 0 < prev_end - prev_start <= LABEL_CHARS else None
+    return (prev_start, prev_end) if 0 < prev_end - prev_start <= HEADING_CHARS else None
 
 
 def stated_labels(lowered: str, reader: CueReader) -> set[str]:
