@@ -232,3 +232,10 @@ def test_a_headline_over_a_bare_date_is_the_pages_dateline(read):
     assert read(appointment, "2026-11-02")._.events == ["2026-12-09"]
     closed = "Stängd utlysning: energi i industrin\n2026-03-01\nUtlysningen är stängd sedan 16 mars 2026."
     assert read(closed, "2026-04-01")._.deadline == "2026-03-16"
+
+
+def test_open_to_all_is_not_a_call_opening(read):
+    doc = read("Konferensen är öppen för alla och hålls den 5 maj 2025 i Luleå.", "2025-01-10")
+    assert (doc._.opening, doc._.events) == (None, ["2025-05-05"])
+    doc = read("Utlysningen är öppen mellan 1 februari och 15 mars 2025.", "2025-01-10")
+    assert (doc._.opening, doc._.deadline) == ("2025-02-01", "2025-03-15")
