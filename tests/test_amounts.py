@@ -125,3 +125,11 @@ def test_bare_range_before_a_money_word_takes_the_pages_currency(amounts):
     text = "Utlysningen omfattar 8 miljoner kronor. Förstudier kan få 100 000–250 000 i projektbidrag."
     assert amounts(text) == {(8_000_000, "SEK"), (100_000, "SEK"), (250_000, "SEK")}
     assert amounts("Utlysningen omfattar 8 miljoner kronor. Totalt sökte 1357 projekt.") == {(8_000_000, "SEK")}
+
+
+def test_company_size_limits_are_not_budgets(amounts):
+    text = (
+        "SMEs are firms with fewer than 250 employees and an annual turnover not exceeding EUR 50 million. "
+        "The call budget is EUR 20 million."
+    )
+    assert amounts(text, "en") == {(20_000_000, "EUR")}

@@ -38,6 +38,7 @@ NEXT_WORD = re.compile(r"[ \t\u00a0)\]]*([^\W\d_]+)")  # the next word on the sa
 LABEL_CHARS = 40
 PREFIX_CHARS = 6  # "EUR ", "€ ", "SEK "
 WORD_CHARS = 12  # "en halv ", "trettio "
+NOT_BUDGET_CHARS = 40
 MIN_VALUE = 1000  # smaller sums are fees and prices ("Avgift: 500 kr"), not budgets or grants
 MAX_VALUE = 1e13  # above any budget (the EU's long-term budget is ~1.2e12 EUR): a misread number
 
@@ -59,6 +60,7 @@ class AmountWords:
     foreign_money: frozenset[str]
     money_label: re.Pattern[str]  # "Beviljat belopp:" right before a number
     money_after: re.Pattern[str]  # "i bidrag", "in funding" right after a number
+    not_budget: re.Pattern[str]  # "omsättning", "turnover" shortly before: a company's size
 
 
 def _key(text: str) -> str:
@@ -110,6 +112,7 @@ def amount_words() -> AmountWords:
             rf"[ \t]*(?:(?:i|in|of)[ \t]+)?(?:{word_alternation(ctx['money_labels'])}"
             rf"|[\w-]*(?:{word_alternation(ctx['money_word_ends'])}))"
         ),
+        re.compile(rf"\b(?:{word_alternation(ctx['not_budget'])})"),
     )
 
 
@@ -188,6 +191,8 @@ def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | No
         return None
     if crown and currency == "SEK" and lang in words.local_crowns:
         currency = words.local_crowns[lang]
+    if words.not_budget.search(lowered, max(0, m.start() - NOT_BUDGET_CHARS), m.start()):
+        return None  # "företag med en omsättning under 50 miljoner euro": a size limit, not money on offer
     return Amount([v * scale for v in values], currency, scaled, m.end())
 
 
