@@ -258,7 +258,7 @@ def extract_dates(text: str, reference: date) -> PageDates:
         role = role_of(text, lowered, mention, cues, starts, reader)
         start = mention.range_start
         if start is not None:
-            start_role = roles[id(start)]
+            start_role = roles.get(id(start))  # None if that date did not exist (29 February)
             if start_role == "deadline":
                 # "submit between 1 March and 15 April": a window, so it opens on its first day
                 roles[id(start)], role = "opening", "deadline"
