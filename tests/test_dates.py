@@ -239,3 +239,8 @@ def test_open_to_all_is_not_a_call_opening(read):
     assert (doc._.opening, doc._.events) == (None, ["2025-05-05"])
     doc = read("Utlysningen är öppen mellan 1 februari och 15 mars 2025.", "2025-01-10")
     assert (doc._.opening, doc._.deadline) == ("2025-02-01", "2025-03-15")
+
+
+def test_a_year_less_window_across_new_year(read):
+    doc = read("Ansökningsperiod: 20 december–15 januari", "2024-12-01")
+    assert (doc._.opening, doc._.deadline) == ("2024-12-20", "2025-01-15")

@@ -238,4 +238,11 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
         if _valid(year, mention.month, mention.day):
             mention.value = date(year, mention.month, mention.day)
+    # "1 februari–15 mars" with no year at all: the start is in the year that ends before its end
+    for mention in mentions:
+        first = mention.range_start
+        if first is not None and first.year is None and mention.value is not None:
+            year = mention.value.year - (1 if (first.month, first.day) > (mention.month, mention.day) else 0)
+            if _valid(year, first.month, first.day):
+                first.value = date(year, first.month, first.day)
     return [m for m in mentions if m.value is not None]
