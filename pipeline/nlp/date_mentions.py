@@ -1,9 +1,11 @@
 """Find calendar dates written in Swedish or English text and resolve them to ISO dates.
 
-Compiled regular expressions over the raw text (no per-candidate parser calls: the whole
-pipeline must run at hundreds of pages a second). A date without a year takes it from a range
-it closes ("10 February to 31 March 2022"), else from the page's reference date: the nearest
-such date, leaning towards the future because pages mostly announce what is coming.
+Compiled regular expressions over the text, tried only where a number (or an English month name)
+starts, and no per-candidate parser calls: the whole pipeline must run at hundreds of pages a
+second. Month and weekday names live in models/dates_sv_en.toml. A date without a year takes it
+from the range it belongs to ("10 February to 31 March 2022"), else from a date written with its
+year just before it in the same paragraph, else from the page's reference date: the nearest such
+date, leaning towards the future because pages mostly announce what is coming.
 """
 
 from __future__ import annotations
@@ -15,12 +17,6 @@ from functools import lru_cache
 
 from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
 from pipeline.nlp.data import load_model_toml
-
-WEEKDAYS = {
-    "måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
-    "mandag": 0, "tirsdag": 1, "lørdag": 5, "søndag": 6,
-}
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
 
@@ -64,6 +60,7 @@ class DatePatterns:
     month_first: re.Pattern[str]  # English "March 5th", on the original text (capitalised months)
     weekday_before: re.Pattern[str]  # "torsdag (den)" just before a day, on lower-cased text
     months: dict[str, int]
+    weekdays: dict[str, int]
     capitalised_only: frozenset[str]
 
 
@@ -84,7 +81,8 @@ def date_patterns() -> DatePatterns:
     months: dict[str, int] = {k.lower(): int(v) for k, v in words["months"].items()}
     month_re = word_alternation(list(months))
     month_first_re = word_alternation([w.capitalize() for w in words["english"]["month_first"]], lower=False)
-    weekday_re = word_alternation(list(WEEKDAYS))
+    weekdays: dict[str, int] = {k.lower(): int(v) for k, v in words["weekdays"].items()}
+    weekday_re = word_alternation(list(weekdays))
     ordinal = r"(?:st|nd|rd|th|:e|:a)?"
     year_digits = r"(?:19|20)\d{2}"
     year = year_digits + r"(?!\d)"
@@ -108,7 +106,12 @@ def date_patterns() -> DatePatterns:
     )
     weekday_before = re.compile(rf"(?<!\w)(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?$")
     return DatePatterns(
-        day_first, month_first, weekday_before, months, frozenset(words["english"]["capitalised_only"])
+        day_first,
+        month_first,
+        weekday_before,
+        months,
+        weekdays,
+        frozenset(words["english"]["capitalised_only"]),
     )
 
 
@@ -142,7 +145,7 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         year = int(g("ty")) if g("ty") else None
         before = patterns.weekday_before.search(lowered, max(0, start - 24), start)
         if before:
-            weekday, start = WEEKDAYS[before.group("wd")], before.start()
+            weekday, start = patterns.weekdays[before.group("wd")], before.start()
     elif kind == "mf":
         if start and text[start - 1].isalnum():
             return []  # inside a word
