@@ -1,11 +1,13 @@
 """The `callwatch_amounts` component: budgets and grant sizes as {"value", "currency"}.
 
-One compiled regular expression over the text finds a number (digits in Swedish or English
-notation, or a number word before a scale word) with an optional currency before it, an optional
-second number closing a range, a scale word ("miljoner", "million", "M") and a currency after it.
-Words live in models/amounts_sv_en.toml. A number with a scale word but no currency takes the
-page's usual currency; one with no currency to infer is left out, as are percentages and bare
-numbers (years, phone numbers, counts).
+Where a number starts (digits in Swedish or English notation, or a number word before a scale
+word), one compiled regular expression reads an optional second number closing a range, a scale
+word ("miljoner", "million", "M") and a currency after it; a currency just before it ("EUR", "€")
+is looked up too. Words live in models/amounts_sv_en.toml. A number with a scale word but no
+currency takes the page's usual currency when the next word shows it is money ("100 miljoner
+till", not "3 million people"); a bare number counts only under a money label or before a money
+word ("Beviljat belopp: 412 500", "250 000 i projektbidrag"). Percentages, years, phone numbers,
+fees under 1 000 and company-size limits ("omsättning under 50 miljoner euro") are left out.
 """
 
 from __future__ import annotations
