@@ -313,3 +313,16 @@ def test_callwatch_run_stores_one_page_per_topic(tmp_path: Path, page_cap: int):
     assert len(api.requests) == (1 if page_cap == 100 else 4)
     for request in api.requests:
         assert all(ctype == "application/json" and filename for ctype, filename in request["parts"].values())
+
+
+def test_the_shipped_api_sources_have_valid_queries():
+    from crawlers.sources import load_sources
+
+    portal = {s.name: s for s in load_sources() if s.kind == "eu-portal"}
+    programmes = set()
+    for source in portal.values():
+        must = build_query(source.options)["bool"]["must"]
+        programmes.update(*(c["terms"]["frameworkProgramme"] for c in must if "frameworkProgramme" in c["terms"]))
+    # Horizon Europe, EU4Health, Digital Europe, I3, LIFE, Erasmus+ are followed.
+    assert {"43108390", "43332642", "43152860", "44416173", "43252405", "43353764"} <= programmes
+    assert any(s.options.get("identifier_prefixes") == ["HORIZON-HLTH-"] for s in portal.values())
