@@ -1,5 +1,7 @@
 """A small HTTP server on 127.0.0.1 that serves a saved site from a folder.
 
+Saved pages may write absolute links to their own site as `http://snapshot.invalid/...`; the
+server rewrites that origin to its own address, since its port is chosen at start.
 It answers conditional requests (ETag / If-None-Match, Last-Modified / If-Modified-Since) with
 304 like a real CMS, logs every request, and can be told to fail given paths. The offline demo
 serves the bundled snapshot site with it; the tests serve their fixture sites with it.
@@ -16,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+PLACEHOLDER_ORIGIN = b"http://snapshot.invalid"
+
 
 @dataclass
 class SnapshotSite:
@@ -25,6 +29,8 @@ class SnapshotSite:
     status_overrides: dict[str, int] = field(default_factory=dict)  # path -> HTTP status
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)  # (method, path, headers)
     last_modified: float = 1_700_000_000.0
+    base_url: str = ""  # set by SnapshotServer
+
 
     def resolve(self, path: str) -> Path | None:
         relative = path.lstrip("/") or "index.html"
@@ -53,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
         if file is None:
             self._send_plain(404, "not found\n")
             return
-        body = file.read_bytes()
+        body = file.read_bytes().replace(PLACEHOLDER_ORIGIN, site.base_url.encode())
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
@@ -99,6 +105,7 @@ class SnapshotServer:
         self.site = site
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
+        site.base_url = self.url
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

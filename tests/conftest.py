@@ -1,0 +1,49 @@
+"""Shared fixtures: fixture sites served on 127.0.0.1, sources files, real SQLite stores."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.snapshot_server import SnapshotServer, SnapshotSite
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+
+# Crawl settings for loopback servers: politeness delays only slow the tests down.
+FAST_CRAWL = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0.0, "RETRY_TIMES": 1, "DOWNLOAD_TIMEOUT": 10}
+
+
+@pytest.fixture
+def serve_site(tmp_path: Path) -> Iterator[Callable[[str], SnapshotServer]]:
+    """Copy a fixture site into tmp_path (so a test may edit it) and serve it on 127.0.0.1."""
+    servers: list[SnapshotServer] = []
+
+    def serve(name: str) -> SnapshotServer:
+        root = tmp_path / "sites" / name
+        shutil.copytree(SITES / name, root)
+        server = SnapshotServer(SnapshotSite(root)).__enter__()
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+def write_sources(path: Path, entries: list[dict]) -> Path:
+    """Write a sources.toml with the given [[sources]] entries (strings and ints only)."""
+    lines = []
+    for entry in entries:
+        lines.append("[[sources]]")
+        for key, value in entry.items():
+            if isinstance(value, str):
+                escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+                lines.append(f'{key} = "{escaped}"')
+            else:
+                lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
