@@ -15,7 +15,6 @@ cron (or time zone) changed.
 from __future__ import annotations
 
 import fcntl
-import inspect
 import json
 import logging
 import os
@@ -62,13 +61,7 @@ def nightly_job(db_path: str, config_path: str | None = None) -> dict[str, Any]:
     from pipeline.run import run_job  # imported at run time: the scheduler must start without it
 
     config = load_config(config_path)
-    kwargs: dict[str, Any] = {"sources_path": config.sources_path}
-    accepted = inspect.signature(run_job).parameters
-    if "config" in accepted:
-        kwargs["config"] = config
-    if "lock_wait" in accepted:
-        kwargs["lock_wait"] = LOCK_WAIT_SECONDS
-    return run_job(db_path, **kwargs)
+    return run_job(db_path, sources_path=config.sources_path, config=config, lock_wait=LOCK_WAIT_SECONDS)
 
 
 def run_recorded(job_ref: str, db_path: str, config_path: str | None = None) -> Any:

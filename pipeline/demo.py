@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import ConfigError
 from pipeline.run import EventCallback, run_job
 from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import open_db
@@ -38,8 +40,30 @@ lang = "sv"
 """
 
 
+def reset_demo_db(db_path: str | os.PathLike) -> None:
+    """Start the demo afresh: its site is served on a new port each time, so its URLs change.
+
+    Only a database that holds nothing but demo sources is removed; any other is refused.
+    """
+    path = Path(db_path)
+    if path.exists():
+        db = open_db(path)
+        try:
+            foreign = [row[0] for row in db.execute("select distinct source from pages")
+                       if not row[0].startswith("demo-")]
+        finally:
+            db.close()
+        if foreign:
+            raise ConfigError(f"{path} holds pages of real sources ({', '.join(foreign[:3])}); "
+                              "the demo will not overwrite it: choose another --db")
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.httpcache", ignore_errors=True)
+
+
 def run_demo(db_path: str | os.PathLike = DEMO_DB, on_event: EventCallback | None = None) -> dict[str, Any]:
-    """Crawl the bundled site into `db_path`; return the run summary and what the DB holds."""
+    """Crawl the bundled site into a fresh `db_path`; return the run summary and what the DB holds."""
+    reset_demo_db(db_path)
     with SnapshotServer(SnapshotSite(DEMO_SITE)) as server, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp, "demo-sources.toml")
         sources.write_text(demo_sources_toml(server.url), encoding="utf-8")
@@ -49,7 +73,10 @@ def run_demo(db_path: str | os.PathLike = DEMO_DB, on_event: EventCallback | Non
         summary["holdings"] = {
             "pages": db["pages"].count,
             "sources": db.execute("select count(distinct source) from pages").fetchone()[0],
-            "calls": db.execute("select count(*) from extractions where kind = 'funding-call'").fetchone()[0],
+            "calls": db.execute("select count(*) from calls where kind = 'funding-call'").fetchone()[0],
+            "open_calls": db.execute(
+                "select count(*) from calls where kind = 'funding-call' and status = 'open'").fetchone()[0],
+            "opportunities": db["calls"].count,
         }
     finally:
         db.close()

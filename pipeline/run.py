@@ -1,8 +1,10 @@
 """The job: crawl -> extract -> detect -> digest, as one recorded run.
 
 Each stage reads what the previous one stored, so a failure in a later stage never loses what
-an earlier one found: pages are in SQLite before extraction starts, and the run row records
-the error.
+an earlier one found: pages are in SQLite before extraction starts, extractions before detect,
+and the run row records the error. The digest comes after the run is closed (it reports the
+finished run's source health) and its failure never fails the run: what was not sent stays
+owed in the outbox for the next digest.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from crawlers.crawl import run_crawl
 from crawlers.sources import load_sources
 from pipeline.analyse import analyse_pending_pages
+from pipeline.config import Config
+from pipeline.detect import detect_calls
+from pipeline.errors import CallwatchError
 from pipeline.lock import run_lock
 from pipeline.store import finish_run, open_db, start_run
 
@@ -30,28 +36,65 @@ def run_job(
     crawl_settings: dict[str, Any] | None = None,
     on_event: EventCallback | None = None,
     lock_wait: float = 0.0,
+    config: Config | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """Run the whole job once; return the finished `runs` row plus per-source rows."""
+    """Run the whole job once; return the finished `runs` row plus per-source rows.
+
+    With a `config` the digest is sent after the run (to its recipients); without one, no email.
+    `today` fixes the date calls' statuses are judged against (default: today in Stockholm).
+    """
     emit = on_event or (lambda event: None)
     load_sources(sources_path)  # a broken sources file fails before anything is written
     with run_lock(db_path, wait=lock_wait):
         db = open_db(db_path)
-        run_id = start_run(db)
-        emit({"event": "run", "run_id": run_id})
-        error = None
         try:
-            run_crawl(db_path, run_id, sources_path, only, crawl_settings, on_progress=emit)
-            emit({"event": "stage", "stage": "extract"})
-            extracted = analyse_pending_pages(db, on_progress=lambda n: emit({"event": "extracted", "count": n}))
-            emit({"event": "stage", "stage": "extract-done", "count": extracted})
-        except Exception as exc:  # record any stage failure on the run, then re-raise
-            error = f"{type(exc).__name__}: {exc}"
-            log.exception("run %s failed", run_id)
-            raise
+            run_id = start_run(db)
+            emit({"event": "run", "run_id": run_id})
+            summary = _run_stages(db, db_path, run_id, sources_path, only, crawl_settings, emit, today)
+            if config is not None:
+                summary["digest"] = _send_digest(db, config, run_id, today, emit)
         finally:
-            summary = finish_run(db, run_id, error=error)
-            summary["sources"] = list(db.query(
-                "select source, status, pages_seen, pages_new, pages_changed, error "
-                "from source_runs where run_id = ? order by source", [run_id]))
             db.close()
     return summary
+
+
+def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: str | os.PathLike | None,
+                only: Sequence[str], crawl_settings: dict[str, Any] | None, emit: EventCallback,
+                today: date | None) -> dict[str, Any]:
+    error = None
+    detected: dict[str, int] | None = None
+    try:
+        run_crawl(db_path, run_id, sources_path, only, crawl_settings, on_progress=emit)
+        emit({"event": "stage", "stage": "extract"})
+        extracted = analyse_pending_pages(db, on_progress=lambda n: emit({"event": "extracted", "count": n}))
+        emit({"event": "stage", "stage": "extract-done", "count": extracted})
+        emit({"event": "stage", "stage": "detect"})
+        detected = detect_calls(db, run_id, today=today).as_dict()
+        emit({"event": "stage", "stage": "detect-done", **detected})
+    except Exception as exc:  # record any stage failure on the run, then re-raise
+        error = f"{type(exc).__name__}: {exc}"
+        log.exception("run %s failed", run_id)
+        raise
+    finally:
+        summary = finish_run(db, run_id, error=error)
+        summary["sources"] = list(db.query(
+            "select source, status, pages_seen, pages_new, pages_changed, error "
+            "from source_runs where run_id = ? order by source", [run_id]))
+    summary["detect"] = detected
+    return summary
+
+
+def _send_digest(db: Any, config: Config, run_id: int, today: date | None, emit: EventCallback) -> dict[str, Any]:
+    from pipeline.digest import send_digests  # the digest is the last stage: imported only when used
+
+    emit({"event": "stage", "stage": "digest"})
+    try:
+        result = send_digests(db, config, run_id, today=today)
+    except CallwatchError as exc:
+        # The run's findings are stored and owed in the outbox; the next digest carries them.
+        log.error("digest after run %s failed: %s", run_id, exc)
+        return {"status": "failed", "error": str(exc)}
+    outcome = result.as_dict()
+    emit({"event": "stage", "stage": "digest-done", **outcome})
+    return outcome

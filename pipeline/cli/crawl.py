@@ -7,11 +7,11 @@ from rich.console import Console
 from rich.table import Table
 
 from crawlers.sources import load_sources
-from pipeline.cli.common import db_option, reports_errors
+from pipeline.cli.common import config_db_path, config_option, db_option, reports_errors
 from pipeline.cli.progress import RunProgress, render_summary
+from pipeline.config import load_config
 from pipeline.demo import DEMO_DB, run_demo
 from pipeline.run import run_job
-from pipeline.store import resolve_db_path
 
 console = Console(stderr=True)
 
@@ -46,22 +46,36 @@ def sources(sources_path: str | None) -> None:
 @click.command()
 @sources_option
 @db_option
+@config_option
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--digest/--no-digest", "send_digest", default=False, show_default=True,
+              help="Send the digest to the configured recipients after the run (as the nightly job does).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another run on the same DB to finish.")
 @reports_errors
-def run(sources_path: str | None, db_path: str | None, only: tuple[str, ...], wait: float) -> None:
-    """Crawl the sources, store their pages, extract and flag calls.
+def run(sources_path: str | None, db_path: str | None, config_path: str | None, only: tuple[str, ...],
+        send_digest: bool, wait: float) -> None:
+    """Crawl the sources, store their pages, extract and flag new and changed calls.
 
-    Prints progress while it runs and a per-source summary at the end. Exit code 0 when at
-    least one source worked; 1 when none did or the configuration is invalid.
+    The whole job, once: crawl -> extract -> detect (-> digest with --digest). Prints progress
+    while it runs and a per-source summary at the end. Sources file and DB come from the options,
+    else from the config file, else the defaults. Exit code 0 when at least one source worked;
+    1 when none did or the configuration is invalid.
 
-    Example: callwatch run --db calls.db --only vinnova-calls
+    Example: callwatch run --db calls.db --only vinnova
     """
-    path = resolve_db_path(db_path)
+    config = load_config(config_path)
+    path = config_db_path(db_path, config)
+    sources_file = sources_path or config.sources_path
     with RunProgress(console) as progress:
-        summary = run_job(path, sources_path, only, on_event=progress, lock_wait=wait)
+        summary = run_job(path, sources_file, only, on_event=progress, lock_wait=wait,
+                          config=config if send_digest else None)
     console.print(render_summary(summary))
+    digest = summary.get("digest")
+    if digest:
+        console.print(f"digest: {digest['status']}"
+                      + (f", sent to {', '.join(digest['sent'])}" if digest.get("sent") else "")
+                      + (f" ({digest['error']})" if digest.get("error") else ""))
     console.print(f"Database: {path}")
     if summary["status"] == "failed":
         raise click.ClickException("no source could be read; see the errors above")
@@ -75,7 +89,8 @@ def demo(db_path: str) -> None:
     """Run the real crawl offline on a bundled snapshot site.
 
     Serves a small regional EU office site on 127.0.0.1, crawls it with the same spiders,
-    extraction and store as `callwatch run`, and tells what the demo DB holds.
+    extraction, detection and store as `callwatch run`, and tells what the demo DB holds. The
+    demo DB is made afresh each time (a DB holding real sources is refused, never overwritten).
 
     Example: callwatch demo && sqlite3 callwatch-demo.db 'select title from pages'
     """
@@ -84,4 +99,6 @@ def demo(db_path: str) -> None:
     console.print(render_summary(summary))
     held = summary["holdings"]
     console.print(f"{held['pages']} pages from {held['sources']} sources, {held['calls']} calls "
-                  f"in {db_path}")
+                  f"({held['open_calls']} open; {held['opportunities']} opportunities with events and "
+                  f"partner searches) in {db_path}")
+    console.print(f"Next: callwatch calls --db {db_path}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,26 +10,12 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from pipeline.cli.common import db_option, reports_errors
-from pipeline.config import Config, load_config
+from pipeline.cli.common import config_db_path, config_option, db_option, reports_errors
+from pipeline.config import load_config
 from pipeline.lock import run_lock
-from pipeline.store import DEFAULT_DB, open_db
+from pipeline.store import open_db
 
 LOCK_WAIT_SECONDS = 60  # a nightly run may be finishing; longer than that, say so and stop
-
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="callwatch.toml (default: $CALLWATCH_CONFIG; without one, defaults and SMTP env vars).",
-)
-
-
-def _db_path(db_path: str | None, config: Config) -> Path:
-    """--db, else $CALLWATCH_DB, else the config's `db`, else ./callwatch.db."""
-    return Path(db_path or os.environ.get("CALLWATCH_DB") or config.db_path or DEFAULT_DB)
-
 
 def _date(value: str | None) -> date | None:
     if value is None:
@@ -67,7 +52,7 @@ def digest(config_path: str | None, db_path: str | None, preview: str | None, to
     from pipeline.digest import preview_digest, send_digests
 
     config = load_config(config_path)
-    db_file = _db_path(db_path, config)
+    db_file = config_db_path(db_path, config)
     db = open_db(db_file)
     since_date = _date(since)
     if preview:
@@ -115,7 +100,7 @@ def schedule(config_path: str | None, db_path: str | None, show_next: bool) -> N
     import scheduler
 
     config = load_config(config_path)
-    path = _db_path(db_path, config)
+    path = config_db_path(db_path, config)
     if show_next:
         click.echo(f"cron {config.schedule.cron!r} in {config.schedule.timezone}")
         if path.exists():

@@ -43,6 +43,10 @@ class RunProgress:
             self.progress.update(self.task, description="extracting", completed=0)
         elif kind == "extracted":
             self.progress.update(self.task, completed=event["count"])
+        elif kind == "stage" and event["stage"] == "detect":
+            self.progress.update(self.task, description="detecting new and changed calls")
+        elif kind == "stage" and event["stage"] == "digest":
+            self.progress.update(self.task, description="sending the digest")
 
 
 def render_summary(summary: dict[str, Any]) -> Table:
@@ -53,4 +57,8 @@ def render_summary(summary: dict[str, Any]) -> Table:
         style = STATUS_STYLE.get(row["status"], "")
         table.add_row(row["source"], f"[{style}]{row['status']}[/]", str(row["pages_seen"] or 0),
                       str(row["pages_new"] or 0), str(row["pages_changed"] or 0), row["error"] or "")
+    detected = summary.get("detect")
+    if detected:
+        table.caption = (f"register: {detected['calls']} opportunities, {detected['new']} new, "
+                         f"{detected['updated']} changed, {detected['events']} history events")
     return table
