@@ -1,18 +1,19 @@
 """The sources registry: one declarative `[[sources]]` table per monitored site.
 
-`load_sources` validates the whole file and raises `ConfigError` naming the file, the entry and
-the field, so a typo in one entry is found before any crawl starts.
+`load_sources` validates the whole file and raises `ConfigError` naming the file and line, the
+entry and the field, so a typo in one entry is found before any crawl starts (and before
+`callwatch run` writes anything).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.toml_lines import TomlLines, read_toml, where
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
 
@@ -25,6 +26,8 @@ _KNOWN = {
     "enabled", "options", "title", "start_urls",
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_URL = re.compile(r"^https?://")
+_TEXT_FIELDS = ("follow", "next_page", "lang", "region", "title", "notes")
 
 
 @dataclass(frozen=True)
@@ -48,61 +51,89 @@ class Source:
 
 
 def load_sources(path: str | Path | None = None) -> list[Source]:
-    """Read and validate a sources file (default: the bundled `crawlers/sources.toml`)."""
+    """Read and validate a sources file (default: the bundled `crawlers/sources.toml`).
+
+    Every error is `file:line: source #N 'name': problem`, the line being the offending key's
+    (or the entry's `[[sources]]` header when the key is missing).
+    """
     path = Path(path) if path else DEFAULT_SOURCES
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: sources file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read sources file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    unknown_top = set(raw) - {"sources"}
+    raw, lines = read_toml(path, "sources file")
+    unknown_top = sorted(set(raw) - {"sources"})
     if unknown_top:
-        raise ConfigError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+        at = where(path, lines.first_line(*((key,) for key in unknown_top)))
+        raise ConfigError(f"{at}: unknown top-level key(s): {', '.join(unknown_top)}")
     entries = raw.get("sources")
     if not isinstance(entries, list) or not entries:
-        raise ConfigError(f"{path}: no [[sources]] entries")
+        raise ConfigError(f"{where(path, lines.line('sources'))}: no [[sources]] entries")
     sources: list[Source] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, entry in enumerate(entries, start=1):
-        source = _parse_entry(path, index, entry)
+        entry_at = _EntryLines(path, lines, index, entry)
+        source = _parse_entry(entry_at, entry)
         if source.name in seen:
-            raise ConfigError(f"{path}: source #{index} '{source.name}': duplicate name")
-        seen.add(source.name)
+            raise ConfigError(f"{entry_at.at('name')}: duplicate name (also source #{seen[source.name]})")
+        seen[source.name] = index
         sources.append(source)
     return sources
 
 
-def _parse_entry(path: Path, index: int, entry: dict[str, Any]) -> Source:
-    label = f"{path}: source #{index} '{entry.get('name', '?')}'"
+class _EntryLines:
+    """Formats `file:line: source #N 'name'` for one entry and one of its keys."""
+
+    def __init__(self, path: Path, lines: TomlLines, index: int, entry: Any) -> None:
+        self.path, self.lines, self.index = path, lines, index
+        name = entry.get("name", "?") if isinstance(entry, dict) else "?"
+        self.label = f"source #{index} '{name}'"
+
+    def at(self, *keys: str) -> str:
+        line = self.lines.first_line(*(("sources", self.index, key) for key in keys)) if keys \
+            else self.lines.line("sources", self.index)
+        return f"{where(self.path, line)}: {self.label}"
+
+
+def _parse_entry(at: _EntryLines, entry: Any) -> Source:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{at.at()}: must be a table")
+    # Unknown first: a misspelt required field ('urll') is better reported as the typo it is.
+    unknown = sorted(set(entry) - _KNOWN)
+    if unknown:
+        raise ConfigError(f"{at.at(*unknown)}: unknown field(s) {', '.join(unknown)}")
     for key in _REQUIRED:
         if not isinstance(entry.get(key), str) or not entry[key].strip():
-            raise ConfigError(f"{label}: missing or empty field '{key}'")
-    unknown = set(entry) - _KNOWN
-    if unknown:
-        raise ConfigError(f"{label}: unknown field(s) {', '.join(sorted(unknown))}")
+            raise ConfigError(f"{at.at(key)}: missing or empty field '{key}'")
     if not _SLUG.match(entry["name"]):
-        raise ConfigError(f"{label}: field 'name' must be a lowercase slug (a-z, 0-9, -)")
+        raise ConfigError(f"{at.at('name')}: field 'name' must be a lowercase slug (a-z, 0-9, -)")
     if entry["kind"] not in KINDS:
         raise ConfigError(
-            f"{label}: unknown kind '{entry['kind']}' (expected one of {', '.join(sorted(KINDS))})"
+            f"{at.at('kind')}: unknown kind '{entry['kind']}' (expected one of {', '.join(sorted(KINDS))})"
         )
-    if not re.match(r"^https?://", entry["url"]):
-        raise ConfigError(f"{label}: field 'url' must be an http(s) URL")
+    if not _URL.match(entry["url"]):
+        raise ConfigError(f"{at.at('url')}: field 'url' must be an http(s) URL")
+    for key in _TEXT_FIELDS:
+        if key in entry and not isinstance(entry[key], str):
+            raise ConfigError(f"{at.at(key)}: field '{key}' must be a string")
+    if "region" in entry and not _SLUG.match(entry["region"]):
+        raise ConfigError(f"{at.at('region')}: field 'region' must be a lowercase slug (a-z, 0-9, -)")
     for key in ("follow", "next_page"):
         if key in entry:
             try:
                 re.compile(entry[key])
-            except (re.error, TypeError) as exc:
-                raise ConfigError(f"{label}: field '{key}' is not a valid regular expression: {exc}") from None
+            except re.error as exc:
+                raise ConfigError(f"{at.at(key)}: field '{key}' is not a valid regular expression: {exc}") from None
     max_pages = entry.get("max_pages", 50)
-    if not isinstance(max_pages, int) or max_pages < 1:
-        raise ConfigError(f"{label}: field 'max_pages' must be a positive integer")
+    # bool is an int in Python: `max_pages = true` is a mistake, not one page
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise ConfigError(f"{at.at('max_pages')}: field 'max_pages' must be a positive integer")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        # bool("false") is True: a quoted value would silently keep the source on
+        raise ConfigError(f"{at.at('enabled')}: field 'enabled' must be true or false")
+    start_urls = entry.get("start_urls", [])
+    if not isinstance(start_urls, list) or not all(isinstance(u, str) and _URL.match(u) for u in start_urls):
+        raise ConfigError(f"{at.at('start_urls')}: field 'start_urls' must be a list of http(s) URLs")
     options = entry.get("options", {})
     if not isinstance(options, dict):
-        raise ConfigError(f"{label}: field 'options' must be a table")
+        raise ConfigError(f"{at.at('options')}: field 'options' must be a table")
     return Source(
         name=entry["name"],
         kind=entry["kind"],
@@ -114,7 +145,7 @@ def _parse_entry(path: Path, index: int, entry: dict[str, Any]) -> Source:
         notes=entry.get("notes"),
         next_page=entry.get("next_page"),
         max_pages=max_pages,
-        enabled=bool(entry.get("enabled", True)),
-        start_urls=tuple(entry.get("start_urls", ())),
+        enabled=enabled,
+        start_urls=tuple(start_urls),
         options=options,
     )

@@ -4,7 +4,7 @@ One file, found by `--config` or `$CALLWATCH_CONFIG`; without one the defaults a
 `callwatch digest --to ADDR` works with SMTP settings from the environment alone. Secrets come
 only from the environment (`CALLWATCH_SMTP_PASSWORD`); a password in the file is an error, and
 the password is never part of a repr or a log line. Every mistake raises `ConfigError` naming
-the file and the key.
+the file, the line and the key (`callwatch.toml:12: key 'schedule.cron': ...`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.errors import ConfigError
+from pipeline.toml_lines import TomlLines, read_toml, where
 
 CONFIG_ENV = "CALLWATCH_CONFIG"
 DEFAULT_CRON = "0 2 * * *"
@@ -116,35 +117,50 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     env = os.environ if env is None else env
     config_path = resolve_config_path(path, env)
     raw: dict[str, Any] = {}
+    lines = TomlLines("")
     if config_path is not None:
-        try:
-            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{config_path}: config file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{config_path}: cannot read config file: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
-    return _parse(config_path, raw, env)
+        raw, lines = read_toml(config_path, "config file")
+    return _parse(_Reader(config_path, lines, (), raw, _TOP_KEYS), env)
+
+
+Loc = tuple[str | int, ...]
 
 
 class _Reader:
-    """Typed access to one TOML table that names file and key in every error."""
+    """Typed access to one TOML table that names file, line and key in every error.
 
-    def __init__(self, path: Path | None, prefix: str, table: Any, known: set[str]):
-        self.path, self.prefix = path, prefix
-        where = self.where(prefix.rstrip(".")) if prefix else str(path or "config")
+    `loc` is the table's path in the data (`("recipients", 2)`), which is also how
+    `TomlLines` finds the line a key is written on.
+    """
+
+    def __init__(self, path: Path | None, lines: TomlLines, loc: Loc, table: Any, known: set[str]):
+        self.path, self.lines, self.loc = path, lines, loc
         if not isinstance(table, dict):
-            raise ConfigError(f"{where}: must be a table")
+            raise ConfigError(f"{self.where()}: must be a table")
         self.table = table
         unknown = sorted(set(table) - known)
         if unknown:
-            keys = ", ".join(f"'{prefix}{k}'" for k in unknown)
+            keys = ", ".join(f"'{self.dotted(k)}'" for k in unknown)
             hint = " (secrets only from the environment)" if any("password" in k for k in unknown) else ""
-            raise ConfigError(f"{path or 'config'}: unknown key(s) {keys}{hint}")
+            at = where(path, lines.first_line(*((*loc, k) for k in unknown)))
+            raise ConfigError(f"{at}: unknown key(s) {keys}{hint}")
 
-    def where(self, key: str) -> str:
-        return f"{self.path or 'config'}: key '{key}'"
+    def table_reader(self, key: str, known: set[str]) -> _Reader:
+        return _Reader(self.path, self.lines, (*self.loc, key), self.table.get(key, {}), known)
+
+    def dotted(self, key: str | None = None) -> str:
+        """`schedule.cron`, `recipients[2].email`: how the key is named in messages."""
+        text = ""
+        for part in (*self.loc, *(() if key is None else (key,))):
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        return text
+
+    def where(self, key: str | None = None) -> str:
+        """`file:line: key 'name'` for `key` of this table (this table itself without one)."""
+        loc = (*self.loc, key) if key is not None else self.loc
+        at = where(self.path, self.lines.line(*loc) if loc else None)
+        name = self.dotted(key)
+        return f"{at}: key '{name}'" if name else at
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
         if key not in self.table:
@@ -153,21 +169,19 @@ class _Reader:
         # bool is an int in Python; refuse `port = true` and `send_when_empty = 1` alike
         if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise ConfigError(f"{self.where(self.prefix + key)}: expected {names}, got {value!r}")
+            raise ConfigError(f"{self.where(key)}: expected {names}, got {value!r}")
         return value
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.get(key, list, [])
         if not all(isinstance(v, str) and v.strip() for v in value):
-            raise ConfigError(f"{self.where(self.prefix + key)}: expected a list of non-empty strings")
+            raise ConfigError(f"{self.where(key)}: expected a list of non-empty strings")
         return tuple(v.strip() for v in value)
 
     def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
         value = self.get(key, str, default)
         if value is not None and value not in choices:
-            raise ConfigError(
-                f"{self.where(self.prefix + key)}: {value!r} is not one of {', '.join(choices)}"
-            )
+            raise ConfigError(f"{self.where(key)}: {value!r} is not one of {', '.join(choices)}")
         return value
 
 
@@ -180,15 +194,22 @@ def _relative(config_path: Path | None, value: str | None) -> Path | None:
     return p
 
 
-def _parse(path: Path | None, raw: dict[str, Any], env: Mapping[str, str]) -> Config:
-    top = _Reader(path, "", raw, {"db", "sources", "schedule", "smtp", "digest", "recipients"})
-    schedule = _parse_schedule(path, raw.get("schedule", {}))
-    smtp = _parse_smtp(path, raw.get("smtp", {}), env)
-    digest = _parse_digest(path, raw.get("digest", {}))
-    recipients = _parse_recipients(path, top.get("recipients", list, []))
+_TOP_KEYS = {"db", "sources", "schedule", "smtp", "digest", "recipients"}
+
+
+def _parse(top: _Reader, env: Mapping[str, str]) -> Config:
+    path = top.path
+    db_path = _relative(path, top.get("db", str))
+    if db_path is not None and db_path.is_dir():
+        raise ConfigError(f"{top.where('db')}: {db_path} is a directory, not a database file")
+    schedule = _parse_schedule(top.table_reader("schedule", {"cron", "timezone", "misfire_grace_hours"}))
+    smtp = _parse_smtp(top.table_reader("smtp", {"host", "port", "user", "from", "tls", "timeout"}), env)
+    digest = _parse_digest(top.table_reader("digest", {
+        "language", "send_when_empty", "closing_within_days", "opening_within_days", "source_health"}))
+    recipients = _parse_recipients(top, top.get("recipients", list, []))
     return Config(
         path=path,
-        db_path=_relative(path, top.get("db", str)),
+        db_path=db_path,
         sources_path=_relative(path, top.get("sources", str)),
         schedule=schedule,
         smtp=smtp,
@@ -197,18 +218,17 @@ def _parse(path: Path | None, raw: dict[str, Any], env: Mapping[str, str]) -> Co
     )
 
 
-def _parse_schedule(path: Path | None, table: Any) -> ScheduleConfig:
-    r = _Reader(path, "schedule.", table, {"cron", "timezone", "misfire_grace_hours"})
+def _parse_schedule(r: _Reader) -> ScheduleConfig:
     cron = r.get("cron", str, DEFAULT_CRON)
     timezone = r.get("timezone", str, DEFAULT_TIMEZONE)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{r.where('schedule.timezone')}: unknown time zone {timezone!r}") from None
-    check_cron(cron, timezone, r.where("schedule.cron"))
+        raise ConfigError(f"{r.where('timezone')}: unknown time zone {timezone!r}") from None
+    check_cron(cron, timezone, r.where("cron"))
     grace = r.get("misfire_grace_hours", (int, float), 12.0)
     if grace <= 0:
-        raise ConfigError(f"{r.where('schedule.misfire_grace_hours')}: must be positive")
+        raise ConfigError(f"{r.where('misfire_grace_hours')}: must be positive")
     return ScheduleConfig(cron=cron, timezone=timezone, misfire_grace_hours=float(grace))
 
 
@@ -274,8 +294,7 @@ def check_cron(cron: str, timezone: str, where: str) -> None:
         raise ConfigError(f"{where}: invalid cron expression {cron!r}: {exc}") from None
 
 
-def _parse_smtp(path: Path | None, table: Any, env: Mapping[str, str]) -> SmtpConfig:
-    r = _Reader(path, "smtp.", table, {"host", "port", "user", "from", "tls", "timeout"})
+def _parse_smtp(r: _Reader, env: Mapping[str, str]) -> SmtpConfig:
     host = r.get("host", str, "localhost")
     port = r.get("port", int)
     user = r.get("user", str)
@@ -298,9 +317,9 @@ def _parse_smtp(path: Path | None, table: Any, env: Mapping[str, str]) -> SmtpCo
         if tls not in TLS_MODES:
             raise ConfigError(f"environment CALLWATCH_SMTP_TLS: {tls!r} is not one of {', '.join(TLS_MODES)}")
     if port is not None and not 0 < port < 65536:
-        raise ConfigError(f"{r.where('smtp.port')}: {port} is not a port number")
+        raise ConfigError(f"{r.where('port')}: {port} is not a port number")
     if not _EMAIL.match(sender):
-        raise ConfigError(f"{r.where('smtp.from')}: {sender!r} is not an email address")
+        raise ConfigError(f"{r.where('from')}: {sender!r} is not an email address")
     return SmtpConfig(
         host=host,
         port=port,
@@ -312,18 +331,12 @@ def _parse_smtp(path: Path | None, table: Any, env: Mapping[str, str]) -> SmtpCo
     )
 
 
-def _parse_digest(path: Path | None, table: Any) -> DigestConfig:
-    r = _Reader(
-        path,
-        "digest.",
-        table,
-        {"language", "send_when_empty", "closing_within_days", "opening_within_days", "source_health"},
-    )
+def _parse_digest(r: _Reader) -> DigestConfig:
     days = {}
     for key in ("closing_within_days", "opening_within_days"):
         days[key] = r.get(key, int, 14)
         if days[key] < 0:
-            raise ConfigError(f"{r.where('digest.' + key)}: must not be negative")
+            raise ConfigError(f"{r.where(key)}: must not be negative")
     return DigestConfig(
         language=r.choice("language", LANGUAGES, "sv"),
         send_when_empty=r.get("send_when_empty", bool, False),
@@ -332,35 +345,31 @@ def _parse_digest(path: Path | None, table: Any) -> DigestConfig:
     )
 
 
-def _parse_recipients(path: Path | None, entries: list[Any]) -> tuple[Recipient, ...]:
+def _parse_recipients(top: _Reader, entries: list[Any]) -> tuple[Recipient, ...]:
     recipients: list[Recipient] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        r = _Reader(
-            path,
-            f"recipients[{index}].",
-            entry,
-            {"email", "name", "language", "topics", "funders", "kinds", "regions", "source_health"},
-        )
+        r = _Reader(top.path, top.lines, ("recipients", index), entry,
+                    {"email", "name", "language", "topics", "funders", "kinds", "regions", "source_health"})
         email = r.get("email", str)
         if not email or not _EMAIL.match(email.strip()):
-            raise ConfigError(f"{r.where(f'recipients[{index}].email')}: missing or not an email address")
+            raise ConfigError(f"{r.where('email')}: missing or not an email address")
         email = email.strip()
         if email.lower() in seen:
-            raise ConfigError(f"{r.where(f'recipients[{index}].email')}: duplicate recipient {email}")
+            raise ConfigError(f"{r.where('email')}: duplicate recipient {email}")
         seen.add(email.lower())
         topics = r.strings("topics")
         unknown_topics = [t for t in topics if _TOPICS and t not in _TOPICS]
         if unknown_topics:
             raise ConfigError(
-                f"{r.where(f'recipients[{index}].topics')}: unknown topic(s) {', '.join(unknown_topics)} "
+                f"{r.where('topics')}: unknown topic(s) {', '.join(unknown_topics)} "
                 f"(known: {', '.join(sorted(_TOPICS))})"
             )
         kinds = r.strings("kinds")
         bad = [k for k in kinds if k not in KINDS]
         if bad:
             raise ConfigError(
-                f"{r.where(f'recipients[{index}].kinds')}: unknown kind(s) {', '.join(bad)} "
+                f"{r.where('kinds')}: unknown kind(s) {', '.join(bad)} "
                 f"(expected {', '.join(KINDS)})"
             )
         recipients.append(
