@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from pipeline.config import Config
-from pipeline.errors import CallwatchError
+from pipeline.errors import CallwatchError, StoreError
 from pipeline.store import DEFAULT_DB
 
 db_option = click.option(
@@ -34,11 +34,20 @@ config_option = click.option(
 
 def config_db_path(db_path: str | None, config: Config) -> Path:
     """--db, else $CALLWATCH_DB, else the config's `db`, else ./callwatch.db."""
-    return Path(db_path or os.environ.get("CALLWATCH_DB") or config.db_path or DEFAULT_DB)
+    chosen = [("--db", db_path), ("$CALLWATCH_DB", os.environ.get("CALLWATCH_DB")),
+              (f"{config.path}: key 'db'", config.db_path), ("default", DEFAULT_DB)]
+    origin, value = next((o, v) for o, v in chosen if v)
+    path = Path(value)
+    # `--db` refuses a directory itself; $CALLWATCH_DB and the config's `db` reach here
+    # unchecked, and the run lock would otherwise write `<dir>.lock` before the DB open fails.
+    if path.is_dir():
+        raise StoreError(f"{origin}: {path} is a directory, not a database file")
+    return path
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn callwatch's own errors into a one-line message and exit code 2."""
+    """Turn callwatch's own errors, and file-system errors on a named path, into a one-line
+    message and exit code 1 (no traceback)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,5 +55,14 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except CallwatchError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            # A DB or lock path that cannot be created (`--db /proc/nope/x.db`, a read-only
+            # directory) is the user's path, not a bug; errors without a path (sockets) are not.
+            if exc.filename is None:
+                raise
+            db = kwargs.get("db_path")
+            related = db and (str(db).startswith(str(exc.filename)) or str(exc.filename).startswith(str(db)))
+            about = f" (database {db})" if related else ""
+            raise click.ClickException(f"cannot use {exc.filename}{about}: {exc.strerror or exc}") from exc
 
     return wrapper
