@@ -85,6 +85,8 @@ def test_mistakes_name_the_file_and_the_key(tmp_path, body, key):
     with pytest.raises(ConfigError) as error:
         load_config(path, env={})
     assert str(path) in str(error.value) and f"'{key}'" in str(error.value)
+    # ... and the line the key is written on (each body writes its faulty key last)
+    assert str(error.value).startswith(f"{path}:{body.rstrip().count(chr(10)) + 1}: ")
 
 
 def test_a_password_in_the_file_is_refused_with_a_hint(tmp_path):
