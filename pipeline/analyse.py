@@ -21,31 +21,39 @@ JSON_FIELDS = ("events", "funders", "topics", "amounts", "identifiers")
 BATCH = 200
 
 
-def pending_pages(db: sqlite_utils.Database, pipeline_version: str) -> Iterator[dict[str, Any]]:
-    """Pages lacking an extraction of their current content by the current pipeline."""
-    yield from db.query(
-        """select p.url, p.title, p.text, p.published, p.fetched_at, p.content_hash
+def pending_urls(db: sqlite_utils.Database, pipeline_version: str) -> list[str]:
+    """URLs of the pages lacking an extraction of their current content by the current pipeline.
+
+    Read in full before any extraction is written: a SELECT left open on the connection while the
+    same connection writes `extractions` (which it joins) may see its own writes or miss rows.
+    """
+    return [row[0] for row in db.execute(
+        """select p.url
            from pages p left join extractions e on e.url = p.url
-           where e.url is null or e.content_hash != p.content_hash or e.pipeline_version != :version""",
-        {"version": pipeline_version},
-    )
+           where e.url is null or e.content_hash != p.content_hash or e.pipeline_version != ?
+           order by p.url""",
+        [pipeline_version],
+    ).fetchall()]
+
+
+def load_pages(db: sqlite_utils.Database, urls: list[str]) -> list[dict[str, Any]]:
+    """The fields extraction needs of the pages at `urls` (a batch: well under SQLite's 32,766 variables)."""
+    placeholders = ", ".join("?" for _ in urls)
+    return list(db.query(
+        f"select url, title, text, published, fetched_at, content_hash from pages where url in ({placeholders})",
+        urls,
+    ))
 
 
 def analyse_pending_pages(db: sqlite_utils.Database, on_progress: Callable[[int], None] | None = None) -> int:
     """Extract and save fields for every pending page; return how many were extracted."""
     from pipeline.extract import PIPELINE_VERSION, extract_records
 
+    urls = pending_urls(db, PIPELINE_VERSION)
     done = 0
-    batch: list[dict[str, Any]] = []
-    for page in pending_pages(db, PIPELINE_VERSION):
-        batch.append(page)
-        if len(batch) >= BATCH:
-            done += _extract_batch(db, batch, PIPELINE_VERSION, extract_records)
-            batch = []
-            if on_progress:
-                on_progress(done)
-    if batch:
-        done += _extract_batch(db, batch, PIPELINE_VERSION, extract_records)
+    for start in range(0, len(urls), BATCH):
+        pages = load_pages(db, urls[start:start + BATCH])
+        done += _extract_batch(db, pages, PIPELINE_VERSION, extract_records)
         if on_progress:
             on_progress(done)
     return done
