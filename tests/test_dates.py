@@ -244,3 +244,32 @@ def test_open_to_all_is_not_a_call_opening(read):
 def test_a_year_less_window_across_new_year(read):
     doc = read("Ansökningsperiod: 20 december–15 januari", "2024-12-01")
     assert (doc._.opening, doc._.deadline) == ("2024-12-20", "2025-01-15")
+
+
+def test_a_list_of_dates_takes_its_year_from_the_end(read):
+    doc = read("Full proposals can be submitted by the cut-offs 12 March, 4 June and 8 October 2026.",
+               "2026-02-01", "en")
+    assert doc._.deadline == "2026-03-12"
+    doc = read("Ansökningar tas emot till och med 10 december och 20 januari 2027.", "2026-10-01")
+    assert doc._.deadline == "2026-12-10"
+
+
+def test_an_application_period_that_runs_between_two_dates(read):
+    doc = read("Ansökningsperioden pågår 3 mars – 21 april 2027.", "2027-01-10")
+    assert (doc._.opening, doc._.deadline) == ("2027-03-03", "2027-04-21")
+    doc = read("Projektet pågår 1 mars 2027 – 28 februari 2029.", "2027-01-10")
+    assert (doc._.opening, doc._.deadline) == (None, None)
+
+
+def test_booking_a_consultation_by_a_date_is_not_the_deadline(read):
+    text = ("Applicants should book a consultation with the secretariat by 5 February 2027. "
+            "The call closes on 12 March 2027.")
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-12"
+
+
+def test_dates_in_a_bulleted_list_under_a_labelled_heading(read):
+    text = ("Application deadlines:\n- Small projects: 14 May 2027\n- Large projects, concept stage: 2 April 2027\n\n"
+            "Meet us at the info day.")
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-04-02"
+    plain = "Our projects:\n- Harbour renewal: 14 May 2027\n- New ferry line: 2 April 2027"
+    assert read(plain, "2027-01-10", "en")._.deadline is None

@@ -3,9 +3,10 @@
 Compiled regular expressions over the text, tried only where a number (or an English month name)
 starts, and no per-candidate parser calls: the whole pipeline must run at hundreds of pages a
 second. Month and weekday names live in models/dates_sv_en.toml. A date without a year takes it
-from the range it belongs to ("10 February to 31 March 2022"), else from a date written with its
-year just before it in the same paragraph, else from the page's reference date: the nearest such
-date, leaning towards the future because pages mostly announce what is coming.
+from the range or list it belongs to ("10 February to 31 March 2022", "4 March and 9 September
+2026"), else from a date written with its year just before it in the same paragraph, else from
+the page's reference date: the nearest such date, leaning towards the future because pages
+mostly announce what is coming.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RANGE_GAP = re.compile(
 # "between 1 March and 15 April" is a range too, but "9 March and 15 March" is a list.
 BETWEEN = re.compile(r"(?:between|mellan)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
 AND_GAP = re.compile(r"\s*(?:and|och)\s*(?:den\s+|the\s+)?", re.IGNORECASE)
+# Between the items of a list of dates ("4 March, 10 June and 9 September 2026").
+LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|och|or|eller|&))\s*(?:den\s+|the\s+|on\s+)?", re.IGNORECASE)
 
 
 def _closes_range(text: str, first: DateMention, second: DateMention) -> bool:
@@ -227,6 +230,12 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
             second.range_start = first
         if second.range_start is first and first.year is None and second.year is not None:
             first.year = second.year - (1 if first.month > second.month else 0)
+    # "4 March and 9 September 2026": the year written at the end of a list dates its items
+    # (lists run in date order, so an item after the next one's month lies in the year before).
+    for first, second in reversed(list(zip(mentions, mentions[1:], strict=False))):
+        if (first.year is None and second.year is not None and second.range_start is None
+                and LIST_GAP.fullmatch(text, first.end, second.start)):
+            first.year = second.year - (1 if (first.month, first.day) > (second.month, second.day) else 0)
     for mention in mentions:
         if mention.year is not None and _valid(mention.year, mention.month, mention.day):
             mention.value = date(mention.year, mention.month, mention.day)

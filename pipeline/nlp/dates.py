@@ -47,6 +47,7 @@ ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only c
 # Where a sentence or line ends: cues never reach across it.
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
 BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
+LIST_ITEM = re.compile(r"[ \t]*[•·*\-–—][ \t]")  # a line opening with a bullet
 # A time on the date's line ("18 juni 09:00-12:00 Teams", "3 June 2025, 10:00 CET").
 TIME_ON_LINE = re.compile(r"[^\n]*?\b(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d\b")
 
@@ -148,7 +149,7 @@ def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[t
     spans: list[tuple[int, int]] = []
     for mention in mentions:
         lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
-        line = _label_line(text, mention.start)
+        line = _label_line(text, mention.start) or _list_heading(text, mention.start)
         if line:
             lo = min(lo, line[0])
         if spans and lo <= spans[-1][1]:
@@ -189,8 +190,10 @@ def role_of(
     ]
     if before:
         cue = before[-1]
-        if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and reader.not_call.search(
-            lowered, max(lo, cue.start - NOT_CALL_REACH), mention.start
+        if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and (
+            # the words around the cue, not the cue's own ("ansökningsperioden pågår")
+            reader.not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start)
+            or reader.not_call.search(lowered, cue.end, mention.start)
         ):
             return "other"  # a registration or reporting deadline, not the call's
         if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
@@ -208,6 +211,31 @@ def role_of(
         label = _cues_between(cues, starts, *line)
         if label:
             return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
+    heading = _list_heading(text, mention.start)
+    if heading:
+        label = _cues_between(cues, starts, *heading)
+        if label:
+            return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
+    return None
+
+
+def _list_heading(text: str, start: int) -> tuple[int, int] | None:
+    """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
+    "- Standard projects: 16 September 2026"): the short line ending in a colon above the run of
+    bullet lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not LIST_ITEM.match(text, line_start):
+        return None
+    while line_start > 0:
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if not line.strip():
+            return None
+        if not LIST_ITEM.match(line):
+            line = line.rstrip()
+            ok = line.endswith(":") and len(line) <= HEADING_CHARS
+            return (prev_start, prev_start + len(line)) if ok else None
+        line_start = prev_start
     return None
 
 
