@@ -133,3 +133,13 @@ def test_company_size_limits_are_not_budgets(amounts):
         "The call budget is EUR 20 million."
     )
     assert amounts(text, "en") == {(20_000_000, "EUR")}
+
+
+def test_a_range_whose_first_end_is_written_in_full(amounts):
+    assert amounts("Stöd kan beviljas med mellan 750 000 och 3 miljoner kronor.") == {(750000, "SEK"), (3000000, "SEK")}
+    assert amounts("Grants of EUR 1.5 to 2 million per project.", "en") == {(1500000, "EUR"), (2000000, "EUR")}
+
+
+def test_participant_fees_are_not_budgets(amounts):
+    assert amounts("Deltagaravgift: 3 400 kronor per person. Kursen ges i Umeå.") == set()
+    assert amounts("The registration fee is EUR 1,250 for members.", "en") == set()

@@ -7,7 +7,8 @@ is looked up too. Words live in models/amounts_sv_en.toml. A number with a scale
 currency takes the page's usual currency when the next word shows it is money ("100 miljoner
 till", not "3 million people"); a bare number counts only under a money label or before a money
 word ("Beviljat belopp: 412 500", "250 000 i projektbidrag"). Percentages, years, phone numbers,
-fees under 1 000 and company-size limits ("omsättning under 50 miljoner euro") are left out.
+fees (under 1 000, or named so: "Konferensavgift: 2 950 kronor") and company-size limits
+("omsättning under 50 miljoner euro") are left out.
 """
 
 from __future__ import annotations
@@ -195,7 +196,9 @@ def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | No
         currency = words.local_crowns[lang]
     if words.not_budget.search(lowered, max(0, m.start() - NOT_BUDGET_CHARS), m.start()):
         return None  # "företag med en omsättning under 50 miljoner euro": a size limit, not money on offer
-    return Amount([v * scale for v in values], currency, scaled, m.end())
+    # "mellan 500 000 och 4 miljoner kronor": a first end written out in full is not scaled again
+    ends = [v if i == 0 and len(values) > 1 and v >= MIN_VALUE else v * scale for i, v in enumerate(values)]
+    return Amount(ends, currency, scaled, m.end())
 
 
 def _labelled_sum(m: re.Match[str], value: float, words: AmountWords) -> bool:

@@ -233,8 +233,12 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
     # "4 March and 9 September 2026": the year written at the end of a list dates its items
     # (lists run in date order, so an item after the next one's month lies in the year before).
     for first, second in reversed(list(zip(mentions, mentions[1:], strict=False))):
-        if (first.year is None and second.year is not None and second.range_start is None
-                and LIST_GAP.fullmatch(text, first.end, second.start)):
+        if (
+            first.year is None
+            and second.year is not None
+            and second.range_start is None
+            and LIST_GAP.fullmatch(text, first.end, second.start)
+        ):
             first.year = second.year - (1 if (first.month, first.day) > (second.month, second.day) else 0)
     for mention in mentions:
         if mention.year is not None and _valid(mention.year, mention.month, mention.day):
