@@ -56,6 +56,18 @@ def search_url(endpoint: str, text: str, page_size: int, page_number: int) -> st
     return f"{endpoint}{separator}{params}"
 
 
+def not_search_json(body: bytes, exc: Exception) -> str:
+    """What was wrong with a search answer, in words a maintainer can act on."""
+    if body.lstrip()[:1] == b"<":
+        return "an HTML or XML page instead of JSON"
+    if isinstance(exc, json.JSONDecodeError):
+        cut = " (cut short?)" if exc.pos >= len(exc.doc.rstrip()) else ""
+        return f"invalid JSON{cut}: {exc.msg} at character {exc.pos} of {len(exc.doc)}"
+    if isinstance(exc, KeyError):
+        return f"JSON without {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 class EuPortalSpider(SourceSpider):
     """One source = one query (programmes, types, statuses) and one search per keyword."""
 
@@ -103,11 +115,13 @@ class EuPortalSpider(SourceSpider):
         try:
             data = json.loads(response.body)
             results = data["results"]
+            if not isinstance(results, list):
+                raise TypeError(f"'results' is {type(results).__name__}, not a list")
             total = int(data.get("totalResults", 0))
             reported_size = int(data.get("pageSize") or len(results) or 1)
         except (ValueError, KeyError, TypeError) as exc:
             yield from self.fail(f"portal search answered something that is not its JSON "
-                                 f"({type(exc).__name__}) at {response.url}")
+                                 f"({not_search_json(response.body, exc)}) at {response.url}")
             return
         for result in results:
             self.collector.add(result)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 
 import scrapy
 from bs4 import BeautifulSoup
+from lxml import etree
 from scrapy.http import Response
 
 from crawlers.spiders.base import SourceSpider
+
+_ITEM_OPEN = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")
+_ITEM_CLOSE = re.compile(rb"</(?:\w+:)?(?:item|entry)\s*>")
+_FEED_ROOTS = {"rss", "feed", "RDF"}
 
 
 class FeedSpider(SourceSpider):
@@ -18,10 +24,14 @@ class FeedSpider(SourceSpider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         links = feed_links(response.body)
+        problem = feed_problem(response.body)
         if not links:
-            # A feed with no readable items (truncated, invalid, or not a feed at all).
-            self.start_error = f"no feed items could be read from {response.url}"
+            reason = f": {problem}" if problem else ""
+            self.start_error = f"no feed items could be read from {response.url}{reason}"
             return
+        if problem:
+            # The items that arrived whole are still read; the note says the feed is broken.
+            self.start_error = f"feed {response.url}: {problem}; read the {len(links)} item(s) that arrived whole"
         for link in links:
             url = response.urljoin(link)
             if self.source.follows(url):
@@ -30,10 +40,16 @@ class FeedSpider(SourceSpider):
 
 def feed_links(body: bytes) -> list[str]:
     """Item links of an RSS 2.0 / RSS 1.0 / Atom document, in feed order. Lenient: a truncated
-    feed still yields the items that arrived whole."""
+    feed still yields the items that arrived whole (an item cut short may have a cut link, so
+    it is left out)."""
     soup = BeautifulSoup(body, "xml")
+    items = soup.find_all(["item", "entry"])
+    opened = [m.start() for m in _ITEM_OPEN.finditer(body)]
+    closed = [m.start() for m in _ITEM_CLOSE.finditer(body)]
+    if items and opened and (not closed or closed[-1] < opened[-1]):
+        items = items[:-1]
     links: list[str] = []
-    for item in soup.find_all(["item", "entry"]):
+    for item in items:
         link = None
         for candidate in item.find_all("link", recursive=False):
             href = candidate.get("href")
@@ -50,3 +66,18 @@ def feed_links(body: bytes) -> list[str]:
         if link:
             links.append(link)
     return list(dict.fromkeys(links))
+
+
+def feed_problem(body: bytes) -> str | None:
+    """Why `body` is not a well-formed RSS/Atom document, or None if it is one."""
+    head = body.lstrip()[:200].lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page, not a feed"
+    try:
+        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return f"not well-formed XML, cut short or not a feed ({exc})"
+    name = etree.QName(root).localname
+    if name not in _FEED_ROOTS:
+        return f"not an RSS or Atom feed (root element <{name}>)"
+    return None
