@@ -60,7 +60,7 @@ class MainTextPipeline:
         spider = self.crawler.spider
         main = extract_main_text(html, item["url"], default_lang=spider.source.lang)
         if main is None:
-            spider.page_errors += 1
+            spider.note_page_error(f"no main text in {item['url']}")
             raise DropItem(f"no main text in {item['url']}")
         return {
             **item,
@@ -108,16 +108,29 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         spider = self.crawler.spider
-        if spider.start_error and self.counts["pages_seen"] == 0:
-            status, error = "failed", spider.start_error
-        elif self.counts["pages_seen"] == 0:
-            status, error = "empty", spider.start_error or "the source answered but yielded no page"
-        else:
-            status, error = "ok", spider.start_error
-        if status == "ok" and spider.page_errors:
-            error = f"{spider.page_errors} page(s) could not be read"
+        status, error = source_outcome(spider.start_error, spider.page_errors, spider.page_failures,
+                                       self.counts["pages_seen"])
         save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
                         finished_at=now_iso(), **self.counts)
         emit_progress({"event": "source", "source": spider.source.name, "status": status,
                        "error": error, **self.counts})
         self.db.close()
+
+
+def source_outcome(start_error: str | None, page_errors: int, page_failures: list[str],
+                   pages_seen: int) -> tuple[str, str | None]:
+    """(status, error) of a source: `failed` when nothing was stored because requests failed,
+    `empty` when it answered but yielded nothing, else `ok`; the error names the reasons."""
+    pages_error = None
+    if page_errors:
+        pages_error = f"{page_errors} page(s) could not be read"
+        if page_failures:
+            more = ", …" if page_errors > len(page_failures) else ""
+            pages_error += ": " + "; ".join(page_failures) + more
+    if pages_seen == 0 and (start_error or page_errors):
+        # Every page failing (timeouts, size cap…) is a failure too, not a quiet "empty".
+        return "failed", start_error or pages_error
+    if pages_seen == 0:
+        return "empty", "the source answered but yielded no page"
+    error = "; ".join(e for e in (start_error, pages_error) if e) or None
+    return "ok", error

@@ -8,21 +8,28 @@ A page item is a plain dict:
 
 Whether the source could be read at all is kept in `start_error`: the store pipeline records a
 source whose entry URL failed as `failed`, one that answered but yielded nothing as `empty`.
+Pages that failed are counted in `page_errors`, the first few reasons kept in `page_failures`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import scrapy
-from scrapy.http import Response, TextResponse
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.sources import Source
 
 log = logging.getLogger(__name__)
+
+KEEP_PAGE_FAILURES = 3  # reasons quoted in the source's error; the rest are only counted
 
 
 class SourceSpider(scrapy.Spider):
@@ -37,6 +44,13 @@ class SourceSpider(scrapy.Spider):
         self.last_ok_at = last_ok_at
         self.start_error: str | None = None
         self.page_errors = 0
+        self.page_failures: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        return spider
 
     def entry_urls(self) -> list[str]:
         return [self.source.url, *self.source.start_urls]
@@ -59,25 +73,85 @@ class SourceSpider(scrapy.Spider):
 
     def on_entry_error(self, failure: Failure) -> None:
         """The source's own URL (listing, feed, sitemap, API) could not be read."""
-        self.start_error = describe_failure(failure)
+        self.start_error = describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))
         log.warning("%s: %s", self.source.name, self.start_error)
 
     def on_page_error(self, failure: Failure) -> None:
         """One article failed: log and count it, keep the rest of the source."""
+        self.note_page_error(describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE")))
+
+    def note_page_error(self, reason: str) -> None:
         self.page_errors += 1
-        log.warning("%s: %s", self.source.name, describe_failure(failure))
+        if len(self.page_failures) < KEEP_PAGE_FAILURES:
+            self.page_failures.append(reason)
+        log.warning("%s: %s", self.source.name, reason)
+
+    def on_request_dropped(self, request: Request) -> None:
+        """A redirect back to a URL of its own chain is dropped by the duplicate filter without
+        calling any errback, so a redirect loop would end the source silently as `empty`."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url not in chain or request.errback is None:
+            return  # a plain duplicate (two links to one page) is no error
+        loop = " -> ".join([*chain, request.url])
+        failure = Failure(IgnoreRequest(f"redirect loop: {loop}"))
+        failure.request = request  # type: ignore[attr-defined]  # as Scrapy sets it for errbacks
+        request.errback(failure)
 
 
-def describe_failure(failure: Failure) -> str:
-    """A one-line, user-readable reason for a failed request."""
+def describe_failure(failure: Failure, maxsize: int = 0) -> str:
+    """A one-line, user-readable reason for a failed request (`maxsize`: the DOWNLOAD_MAXSIZE
+    in force, named when a download was cut)."""
     request = getattr(failure, "request", None)
     url = request.url if request is not None else "?"
     value = failure.value
     response = getattr(value, "response", None)
     if response is not None:
         return f"HTTP {response.status} from {url}"
+    return _describe_exception(value, url, request, maxsize)[:500]
+
+
+def _describe_exception(value: BaseException, url: str, request: Request | None, maxsize: int) -> str:
     name = type(value).__name__
-    if name == "IgnoreRequest" and "robots" in str(value).lower():
-        return f"forbidden by robots.txt: {url}"
-    text = str(value) or name
-    return f"{name} for {url}: {text}"[:500]
+    text = str(value)
+    attempts = (request.meta.get("retry_times", 0) + 1) if request is not None else 1
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    if isinstance(value, IgnoreRequest):
+        if "robots" in text.lower():
+            return f"forbidden by robots.txt: {url}"
+        if "max redirections" in text:
+            first = (request.meta.get("redirect_urls") or [url])[0] if request is not None else url
+            return f"too many redirects (a redirect loop?) starting at {first}"
+        if text.startswith("redirect loop"):
+            return text
+        return f"{text or 'request ignored'}: {url}"
+    if name in ("DownloadTimeoutError", "TimeoutError"):
+        # Scrapy's text already says "Getting <url> took longer than N seconds."
+        return f"timeout{tries}: {text or url}"
+    if name == "DownloadCancelledError":
+        # Cancelled either on an announced Content-Length over the cap (Scrapy says so) or, with
+        # an empty message, once the bytes received passed it: the cap is the only canceller.
+        cap = f" of {maxsize / 1024 / 1024:g} MB" if maxsize else ""
+        announced = re.search(r"Expected to receive (\d+) bytes", text)
+        size = f" (announced {int(announced[1]) / 1024 / 1024:g} MB)" if announced else ""
+        return f"cut at the size cap{cap} (DOWNLOAD_MAXSIZE){size}: {url}"
+    if name == "ResponseDataLossError":
+        return f"connection closed before the whole page arrived{tries}: {url}"
+    if name in ("DownloadConnectionRefusedError", "ConnectionRefusedError"):
+        return f"connection refused{tries}: {url}"
+    # Twisted wraps the real cause (ConnectionLost, ConnectionDone…) in a list of Failures whose
+    # repr is unreadable: name the causes instead.
+    reasons = getattr(value.__cause__, "reasons", None) or getattr(value, "reasons", None)
+    if reasons:
+        causes = "; ".join(dict.fromkeys(_cause_text(r) for r in reasons))
+        return f"{causes}{tries}: {url}"
+    return f"{name} for {url}: {text or name}"
+
+
+def _cause_text(reason: Any) -> str:
+    value = getattr(reason, "value", reason)
+    name = type(value).__name__
+    if name == "ConnectionLost":
+        return "connection reset: the server dropped it abruptly"
+    if name == "ConnectionDone":
+        return "connection closed by the server without an answer"
+    return f"{name}: {value}".rstrip(": ")
