@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.detect import detect_calls
 from pipeline.errors import CallwatchError
 from pipeline.lock import run_lock
-from pipeline.store import finish_run, open_db, start_run
+from pipeline.store import close_interrupted_runs, finish_run, open_db, start_run
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ def run_job(
     with run_lock(db_path, wait=lock_wait):
         db = open_db(db_path)
         try:
+            close_interrupted_runs(db)  # safe under the lock: a 'running' row is a killed run's
             run_id = start_run(db)
             emit({"event": "run", "run_id": run_id})
             summary = _run_stages(db, db_path, run_id, sources_path, only, crawl_settings, emit, today)

@@ -111,6 +111,35 @@ def touch_page(db: sqlite_utils.Database, url: str, source: str, run_id: int) ->
         )
 
 
+INTERRUPTED = "interrupted: the process stopped before the run finished"
+
+
+def close_interrupted_runs(db: sqlite_utils.Database) -> int:
+    """Record runs (and their sources) left 'running' as failed; return how many runs.
+
+    Only call this while holding the run lock: then no live process owns a 'running' row, so
+    such a row was left by a run killed mid-way (a crash, kill -9, power loss), and leaving it
+    'running' would make a dead run look as if it were still going or had never failed.
+    """
+    now = now_iso()
+    with db.conn:
+        stale = [row[0] for row in db.execute("select id from runs where status = 'running'")]
+        if not stale:
+            return 0
+        marks = ", ".join("?" for _ in stale)
+        db.execute(
+            f"update source_runs set status = 'failed', error = ?, finished_at = ? "
+            f"where status = 'running' and run_id in ({marks})",
+            [INTERRUPTED, now, *stale],
+        )
+        db.execute(
+            f"update runs set status = 'failed', error = ?, finished_at = ? where id in ({marks})",
+            [INTERRUPTED, now, *stale],
+        )
+    log.warning("%d interrupted run(s) recorded as failed: %s", len(stale), ", ".join(map(str, stale)))
+    return len(stale)
+
+
 def start_run(db: sqlite_utils.Database) -> int:
     with db.conn:
         return db["runs"].insert({"started_at": now_iso(), "status": "running"}).last_pk
