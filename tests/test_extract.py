@@ -159,3 +159,27 @@ def test_region_granting_money_is_a_funder_but_a_consulted_region_is_not() -> No
                             "Europeiska regionala utvecklingsfonden för fem projekt.")
     assert [f["name"] for f in granting["funders"]] == ["Region Västerbotten"]
     assert [f["name"] for f in consulted["funders"]] == ["European Regional Development Fund"]
+
+
+def test_funded_organisations_and_reporting_agencies_are_not_funders() -> None:
+    granted = extract_one("Formas har beviljat 30 miljoner kronor till åtta projekt. Bland de beviljade "
+                          "projekten finns Region Örebro län och två universitet.")
+    assert [f["name"] for f in granted["funders"]] == ["Formas"]
+    figures = extract_one(
+        "Swedish partners received €200 million from Horizon Europe in 2025, according to figures from "
+        "Vinnova. Vinnova, as national contact point, will present the statistics in a webinar."
+    )
+    assert [f["name"] for f in figures["funders"]] == ["Horizon Europe"]
+
+
+def test_an_agency_organising_an_info_day_is_not_a_funder() -> None:
+    text = ("HaDEA is organising an online info day on the EU4Health calls for 2027. "
+            "The calls will open in spring.")
+    assert [f["name"] for f in extract_one(text, "2026-09-01")["funders"]] == ["EU4Health"]
+
+
+def test_money_available_from_a_fund_names_it_as_a_funder() -> None:
+    text = ("Interreg Nord opens a call for small projects. Around EUR 3 million of ERDF is available. "
+            "Norwegian partners apply for national IR funding.")
+    names = {f["name"] for f in extract_one(text)["funders"]}
+    assert "European Regional Development Fund" in names

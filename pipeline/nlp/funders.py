@@ -211,7 +211,11 @@ class FunderFinder:
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= 3:
             return "yes" if funding else "no"
-        if cues["host"].search(context.before) or cues["host"].search(context.heading):
+        if (
+            cues["host"].search(context.before)
+            or cues["host"].search(context.heading)
+            or cues["host_after"].match(context.after.lstrip(" "))
+        ):
             return "yes" if funding else "no"
         return "yes" if funding or call else "maybe"
 
