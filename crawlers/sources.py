@@ -112,8 +112,6 @@ def _parse_entry(at: _EntryLines, entry: Any) -> Source:
     for key in _TEXT_FIELDS:
         if key in entry and not isinstance(entry[key], str):
             raise ConfigError(f"{at.at(key)}: field '{key}' must be a string")
-    if "region" in entry and not _SLUG.match(entry["region"]):
-        raise ConfigError(f"{at.at('region')}: field 'region' must be a lowercase slug (a-z, 0-9, -)")
     for key in ("follow", "next_page"):
         if key in entry:
             try:

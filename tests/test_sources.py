@@ -59,6 +59,7 @@ def test_regional_offices_carry_their_region_and_others_none():
     for source in WEB:
         expected = REGIONAL_HOSTS.get(host(source.url))
         assert source.region == expected, source.name
+        assert source.region is None or re.fullmatch(r"[a-z0-9-]+", source.region)  # a slug, as in digests
 
 
 @pytest.mark.parametrize("source", WEB, ids=[s.name for s in WEB])
