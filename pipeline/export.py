@@ -7,7 +7,6 @@ itself: when a deadline moves, the calendar app updates the event instead of add
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,18 +16,12 @@ import icalendar
 import sqlite_utils
 
 from pipeline.register import list_calls
+from pipeline.safe_text import strip_controls as clean  # XML 1.0 and calendar apps reject controls
 
 UID_DOMAIN = "callwatch"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "tag:callwatch.local,2026:calls"
 ATOM_ENTRIES = 200
-
-# Characters XML 1.0 (and sane calendar apps) cannot carry; scraped text sometimes has them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text: Any) -> str:
-    return _CONTROL.sub("", str(text)) if text is not None else ""
 
 
 def render_ics(db: sqlite_utils.Database) -> bytes:
@@ -66,7 +59,7 @@ def _vevent(call: dict[str, Any], uid: str, day: str, summary: str, stamp: datet
     event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
     event.add("categories", [call["kind"] or "call"])
     if call["url"]:
-        event.add("url", call["url"])
+        event.add("url", clean(call["url"]))
     return event
 
 
