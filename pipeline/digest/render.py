@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.config import topic_labels
 from pipeline.digest.select import SECTIONS, Item
+from pipeline.safe_text import one_line, strip_controls
 from pipeline.status import STOCKHOLM
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -133,18 +134,20 @@ _TEXT_ENV = _env(autoescape=False)
 
 def safe_url(url: str | None) -> str | None:
     """Only http(s) links reach the email; a scraped `javascript:` URL is dropped."""
+    url = strip_controls(url).strip()  # first: "java\x00script:" must be judged as "javascript:"
     if not url:
         return None
     try:
-        scheme = urlsplit(url.strip()).scheme.lower()
+        scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    return url.strip() if scheme in ("http", "https") else None
+    return url if scheme in ("http", "https") else None
 
 
 def _one_line(text: str | None) -> str:
-    """Scraped titles and error texts can carry newlines and runs of spaces; a digest line can't."""
-    return " ".join(str(text or "").split())
+    """Scraped titles and error texts can carry newlines, runs of spaces and control characters
+    (an ESC in the text part drives a terminal mail client); a digest line can't."""
+    return one_line(text)
 
 
 def _local_time(iso: str | None) -> str:
@@ -186,7 +189,7 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         if p.get("error"):
             details.append(_one_line(p["error"]))
         return {
-            "title": p.get("source") or "callwatch",
+            "title": _one_line(p.get("source")) or "callwatch",
             "url": None,
             "problem": problem,
             "details": details,
@@ -212,15 +215,15 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         "date_label": labels["date"] if is_event else labels["deadline"],
         "title": _one_line(call.get("title") or call.get("identifier") or call.get("url")),
         "url": safe_url(call.get("url")),
-        "raw_url": call.get("url") or "",
-        "funders": ", ".join(funders),
+        "raw_url": _one_line(call.get("url")),
+        "funders": _one_line(", ".join(funders)),
         "deadline": deadline,
         "days_left": _days(labels, deadline, today, future_phrase=is_event),
         "opening": opening if item.section == "opening" or (opening and opening > today.isoformat()) else None,
         "opens_in": _days(labels, opening, today, future_phrase=True),
-        "topics": ", ".join(_TOPIC_LABELS.get(str(t), str(t)) for t in call.get("topics") or ()),
-        "identifier": call.get("identifier"),
-        "sources": ", ".join(call.get("sources") or ()),
+        "topics": _one_line(", ".join(_TOPIC_LABELS.get(str(t), str(t)) for t in call.get("topics") or ())),
+        "identifier": _one_line(call.get("identifier")) or None,
+        "sources": _one_line(", ".join(call.get("sources") or ())),
         "note": note,
         "urgent": bool(deadline and 0 <= (date.fromisoformat(deadline) - today).days <= 7),
     }
