@@ -13,12 +13,14 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pipeline.cli.common import db_option, reports_errors
 from pipeline.errors import StoreError
 from pipeline.export import render_atom, render_ics, write_export
 from pipeline.matching import CALL_KINDS
 from pipeline.register import CallFilters, list_calls
+from pipeline.safe_text import one_line
 from pipeline.store import open_db, resolve_db_path
 from pipeline.views import datasette_metadata
 
@@ -87,8 +89,10 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         flat = _flat(row)
-        table.add_row(row["deadline"] or "", row["status"] or "", row["kind"] or "", row["title"] or "",
-                      flat["funders"], flat["sources"], "new" if row["is_new"] else "")
+        cells = (row["deadline"], row["status"], row["kind"], row["title"], flat["funders"], flat["sources"],
+                 "new" if row["is_new"] else "")
+        # Text, not str: rich would read a scraped "[link=...]" or ":emoji:" as its own markup.
+        table.add_row(*(Text(one_line(cell)) for cell in cells))
     Console().print(table)
 
 
