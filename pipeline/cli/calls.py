@@ -20,7 +20,7 @@ from pipeline.errors import StoreError
 from pipeline.export import render_atom, render_ics, write_export
 from pipeline.matching import CALL_KINDS
 from pipeline.register import CallFilters, list_calls
-from pipeline.safe_text import one_line
+from pipeline.safe_text import one_line, strip_controls
 from pipeline.store import open_db, resolve_db_path
 from pipeline.views import datasette_metadata
 
@@ -67,9 +67,21 @@ def calls(db_path: str | None, new: bool, open_: bool, kind: str | None, topic: 
         writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(_flat(row))
+            writer.writerow({key: _csv_cell(value) for key, value in _flat(row).items()})
     else:
         _print_table(rows)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(...)`).
+_FORMULA_START = ("=", "+", "-", "@", "\t")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A scraped value as a CSV cell: no control characters, never read as a formula (OWASP)."""
+    if not isinstance(value, str):
+        return value
+    value = strip_controls(value)
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 def _flat(call: dict[str, Any]) -> dict[str, Any]:
