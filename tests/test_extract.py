@@ -183,3 +183,25 @@ def test_money_available_from_a_fund_names_it_as_a_funder() -> None:
             "Norwegian partners apply for national IR funding.")
     names = {f["name"] for f in extract_one(text)["funders"]}
     assert "European Regional Development Fund" in names
+
+
+def test_a_funds_name_is_one_piece_of_topic_evidence_not_three() -> None:
+    # "European Regional Development Fund" holds "regional development fund", "regional
+    # development" and "regional": named twice on a cooperation page it does not make it
+    # a regional-development page.
+    text = """Interreg Nord: call for small projects
+
+Interreg Nord invites cross-border projects on tourism and culture. The European Regional
+Development Fund co-finances up to 65 %. Questions about the European Regional Development
+Fund rules go to the secretariat."""
+    topics = extract_one(text)["topics"]
+    assert "international-cooperation" in topics
+    assert "regional-development" not in topics
+
+
+def test_a_phrase_ending_in_a_star_matches_its_inflected_last_word() -> None:
+    text = """Utlysning om vård
+
+Projektet ska hjälpa små och medelstora företagen att utveckla tjänster. Små och medelstora
+företagens behov står i centrum."""
+    assert "innovation-smes" in extract_one(text)["topics"]

@@ -1,10 +1,14 @@
 """Topics: taxonomy keys from term evidence, so that a single passing mention does not tag a page.
 
 Terms come from the product taxonomy (models/taxonomy.toml) and from models/topic_terms.toml.
-Single words are looked up per token (with Swedish endings and compounds through prefix/suffix
-terms); multi-word terms go through a PhraseMatcher. Each topic sums the weights of its terms
-found (double in the title) and is assigned when the sum reaches a threshold that also grows
-with the strongest topic on the page, so that a page's main subjects win over its asides.
+Single words are looked up per word (with Swedish endings and compounds through prefix/suffix
+terms); multi-word terms ("små och medelstora företag*", "e-hälsa") are one compiled phrase
+expression, where a trailing * lets the last word go on ("regionala utvecklingsfond*" finds
+"regionala utvecklingsfonden"). Each topic sums the weights of its terms found (double in the
+title); a stretch of text counts once per topic, by its strongest term, so "European Regional
+Development Fund" is one piece of evidence, not three. A topic is assigned when the sum reaches a
+threshold that also grows with the strongest topic on the page, so that a page's main subjects
+win over its asides.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import re
 from collections import defaultdict
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from pipeline.nlp.cue_phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
 
@@ -24,11 +28,12 @@ RELATIVE_SCORE = 0.3  # ...and at least this share of the best topic's score
 TITLE_WEIGHT = 2.0
 INFLECTION_CHARS = 5  # "klimat" matches "klimatet", "klimatets"; not "klimatanpassningsåtgärderna"
 MIN_INFLECTED_TERM = 5
-WEIGHTS = {"strong": 2.0, "terms": 1.0, "weak": 0.5}
+WEIGHTS = {"decisive": 4.0, "strong": 2.0, "terms": 1.0, "weak": 0.5}
 _WORD = re.compile(r"[^\W\d_]+")
 MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
 
 Evidence = list[tuple[str, float]]  # (topic key, weight)
+Found = tuple[int, int, float]  # (start, end, weight) of one piece of evidence for a topic
 
 
 def load_topic_terms() -> dict[str, dict[str, float]]:
@@ -56,14 +61,12 @@ class TopicTagger:
         self.prefix: dict[str, Evidence] = defaultdict(list)  # any continuation
         self.inflected: dict[str, Evidence] = defaultdict(list)  # a few letters of ending
         self.suffix: dict[str, Evidence] = defaultdict(list)  # compounds ending in the term
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.phrase_evidence: dict[int, Evidence] = {}
         phrases: dict[str, Evidence] = defaultdict(list)
         for topic, terms in load_topic_terms().items():
             for term, weight in terms.items():
                 bare = term.strip("*")
-                if len(list(nlp.tokenizer(bare))) > 1:
-                    phrases[bare].append((topic, weight))
+                if not _WORD.fullmatch(bare):
+                    phrases[term.lstrip("*")].append((topic, weight))
                 elif term.startswith("*"):
                     self.suffix[bare].append((topic, weight))
                 elif term.endswith("*"):
@@ -72,34 +75,36 @@ class TopicTagger:
                     self.inflected[term].append((topic, weight))
                 else:
                     self.exact[term].append((topic, weight))
-        for phrase, evidence in phrases.items():
-            key = nlp.vocab.strings.add(f"topic:{phrase}")
-            self.phrase_evidence[key] = evidence
-            self.phrases.add(f"topic:{phrase}", [nlp.make_doc(phrase)])
+        self.phrases, names = compile_phrases({phrase: [phrase] for phrase in phrases})
+        self.phrase_evidence: dict[str, Evidence] = {name: phrases[group] for name, group in names.items()}
         self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
         self._memo: dict[str, Evidence] = {}  # word -> evidence; words repeat across pages
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         title_end = self._title_end(text)
-        scores: dict[str, float] = defaultdict(float)
-        # Words straight from the text: cheaper than creating a Token object per token.
-        for match in _WORD.finditer(text.lower()):
-            factor = TITLE_WEIGHT if match.start() < title_end else 1.0
-            for topic, weight in self._word_evidence(match.group()):
-                scores[topic] += weight * factor
+        found: dict[str, list[Found]] = defaultdict(list)
+        self._collect(lower_keeping_offsets(text), title_end, found)
         title = doc._.title
         if title and not text.lstrip().startswith(title.strip()):
             # A page title given apart from the text (crawled pages) counts like a title line.
-            for word in _WORD.findall(title.lower()):
-                for topic, weight in self._word_evidence(word):
-                    scores[topic] += weight * TITLE_WEIGHT
-        for key, start, _end in self.phrases(doc):
-            factor = TITLE_WEIGHT if doc[start].idx < title_end else 1.0
-            for topic, weight in self.phrase_evidence[key]:
-                scores[topic] += weight * factor
-        doc._.topics = self.choose(scores)
+            self._collect(lower_keeping_offsets(title), len(title), found)
+        doc._.topics = self.choose({topic: _score(items) for topic, items in found.items()})
         return doc
+
+    def _collect(self, lowered: str, title_end: int, found: dict[str, list[Found]]) -> None:
+        """Evidence per topic in one text: words (straight from the text, cheaper than Token
+        objects) and phrases, as (start, end, weight) with the title counted double."""
+        for match in _WORD.finditer(lowered):
+            evidence = self._word_evidence(match.group())
+            if evidence:
+                factor = TITLE_WEIGHT if match.start() < title_end else 1.0
+                for topic, weight in evidence:
+                    found[topic].append((match.start(), match.end(), weight * factor))
+        for match in self.phrases.finditer(lowered):
+            factor = TITLE_WEIGHT if match.start() < title_end else 1.0
+            for topic, weight in self.phrase_evidence[match.lastgroup]:
+                found[topic].append((match.start(), match.end(), weight * factor))
 
     @staticmethod
     def choose(scores: dict[str, float]) -> list[str]:
@@ -145,3 +150,16 @@ class TopicTagger:
         stripped = text.lstrip()
         first_line = stripped.split("\n", 1)[0]
         return len(text) - len(stripped) + len(first_line) if len(first_line) <= 150 else 0
+
+
+def _score(items: list[Found]) -> float:
+    """A topic's score: overlapping pieces of evidence ("regional development fund", "regional
+    development", "regional") count once, by the strongest."""
+    total, cluster_end, best = 0.0, -1, 0.0
+    for start, end, weight in sorted(items):
+        if start >= cluster_end:
+            total += best
+            cluster_end, best = end, weight
+        else:
+            cluster_end, best = max(cluster_end, end), max(best, weight)
+    return total + best
