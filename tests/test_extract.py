@@ -205,3 +205,30 @@ def test_a_phrase_ending_in_a_star_matches_its_inflected_last_word() -> None:
 Projektet ska hjälpa små och medelstora företagen att utveckla tjänster. Små och medelstora
 företagens behov står i centrum."""
     assert "innovation-smes" in extract_one(text)["topics"]
+
+
+def test_partner_search_saying_how_many_partners_it_seeks() -> None:
+    text = """Looking for partners: healthy ageing at home
+
+The Health Service of Region X is preparing a proposal for the next EU4Health call and seeks 3-4
+partners: a health authority and an SME. Please send an expression of interest by 24 July.
+Estimated budget: EUR 1.5 million."""
+    assert extract_one(text, "2026-07-01")["kind"] == "partner-search"
+
+
+def test_granted_project_news_with_project_words_is_news() -> None:
+    text = """Nytt vätgasprojekt får klartecken
+
+Tillväxtverket har nu fattat beslut och projektet har beviljats 8 miljoner kronor från
+Europeiska regionalfonden. Projektet ska hjälpa företag i länet. – Ett viktigt steg, säger
+projektledaren."""
+    assert extract_one(text)["kind"] == "news"
+
+
+def test_guidance_about_calls_in_general_is_info() -> None:
+    text = """Så fungerar våra utlysningar
+
+Varje utlysning har ett eget utlysningsdokument. Läs utlysningstexten noga och kontrollera att
+du är behörig. Ansökan görs i e-tjänsten och ska lämnas senast på sista ansökningsdag.
+Ansökningar som kommer in för sent bedöms inte."""
+    assert extract_one(text)["kind"] == "info"
