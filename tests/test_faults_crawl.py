@@ -95,6 +95,24 @@ def test_a_source_answering_500_then_503_is_read_once_it_recovers(tmp_path):
     assert server.paths().count("/down/") == retries + 1
 
 
+@pytest.mark.parametrize("down", [Page("down\n", "text/plain", status=503), Reset()], ids=["503", "reset"])
+def test_a_source_that_goes_down_is_not_served_from_the_http_cache_as_if_fine(tmp_path, down):
+    validators = {"ETag": '"v1"', "Last-Modified": "Tue, 14 Nov 2023 22:13:20 GMT"}  # cacheable, as CMSs send
+    routes = {"/calls/": Page(listing("/calls/energi.html").body, headers=validators),
+              "/calls/energi.html": Page(article(), headers=validators)}
+    entries = [listing_source("region", "", "/calls/")]
+    with FaultServer(routes) as server:
+        entries[0]["url"] = f"{server.url}/calls/"
+        assert crawl(tmp_path, entries).runs["region"]["status"] == "ok"
+        routes["/calls/"] = routes["/calls/energi.html"] = down
+        second = crawl(tmp_path, entries)
+
+    row = second.runs["region"]
+    assert row["status"] == "failed" and row["pages_seen"] == 0
+    assert ("HTTP 503" if isinstance(down, Page) else "connection reset") in row["error"]
+    assert server.paths().count("/calls/") == 1 + FAULT_CRAWL["RETRY_TIMES"] + 1  # the outage was retried
+
+
 # --- 2. a server that never answers -----------------------------------------------------------
 
 
