@@ -137,7 +137,7 @@ class EuPortalSpider(SourceSpider):
             yield from self.finish_search()
 
     def on_search_error(self, failure: Any) -> Iterator[Any]:
-        yield from self.fail(describe_failure(failure))
+        yield from self.fail(describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE")))
 
     def fail(self, reason: str) -> Iterator[Any]:
         """Record the source as failed (unless other searches still deliver) and end this search."""
