@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from crawlers.crawl import run_crawl
+from crawlers.crawl import run_crawl, select_sources
 from crawlers.sources import load_sources
 from pipeline.analyse import analyse_pending_pages
 from pipeline.config import Config
@@ -45,7 +45,8 @@ def run_job(
     `today` fixes the date calls' statuses are judged against (default: today in Stockholm).
     """
     emit = on_event or (lambda event: None)
-    load_sources(sources_path)  # a broken sources file fails before anything is written
+    # A broken sources file or an unknown --only name fails before anything is written.
+    select_sources(load_sources(sources_path), only)
     with run_lock(db_path, wait=lock_wait):
         db = open_db(db_path)
         try:

@@ -30,7 +30,7 @@ def test_the_example_config_loads_with_paths_relative_to_it():
     health = config.recipient("HEALTH-TEAM@example.org")
     assert health.topics == ("health-care", "digital-health") and health.language == "en"
     assert health.source_health is False
-    assert config.recipient("skane-desk@example.org").regions == ("skane",)
+    assert config.recipient("halland-desk@example.org").regions == ("halland",)
 
 
 def test_path_from_environment_and_smtp_env_overrides_the_file(tmp_path, caplog):

@@ -129,3 +129,13 @@ def test_run_without_digest_sends_nothing(tmp_path):
     assert result.exit_code == 0, result.output
     assert smtp.inbox.received == []
     assert open_db(tmp_path / "callwatch.db")["calls"].count == 2
+
+
+def test_an_unknown_only_name_is_refused_before_anything_is_written(tmp_path):
+    sources = write_sources(tmp_path / "sources.toml", [{
+        "name": "region-aktuellt", "kind": "listing", "url": "http://127.0.0.1:9/aktuellt/"}])
+    db_path = tmp_path / "callwatch.db"
+    result = CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path), "--only", "nosuch"])
+    assert result.exit_code != 0
+    assert "unknown source(s): nosuch" in result.output
+    assert not db_path.exists()
