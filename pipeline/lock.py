@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.errors import CallwatchError, StoreError
+from pipeline.errors import CallwatchError
 
 
 class LockedError(CallwatchError):
@@ -24,12 +24,8 @@ class LockedError(CallwatchError):
 def run_lock(db_path: str | os.PathLike, wait: float = 0.0) -> Iterator[None]:
     """Hold the run lock of `db_path`; wait up to `wait` seconds, else raise LockedError."""
     lock_path = Path(f"{db_path}.lock")
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+")  # noqa: SIM115 (closed by the with below)
-    except OSError as exc:
-        raise StoreError(f"cannot create the run lock {lock_path} for {db_path}: {exc.strerror or exc}") from None
-    with handle:
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + wait
         while True:
             try:
