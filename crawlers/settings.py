@@ -5,11 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, Spider
-from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
-from scrapy.extensions.httpcache import RFC2616Policy
-from scrapy.http import Response
-
 USER_AGENT = "callwatch/0.1 (+https://github.com/callwatch/callwatch; funding-call monitor)"
 
 
@@ -40,7 +35,7 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
         # unchanged page comes back as a 304 and is served from the cache. The request header
         # max-age=0 stops the policy from trusting heuristic freshness without asking the server.
         "HTTPCACHE_ENABLED": True,
-        "HTTPCACHE_POLICY": "crawlers.settings.NoStaleOnErrorPolicy",
+        "HTTPCACHE_POLICY": "crawlers.httpcache.NoStaleOnErrorPolicy",
         "HTTPCACHE_STORAGE": "scrapy.extensions.httpcache.FilesystemCacheStorage",
         "HTTPCACHE_DIR": str(cache_dir),
         "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 408, 429],
@@ -51,7 +46,7 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
         },
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-            "crawlers.settings.NoStaleOnErrorCacheMiddleware": 900,
+            "crawlers.httpcache.NoStaleOnErrorCacheMiddleware": 900,
         },
         "ITEM_PIPELINES": {
             "crawlers.item_pipelines.MainTextPipeline": 100,
@@ -64,26 +59,3 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
     }
     settings.update(overrides or {})
     return settings
-
-
-# Scrapy's cache answers a revalidation that fails (HTTP 5xx, timeout, reset, refused) with the
-# stored copy, as a browser may. For a monitor that hides an outage for ever: a dead site would
-# be recorded `ok` with every page "unchanged", and the retries would never run. These two
-# classes keep RFC 2616 revalidation (304 -> cached copy) and let failures through to the retry
-# middleware and the spider's errback.
-
-
-class NoStaleOnErrorPolicy(RFC2616Policy):
-    """RFC 2616 revalidation where only a 304 means "use the cached copy"."""
-
-    def is_cached_response_valid(self, cachedresponse: Response, response: Response, request: Request) -> bool:
-        return response.status == 304
-
-
-class NoStaleOnErrorCacheMiddleware(HttpCacheMiddleware):
-    """The HTTP cache without its "error recovery" (serving the cached copy on a download error)."""
-
-    def process_exception(self, request: Request, exception: Exception,
-                          spider: Spider | None = None) -> None:
-        request.meta.pop("cached_response", None)
-        return None

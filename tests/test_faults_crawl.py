@@ -119,8 +119,6 @@ def test_a_source_that_goes_down_is_not_served_from_the_http_cache_as_if_fine(tm
 def test_default_settings_bound_a_hung_url_to_about_a_minute(tmp_path):
     defaults = build_settings(tmp_path / "x.db")
     for kind, spider in SPIDER_KINDS.items():
-        if kind == "vinnova":
-            continue  # its API is slow by nature and is given 180 s on purpose (crawlers/spiders/vinnova.py)
         settings = {**defaults, **(spider.custom_settings or {})}
         worst_case = settings["DOWNLOAD_TIMEOUT"] * (settings["RETRY_TIMES"] + 1)
         assert worst_case <= 60, f"{kind}: a hung URL may cost {worst_case} s"
