@@ -164,16 +164,22 @@ def group_pages(pages: list[PageFacts]) -> list[list[PageFacts]]:
     for i, page in enumerate(pages):
         if page.title_key:
             by_title[page.title_key].append(i)
-    for i, page in enumerate(pages):
-        if page.identifier or not page.title_key or not page.dates:
-            continue
-        matches = {
-            groups.find(j)
-            for j in by_title[page.title_key]
-            if groups.find(j) != groups.find(i) and _same_opportunity(groups, i, j)
-        }
-        if len(matches) == 1:
-            groups.union(matches.pop(), i)
+    # Repeated until nothing joins: a join adds dates and funders to a group, which can make a page
+    # seen earlier in the pass match it now. Stopping after one pass left joins for the next run's
+    # detect to make, so an unchanged re-run merged calls. Each further pass needs a join: <= n passes.
+    titled = [i for i, page in enumerate(pages) if not page.identifier and page.title_key and page.dates]
+    for _ in range(len(titled) + 1):
+        joined = False
+        for i in titled:
+            matches = {
+                groups.find(j)
+                for j in by_title[pages[i].title_key]
+                if groups.find(j) != groups.find(i) and _same_opportunity(groups, i, j)
+            }
+            if len(matches) == 1 and groups.union(matches.pop(), i):
+                joined = True
+        if not joined:
+            break
 
     members: dict[int, list[PageFacts]] = defaultdict(list)
     for i, page in enumerate(pages):
