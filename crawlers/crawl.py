@@ -9,9 +9,11 @@ parent (`run_crawl`) shows them and makes sure every selected source ends with a
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +28,8 @@ from pipeline.store import now_iso, open_db, save_source_run
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[dict[str, Any]], None]
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def select_sources(sources: list[Source], only: Sequence[str] = ()) -> list[Source]:
@@ -57,7 +61,8 @@ def run_crawl(
     if settings:
         command += ["--settings-json", json.dumps(settings)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as child:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env,
+                          preexec_fn=_die_with_parent(os.getpid())) as child:
         assert child.stdout is not None
         for line in child.stdout:
             try:
@@ -69,6 +74,24 @@ def run_crawl(
                 on_progress(event)
         returncode = child.wait()
     _record_unfinished_sources(db_path, run_id, selected, returncode)
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """A pre-exec hook that makes the crawl child die with the process that started it (Linux).
+
+    The run lock belongs to the parent: a child left running after the parent was killed would
+    go on writing into the DB while a new run, finding the lock free, writes into it too.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def hook() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent_pid:  # the parent died before the hook ran
+            os._exit(1)
+
+    return hook
 
 
 def _record_unfinished_sources(db_path: str | os.PathLike, run_id: int, selected: list[Source],

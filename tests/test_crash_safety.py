@@ -189,8 +189,6 @@ def lock_is_free(db_path: Path) -> bool:
         return False
 
 
-@pytest.mark.xfail(strict=True, reason="crawlers/crawl.py: the crawl child outlives the job process and "
-                                       "goes on writing without the run lock")
 def test_when_the_job_process_dies_its_crawl_stops_or_keeps_the_database_locked(site, tmp_path):
     server, sources = site
     db_path = tmp_path / "cw.db"
