@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 STATUS_STYLE = {"ok": "green", "failed": "red", "empty": "yellow", "running": "yellow"}
 
@@ -37,8 +39,9 @@ class RunProgress:
         elif kind == "source":
             self.sources_done += 1
             style = STATUS_STYLE.get(event["status"], "")
+            # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup.
             self.console.print(f"[{style}]{event['status']:>6}[/] {event['source']}: {event['pages_seen']} pages"
-                               + (f" ({event['error']})" if event.get("error") else ""), highlight=False)
+                               + (f" ({escape(event['error'])})" if event.get("error") else ""), highlight=False)
         elif kind == "stage" and event["stage"] == "extract":
             self.progress.update(self.task, description="extracting", completed=0)
         elif kind == "extracted":
@@ -56,7 +59,7 @@ def render_summary(summary: dict[str, Any]) -> Table:
     for row in summary["sources"]:
         style = STATUS_STYLE.get(row["status"], "")
         table.add_row(row["source"], f"[{style}]{row['status']}[/]", str(row["pages_seen"] or 0),
-                      str(row["pages_new"] or 0), str(row["pages_changed"] or 0), row["error"] or "")
+                      str(row["pages_new"] or 0), str(row["pages_changed"] or 0), Text(row["error"] or ""))
     detected = summary.get("detect")
     if detected:
         table.caption = (f"register: {detected['calls']} opportunities, {detected['new']} new, "
