@@ -1,6 +1,6 @@
 """Local HTTP servers on 127.0.0.1 that behave like the EU portal search API and Vinnova's API.
 
-Both are built on the real captures in /work/shared/fixtures (tests may read it) and reproduce
+Both are built on the real captures in ../shared/fixtures (tests may read it) and reproduce
 the quirks the spiders must survive:
 
 - portal: `query`/`languages`/`sort` accepted only as multipart *file* parts of type
@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-SHARED_FIXTURES = Path("/work/shared/fixtures")
+# shared/ lies beside the project root (in CI too, beside the fresh clone).
+SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 PORTAL_CAPTURE = SHARED_FIXTURES / "sedia_search_page.json"
 VINNOVA_DOC_PAGE = SHARED_FIXTURES / "vinnova_api_docpage.html"
 VINNOVA_ROUNDS = Path(__file__).parent / "fixtures" / "vinnova_rounds.json"
