@@ -42,6 +42,11 @@ def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
         conn = sqlite3.connect(path, timeout=30)
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL, not the default FULL: in WAL mode a commit then writes the WAL without an
+        # fsync (the WAL is synced at checkpoints). A power cut may lose the last commits, never
+        # corrupt the database; a crash of the process loses nothing. FULL cost one fsync per
+        # saved page, a fifth of a whole crawl's time.
+        db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=30000")
         apply_migrations(db)
     except (OSError, sqlite3.Error) as exc:
