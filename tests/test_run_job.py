@@ -139,3 +139,21 @@ def test_an_unknown_only_name_is_refused_before_anything_is_written(tmp_path):
     assert result.exit_code != 0
     assert "unknown source(s): nosuch" in result.output
     assert not db_path.exists()
+
+
+def test_the_nightly_job_runs_the_whole_chain_and_mails_the_digest(tmp_path):
+    from scheduler import nightly_job
+
+    root = tmp_path / "site"
+    write_news_site(root, call_articles())
+    db_path = tmp_path / "callwatch.db"
+    with SnapshotServer(SnapshotSite(root)) as site, SmtpServer() as smtp:
+        sources = write_sources(tmp_path / "sources.toml", [{
+            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
+            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+        summary = nightly_job(str(db_path), str(config_file(tmp_path, sources, db_path, smtp.port)))
+
+    assert summary["status"] == "ok" and summary["detect"]["new"] == 2
+    assert summary["digest"]["sent"] == ["eu-kontoret@region.example"]
+    [message] = smtp.inbox.to("eu-kontoret@region.example")
+    assert "Utlysning: digitala lösningar för nära vård" in parts(message)[0]
