@@ -297,7 +297,8 @@ class _Register:
                                    fields["events"], fallback, self.today))
         row = {key: _dumps(value) if isinstance(value, list) else value for key, value in fields.items()}
         if old is None:
-            row.update(id=call_id, first_seen_run=self.run_id, first_seen=self.now)
+            # First seen when its page was seen in this run (so first_seen <= last_seen).
+            row.update(id=call_id, first_seen_run=self.run_id, first_seen=row.get("last_seen") or self.now)
             self.db["calls"].insert(row)
             self.calls[call_id] = row
             self.summary.new += 1

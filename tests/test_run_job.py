@@ -128,7 +128,9 @@ def test_run_without_digest_sends_nothing(tmp_path):
         result = CliRunner().invoke(cli, ["run", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert smtp.inbox.received == []
-    assert open_db(tmp_path / "callwatch.db")["calls"].count == 2
+    calls = list(open_db(tmp_path / "callwatch.db").query("select first_seen, last_seen from calls"))
+    assert len(calls) == 2
+    assert all(c["first_seen"] <= c["last_seen"] for c in calls)  # seen first when its page was seen
 
 
 def test_an_unknown_only_name_is_refused_before_anything_is_written(tmp_path):
