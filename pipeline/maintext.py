@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import trafilatura
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 log = logging.getLogger(__name__)
 
@@ -23,16 +24,24 @@ class MainText:
 
 
 def extract_main_text(html: str, url: str, default_lang: str | None = None) -> MainText | None:
-    """The page's main text, or None (logged) when nothing usable is found."""
+    """The page's main text, or None (logged) when nothing usable is found.
+
+    The page is parsed once, into trafilatura's own lxml tree: the head fields are read from
+    it, and trafilatura extracts from it (working on a copy, so the tree is left as parsed).
+    """
+    doc = None
+    head = None
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True
-        )
+        tree = load_html(html)
+        if tree is not None:
+            head = _read_head(tree)
+            doc = trafilatura.bare_extraction(
+                tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+            )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on broken markup
         log.warning("main text extraction failed for %s: %s", url, exc)
         doc = None
-    head = _read_head(html)
-    if doc is None or not (doc.text or "").strip():
+    if head is None or doc is None or not (doc.text or "").strip():
         log.info("no main text found in %s", url)
         return None
     return MainText(
@@ -44,16 +53,23 @@ def extract_main_text(html: str, url: str, default_lang: str | None = None) -> M
     )
 
 
-def _read_head(html: str) -> dict[str, str | None]:
-    """Language, canonical link and <title> from the document head."""
-    soup = BeautifulSoup(html[:200_000], "lxml")
+def _read_head(tree: HtmlElement) -> dict[str, str | None]:
+    """Language, canonical link and <title> of the parsed document.
+
+    Read from the document's root: for a page that does not start with <html> or a doctype
+    (a comment or an XML declaration first), lxml hands back the body's content, not the root.
+    """
+    root = tree.getroottree().getroot()
     lang = None
-    if soup.html and soup.html.get("lang"):
-        lang = str(soup.html["lang"]).split("-")[0].lower() or None
-    canonical = soup.find("link", rel="canonical")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    return {
-        "lang": lang,
-        "canonical": str(canonical["href"]) if canonical and canonical.get("href") else None,
-        "title": title,
-    }
+    if root.tag == "html":
+        lang = (root.get("lang") or "").split("-")[0].lower() or None
+    canonical = None
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").split():
+            canonical = link.get("href") or None
+            break
+    title = None
+    title_element = next(root.iter("title"), None)
+    if title_element is not None:
+        title = " ".join(part.strip() for part in title_element.itertext() if part.strip())
+    return {"lang": lang, "canonical": canonical, "title": title}
