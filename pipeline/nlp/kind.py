@@ -16,7 +16,14 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.literals import required_literal
+from pipeline.nlp.literals import (
+    LiteralIndex,
+    folding_hazards,
+    is_required,
+    max_match_width,
+    required_literal,
+    search_near,
+)
 
 KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
 DEFAULT_KIND = "info"
@@ -56,9 +63,14 @@ class Cue:
     weight: float
     title_only: bool
     literal: str  # lowercased text every match contains ("" when there is none to test)
+    width: int | None  # longest match, when bounded and the literal is certain: search near it
 
-    def found_in(self, text: str, lowered: str) -> bool:
-        return self.literal in lowered and self.pattern.search(text) is not None
+    def found_in(self, text: str, starts: list[int] | None) -> bool:
+        """Whether the cue is in `text`, whose lower case has the literal at `starts` (None: not
+        known to be offset-true, as after a character like "ſ" that folds unlike it lowers)."""
+        if starts is not None and self.width is not None:
+            return search_near(self.pattern, text, len(self.literal), starts, self.width)
+        return self.pattern.search(text) is not None
 
 
 def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
@@ -78,7 +90,9 @@ def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
 
 def _cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
     compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-    return Cue(kind, compiled, weight, title_only, required_literal(pattern) or "")
+    literal = required_literal(pattern) or ""
+    certain = bool(literal) and is_required(literal, compiled)
+    return Cue(kind, compiled, weight, title_only, literal, max_match_width(compiled) if certain else None)
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str, str]:
@@ -110,6 +124,14 @@ def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
 class KindClassifier:
     def __init__(self) -> None:
         self.cues, self.past_event = load_kind_cues()
+        literals = [cue.literal for cue in self.cues]
+        self.literals = LiteralIndex(literals)  # the literal pre-check of all cues in one scan
+        self.hazards = folding_hazards(literals)
+        self.unconditional = [i for i, cue in enumerate(self.cues) if not cue.literal]
+        self.cues_with: dict[str, list[int]] = {}  # literal -> indices of the cues needing it
+        for index, cue in enumerate(self.cues):
+            if cue.literal:
+                self.cues_with.setdefault(cue.literal, []).append(index)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.kind = self.classify(doc_text(doc), doc._.title, PageFacts.of(doc))
@@ -119,18 +141,26 @@ class KindClassifier:
         facts = facts or PageFacts()
         parts = split_page(text, title)
         lowered = [part.lower() for part in parts]
-        whole = "\n".join(lowered)
+        found = [self.literals.occurrences(low) for low in lowered]
+        # offsets in the lower case are those of the text, so a cue is searched near its literal
+        offset_true = [
+            len(low) == len(part) and not self.hazards.search(part) for part, low in zip(parts, lowered, strict=True)
+        ]
+        candidates = set(self.unconditional)  # cheap test first: most cues are absent from most pages
+        for literals in found:
+            for literal in literals:
+                candidates.update(self.cues_with.get(literal, ()))
         scores = dict.fromkeys(KINDS, 0.0)
-        for cue in self.cues:
-            if cue.literal not in whole:
-                continue  # cheap test first: most cues are absent from most pages
-            if cue.title_only:
-                if cue.found_in(parts[0], lowered[0]):
-                    scores[cue.kind] += cue.weight
-                continue
-            for part, low, factor in zip(parts, lowered, POSITION_FACTORS, strict=True):
-                if cue.found_in(part, low):
-                    scores[cue.kind] += cue.weight * factor
+        for index in sorted(candidates):
+            cue = self.cues[index]
+            for place, factor in enumerate(POSITION_FACTORS):
+                if cue.title_only and place:
+                    break
+                starts = found[place].get(cue.literal) if cue.literal else []
+                if starts is None:
+                    continue
+                if cue.found_in(parts[place], starts if offset_true[place] else None):
+                    scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
                     break
         if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE

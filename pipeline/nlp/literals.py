@@ -6,6 +6,8 @@ most pages contain few of the cues, so a plain substring test (C speed) skips mo
 
 from __future__ import annotations
 
+import re
+
 _META = set(".^$*+?{}[]|()\\")
 _CLASS_ESCAPES = set("bBdDsSwWAZ")
 _MIN_LITERAL = 3
@@ -73,3 +75,121 @@ def required_literal(pattern: str) -> str | None:
     close_run()
     best = max(runs, key=len, default="")
     return best.lower() if len(best) >= _MIN_LITERAL else None
+
+
+class LiteralIndex:
+    """Where each of many literals occurs in a lower-cased text, found in one scan.
+
+    The literals are merged into a character trie whose alternatives try longer continuations
+    first, so a search at a position finds the longest literal starting there; the shorter
+    literals starting there are its prefixes. Searching again one character on finds the
+    overlapping ones, so every occurrence of every literal is reported."""
+
+    def __init__(self, literals: list[str]) -> None:
+        distinct = sorted({lit for lit in literals if lit})
+        trie: dict = {}
+        for literal in distinct:
+            node = trie
+            for char in literal:
+                node = node.setdefault(char, {})
+            node[""] = {}
+        self._scan = re.compile(_emit_literal_trie(trie)) if distinct else None
+        # literal -> the literals it starts with, itself included
+        self._prefixes = {lit: [p for p in distinct if lit.startswith(p)] for lit in distinct}
+
+    def occurrences(self, lowered: str) -> dict[str, list[int]]:
+        """literal -> its start offsets in `lowered`, in order (only literals that occur)."""
+        found: dict[str, list[int]] = {}
+        if self._scan is None:
+            return found
+        search, prefixes = self._scan.search, self._prefixes
+        match = search(lowered)
+        while match is not None:
+            start = match.start()
+            for literal in prefixes[match.group()]:
+                found.setdefault(literal, []).append(start)
+            match = search(lowered, start + 1)
+        return found
+
+
+def _emit_literal_trie(node: dict) -> str:
+    branches = [re.escape(char) + _emit_literal_trie(child) for char, child in sorted(node.items()) if char]
+    if "" in node:
+        branches.append("")  # the literal ending here, tried after every longer one
+    if len(branches) == 1:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")"
+
+
+def max_match_width(pattern: re.Pattern[str]) -> int | None:
+    """The longest a match of `pattern` can be, or None when unbounded (or not known: patterns
+    with lookaheads, whose checks reach past the match, are not measured)."""
+    if "(?=" in pattern.pattern or "(?!" in pattern.pattern:
+        return None
+    try:
+        _low, high = re._parser.parse(pattern.pattern, pattern.flags).getwidth()  # type: ignore[attr-defined]
+    except (AttributeError, re.error):  # the parser is internal to `re`
+        return None
+    return high if high < _UNBOUNDED else None
+
+
+_UNBOUNDED = 1 << 16
+
+
+def search_near(
+    pattern: re.Pattern[str], text: str, literal_length: int, starts: list[int], width: int
+) -> bool:
+    """Whether `pattern` matches anywhere in `text`, given that every match contains one of the
+    occurrences of a literal (`literal_length` long) starting at `starts` and is at most `width`
+    long: only the windows around those occurrences are searched. A window cut short can let a
+    check at its end (a word boundary, "$") pass that fails in the text, so a match found there
+    is confirmed on the whole text before it counts."""
+    windows: list[list[int]] = []
+    for start in starts:
+        lo = max(0, start + literal_length - width)
+        hi = min(len(text), start + width + 1)  # one character more for a boundary check
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        match = pattern.search(text, lo, hi)
+        while match is not None:
+            if pattern.match(text, match.start()) is not None:
+                return True
+            match = pattern.search(text, match.start() + 1, hi)
+    return False
+
+
+def is_required(literal: str, pattern: re.Pattern[str]) -> bool:
+    """Whether every match of `pattern` contains `literal` (lower-cased) for certain: it lies
+    within a run of plain characters of the pattern's top level. (`required_literal` reads the
+    pattern's text, which is quick but not a proof.)"""
+    try:
+        parsed = re._parser.parse(pattern.pattern, pattern.flags)  # type: ignore[attr-defined]
+        literal_op = re._constants.LITERAL  # type: ignore[attr-defined]
+    except (AttributeError, re.error):
+        return False
+    runs, current = [], []
+    for op, value in parsed.data:
+        if op is literal_op:
+            current.append(chr(value))
+        else:
+            runs.append("".join(current))
+            current = []
+    runs.append("".join(current))
+    return any(literal in run.lower() for run in runs)
+
+
+def folding_hazards(literals: list[str]) -> re.Pattern[str]:
+    """Characters that a case-insensitive pattern matches to one of these literals' characters
+    but whose lower case is not that character ("ſ" for "s", "ı" for "i"): in a text with none of
+    them (and lower-casing to the same length), a case-insensitive match of a literal is an
+    occurrence of it in `text.lower()` at the same offset."""
+    alphabet = sorted({char for literal in literals for char in literal})
+    every_char = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000)
+    char_class = "[" + "".join(re.escape(c) for c in alphabet) + "]"
+    matching = re.findall(char_class, every_char, re.IGNORECASE) if alphabet else []
+    hazards = sorted({char for char in matching if char.lower() not in alphabet})
+    # beyond the BMP nothing folds to Latin letters; such characters are hazards all the same
+    return re.compile("|".join([*map(re.escape, hazards), "[^\x00-\uffff]"]))
