@@ -20,6 +20,7 @@ from pipeline.nlp.literals import (
     LiteralIndex,
     folding_hazards,
     is_required,
+    leading_alternatives,
     max_match_width,
     required_literal,
     search_near,
@@ -63,14 +64,23 @@ class Cue:
     weight: float
     title_only: bool
     literal: str  # lowercased text every match contains ("" when there is none to test)
+    starts_with: tuple[str, ...]  # lowercased texts one of which every match starts with
     width: int | None  # longest match, when bounded and the literal is certain: search near it
 
-    def found_in(self, text: str, starts: list[int] | None) -> bool:
-        """Whether the cue is in `text`, whose lower case has the literal at `starts` (None: not
-        known to be offset-true, as after a character like "ſ" that folds unlike it lowers)."""
-        if starts is not None and self.width is not None:
-            return search_near(self.pattern, text, len(self.literal), starts, self.width)
+    def found_in(self, text: str, found: dict[str, list[int]] | None) -> bool:
+        """Whether the cue is in `text`; `found` has where the cue texts are in its lower case
+        (None when those offsets may not be the text's, after a character like "ſ" that folds
+        unlike it lowers)."""
+        if found is not None:
+            if self.starts_with:
+                starts = [start for opening in self.starts_with for start in found.get(opening, ())]
+                return any(self.pattern.match(text, start) for start in starts)
+            if self.width is not None:
+                return search_near(self.pattern, text, len(self.literal), found[self.literal], self.width)
         return self.pattern.search(text) is not None
+
+    def texts(self) -> list[str]:
+        return [self.literal, *self.starts_with]
 
 
 def load_kind_cues() -> tuple[list[Cue], re.Pattern[str]]:
@@ -92,7 +102,8 @@ def _cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
     compiled = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     literal = required_literal(pattern) or ""
     certain = bool(literal) and is_required(literal, compiled)
-    return Cue(kind, compiled, weight, title_only, literal, max_match_width(compiled) if certain else None)
+    width = max_match_width(compiled) if certain else None
+    return Cue(kind, compiled, weight, title_only, literal, tuple(leading_alternatives(pattern) or ()), width)
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str, str]:
@@ -124,9 +135,13 @@ def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
 class KindClassifier:
     def __init__(self) -> None:
         self.cues, self.past_event = load_kind_cues()
-        literals = [cue.literal for cue in self.cues]
+        literals = [text for cue in self.cues for text in cue.texts()]
         self.literals = LiteralIndex(literals)  # the literal pre-check of all cues in one scan
-        self.hazards = folding_hazards(literals)
+        past = load_model_toml("kind_rules.toml")["event-past"]["cues"]
+        # plain words (the usual case) are looked up in the lower-cased text instead
+        plain = all(leading_alternatives(word) == [word.lower()] for word in past)
+        self.past_words = [word.lower() for word in past] if plain else None
+        self.hazards = folding_hazards(literals + (self.past_words or []))
         self.unconditional = [i for i, cue in enumerate(self.cues) if not cue.literal]
         self.cues_with: dict[str, list[int]] = {}  # literal -> indices of the cues needing it
         for index, cue in enumerate(self.cues):
@@ -156,20 +171,26 @@ class KindClassifier:
             for place, factor in enumerate(POSITION_FACTORS):
                 if cue.title_only and place:
                     break
-                starts = found[place].get(cue.literal) if cue.literal else []
-                if starts is None:
+                if cue.literal and cue.literal not in found[place]:
                     continue
-                if cue.found_in(parts[place], starts if offset_true[place] else None):
+                if cue.found_in(parts[place], found[place] if offset_true[place] else None):
                     scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
                     break
         if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE
         if not facts.specifics:
             scores["funding-call"] *= UNSPECIFIC_CALL_FACTOR
-        if not facts.upcoming_event and self.past_event.search(text):
+        if not facts.upcoming_event and self._past_event_in(text):
             scores["event"] *= PAST_EVENT_FACTOR
             scores["news"] += PAST_EVENT_NEWS
         return scores
+
+    def _past_event_in(self, text: str) -> bool:
+        if self.past_words is not None:
+            lowered = text.lower()
+            if len(lowered) == len(text) and not self.hazards.search(text):
+                return any(word in lowered for word in self.past_words)
+        return self.past_event.search(text) is not None
 
     def classify(self, text: str, title: str | None, facts: PageFacts | None = None) -> str:
         scores = self.scores(text, title, facts)

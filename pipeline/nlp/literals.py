@@ -193,3 +193,55 @@ def folding_hazards(literals: list[str]) -> re.Pattern[str]:
     hazards = sorted({char for char in matching if char.lower() not in alphabet})
     # beyond the BMP nothing folds to Latin letters; such characters are hazards all the same
     return re.compile("|".join([*map(re.escape, hazards), "[^\x00-\uffff]"]))
+
+
+def leading_alternatives(pattern: str) -> list[str] | None:
+    """Lower-cased plain texts one of which every match of `pattern` starts with: its opening
+    run of plain characters ("sista ansökningsdag") or its opening group of plain alternatives
+    ("(seeks|söker) ..."), after any "^" or "\\b". None when the pattern opens otherwise, or
+    when an alternative is shorter than three characters."""
+    if _has_top_level_bar(pattern):
+        return None
+    rest = pattern
+    while rest.startswith(("^", "\\b")):
+        rest = rest[1:] if rest.startswith("^") else rest[2:]
+    if rest.startswith("("):
+        close = rest.find(")")
+        inner = rest[1:close] if close > 0 else "("
+        inner = inner[2:] if inner.startswith("?:") else inner
+        if rest[close + 1 : close + 2] in ("?", "*", "{") or "(" in inner:
+            return None  # an optional group, or one with groups inside
+        alternatives = inner.split("|")
+    else:
+        run = []
+        for char in rest:
+            if char in _META:
+                if char in "?*{" and run:
+                    run.pop()  # the character before is optional
+                break
+            run.append(char)
+        alternatives = ["".join(run)]
+    if any(len(a) < _MIN_LITERAL or _META.intersection(a) for a in alternatives):
+        return None
+    return [a.lower() for a in alternatives]
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    depth, i = 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            end = pattern.find("]", i + 2)
+            i = len(pattern) if end < 0 else end + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
