@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.literals import AnchoredPatterns, TextSearch
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
@@ -43,10 +44,10 @@ class FunderEntry:
 
 @dataclass(frozen=True)
 class _Context:
-    sentence: str
-    before: str  # sentence text before the mention
+    sentence: tuple[int, int]  # character offsets of the sentence
+    before: tuple[int, int]  # the sentence before the mention
     after: str
-    heading: str  # a short heading line just above the sentence, if any
+    heading: tuple[int, int]  # a short heading line just above the sentence, if any
     programmes: int  # distinct programmes named in the sentence
     bodies: int  # distinct programmes and agencies named in the sentence
 
@@ -98,6 +99,8 @@ def make_funder_finder(nlp: Language, name: str) -> FunderFinder:
 class FunderFinder:
     def __init__(self, nlp: Language) -> None:
         entries, self.cues = load_registry()
+        # the same cue patterns, searched in a page's sentences with a pre-check of their words
+        self.context_cues = AnchoredPatterns(load_model_toml(REGISTRY_FILE)["context"], re.IGNORECASE | re.MULTILINE)
         self.entries = {entry.key: entry for entry in entries}
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -151,19 +154,20 @@ class FunderFinder:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
             times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
+        search = self.context_cues.on(text)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
         for mention, index in zip(mentions, sentence_of, strict=True):
             context = _Context(
-                sentence=text[boundaries[index] : boundaries[index + 1]],
-                before=text[boundaries[index] : mention.start],
+                sentence=(boundaries[index], boundaries[index + 1]),
+                before=(boundaries[index], mention.start),
                 after=text[mention.end : boundaries[index + 1]],
                 heading=self._heading_before(text, boundaries, index),
                 programmes=len(programmes_in.get(index, ())),
                 bodies=len(bodies_in.get(index, ())),
             )
-            verdict = self._verdict(mention, context)
+            verdict = self._verdict(mention, context, search)
             if mention.entry.role == "generic":
                 generic.append(mention)
                 continue
@@ -182,25 +186,26 @@ class FunderFinder:
 
         if generic and "European Regional Development Fund" not in accepted:
             other_eu = any(m.entry.group == "eu" for m in accepted.values())
-            if not other_eu and self.cues["structural"].search(text):
+            if not other_eu and search.search("structural", 0, len(text)):
                 accepted["European Regional Development Fund"] = generic[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
 
-    def _verdict(self, mention: Mention, context: _Context) -> str:
+    def _verdict(self, mention: Mention, context: _Context, search: TextSearch) -> str:
         """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
         entry in a list)."""
         cues = self.cues
-        funding = bool(cues["funding"].search(context.sentence) or cues["funding"].search(context.heading))
-        call = bool(cues["call"].search(context.sentence))
+        funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
+        call = search.search("call", *context.sentence)
         role = mention.entry.role
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
             # "Region X medfinansierar"; not "i samråd med Region X" in a sentence about funding.
-            near_before = context.before[-60:]
-            if cues["host"].search(near_before):
+            start, end = context.before
+            near_before = (max(start, end - 60), end)
+            if search.search("host", *near_before):
                 return "no"
-            if cues["funding"].search(context.heading) or cues["funding"].search(near_before):
+            if search.search("funding", *context.heading) or search.search("funding", *near_before):
                 return "yes"
             following = context.after.lstrip()[:30]  # "Region X beviljar / utlyser / finansierar"
             return "yes" if cues["funding"].match(following) or cues["call"].match(following) else "no"
@@ -212,8 +217,8 @@ class FunderFinder:
         if context.bodies >= 3:
             return "yes" if funding else "no"
         if (
-            cues["host"].search(context.before)
-            or cues["host"].search(context.heading)
+            search.search("host", *context.before)
+            or search.search("host", *context.heading)
             or cues["host_after"].match(context.after.lstrip(" "))
         ):
             return "yes" if funding else "no"
@@ -224,9 +229,14 @@ class FunderFinder:
         return max(0, bisect.bisect_right(boundaries, offset) - 1)
 
     @staticmethod
-    def _heading_before(text: str, boundaries: list[int], index: int) -> str:
-        """The previous sentence when it is a short heading line such as "Finansiering"."""
+    def _heading_before(text: str, boundaries: list[int], index: int) -> tuple[int, int]:
+        """Where the previous sentence stands, stripped, when it is a short heading line such as
+        "Finansiering" ((0, 0) when there is none)."""
         if index == 0:
-            return ""
-        previous = text[boundaries[index - 1] : boundaries[index]].strip()
-        return previous if len(previous) <= 40 and not previous.endswith(".") else ""
+            return (0, 0)
+        raw = text[boundaries[index - 1] : boundaries[index]]
+        previous = raw.strip()
+        if len(previous) > 40 or previous.endswith("."):
+            return (0, 0)
+        start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
+        return (start, start + len(previous))

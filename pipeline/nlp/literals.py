@@ -6,6 +6,7 @@ most pages contain few of the cues, so a plain substring test (C speed) skips mo
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _META = set(".^$*+?{}[]|()\\")
@@ -195,11 +196,11 @@ def folding_hazards(literals: list[str]) -> re.Pattern[str]:
     return re.compile("|".join([*map(re.escape, hazards), "[^\x00-\uffff]"]))
 
 
-def leading_alternatives(pattern: str) -> list[str] | None:
+def leading_alternatives(pattern: str, min_length: int = _MIN_LITERAL) -> list[str] | None:
     """Lower-cased plain texts one of which every match of `pattern` starts with: its opening
     run of plain characters ("sista ansökningsdag") or its opening group of plain alternatives
     ("(seeks|söker) ..."), after any "^" or "\\b". None when the pattern opens otherwise, or
-    when an alternative is shorter than three characters."""
+    when an alternative is shorter than `min_length`."""
     if _has_top_level_bar(pattern):
         return None
     rest = pattern
@@ -221,7 +222,7 @@ def leading_alternatives(pattern: str) -> list[str] | None:
                 break
             run.append(char)
         alternatives = ["".join(run)]
-    if any(len(a) < _MIN_LITERAL or _META.intersection(a) for a in alternatives):
+    if any(len(a) < min_length or _META.intersection(a) for a in alternatives):
         return None
     return [a.lower() for a in alternatives]
 
@@ -245,3 +246,60 @@ def _has_top_level_bar(pattern: str) -> bool:
             return True
         i += 1
     return False
+
+
+class AnchoredPatterns:
+    """Named alternations of case-insensitive cue patterns, to search in stretches of one text
+    at a time (`on`). Where every alternative opens on plain text, a pattern is tried only where
+    such a text occurs, found for all patterns in one scan of the lower-cased text."""
+
+    def __init__(self, alternatives: dict[str, list[str]], flags: int) -> None:
+        self.patterns = {
+            name: re.compile("|".join(f"(?:{p})" for p in parts), flags) for name, parts in alternatives.items()
+        }
+        self.openings: dict[str, list[str] | None] = {}
+        for name, parts in alternatives.items():
+            openings = [leading_alternatives(part, min_length=2) for part in parts]
+            self.openings[name] = None if None in openings else [t for ts in openings for t in ts or ()]
+        texts = [t for ts in self.openings.values() for t in ts or ()]
+        self.index = LiteralIndex(texts)
+        self.hazards = folding_hazards(texts)
+
+    def on(self, text: str) -> TextSearch:
+        return TextSearch(self, text)
+
+
+class TextSearch:
+    """`search(name, lo, hi)` is `patterns[name].search(text[lo:hi]) is not None`, remembered."""
+
+    def __init__(self, patterns: AnchoredPatterns, text: str) -> None:
+        self.patterns = patterns
+        self.text = text
+        lowered = text.lower()
+        self.starts: dict[str, list[int]] | None = None  # name -> where its opening texts start
+        if len(lowered) == len(text) and not patterns.hazards.search(text):
+            found = patterns.index.occurrences(lowered)
+            self.starts = {
+                name: sorted(start for t in texts for start in found.get(t, ()))
+                for name, texts in patterns.openings.items()
+                if texts is not None
+            }
+        self._memo: dict[tuple[str, int, int], bool] = {}
+
+    def search(self, name: str, lo: int, hi: int) -> bool:
+        key = (name, lo, hi)
+        result = self._memo.get(key)
+        if result is None:
+            result = self._memo[key] = self._search(name, lo, hi)
+        return result
+
+    def _search(self, name: str, lo: int, hi: int) -> bool:
+        pattern = self.patterns.patterns[name]
+        starts = None if self.starts is None else self.starts.get(name)
+        if starts is None:
+            return pattern.search(self.text[lo:hi]) is not None
+        first, last = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        if first == last:
+            return False
+        stretch = self.text[lo:hi]
+        return any(pattern.match(stretch, start - lo) for start in starts[first:last])
