@@ -356,6 +356,12 @@ def peak_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def cpu_s(who: int) -> float:
+    """User + system CPU seconds: steadier than wall time when other jobs share the machine."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_job_worker(db_path: str, sources_path: str) -> None:
     """Worker: one `run_job`; print stage times, counts and peak RSS (self and crawl child) as JSON."""
     from pipeline.run import run_job
@@ -379,6 +385,7 @@ def run_job_worker(db_path: str, sources_path: str) -> None:
         "status": summary["status"], "pages_seen": summary["pages_seen"], "pages_new": summary["pages_new"],
         "pages_changed": summary["pages_changed"], "extracted": extracted, "detect": summary["detect"],
         "rss_self_mb": peak_rss_mb(resource.RUSAGE_SELF), "rss_crawl_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
+        "cpu_self_s": cpu_s(resource.RUSAGE_SELF), "cpu_crawl_s": cpu_s(resource.RUSAGE_CHILDREN),
     }))
 
 
@@ -418,7 +425,8 @@ def bare_crawl_worker(sources_path: str, scratch: str) -> None:
     for source in load_sources(sources_path):
         process.crawl(BareSpider, name=source.name, url=source.url, follow=source.follow)
     process.start()
-    print(json.dumps({**counts, "rss_self_mb": peak_rss_mb(resource.RUSAGE_SELF)}))
+    print(json.dumps({**counts, "rss_self_mb": peak_rss_mb(resource.RUSAGE_SELF),
+                      "cpu_self_s": cpu_s(resource.RUSAGE_SELF)}))
 
 
 def run_worker(*args: str) -> tuple[float, dict[str, Any]]:
@@ -482,6 +490,11 @@ def measure_site(work: Path, label: str, sources: int, pages: int, maker: TextMa
     return results
 
 
+def total_cpu(data: dict) -> float:
+    """CPU seconds of a measured run: its own process plus its crawl child (none for the bare crawl)."""
+    return data.get("cpu_self_s", 0.0) + data.get("cpu_crawl_s", 0.0)
+
+
 def report(big: dict, small: dict) -> bool:
     pages = big["pages"]
     first_s, first = big["first"]
@@ -489,7 +502,7 @@ def report(big: dict, small: dict) -> bool:
     rows = []
 
     def run_row(name: str, wall: float, data: dict, target: str, met: bool | None) -> None:
-        rows.append((name, f"{wall:7.1f}", f"{data.get('pages_seen', pages) / wall:7.1f}",
+        rows.append((name, f"{wall:7.1f}", f"{total_cpu(data):6.1f}", f"{data.get('pages_seen', pages) / wall:7.1f}",
                      f"{data.get('rss_self_mb', 0):6.0f}", f"{data['rss_crawl_mb']:6.0f}" if "rss_crawl_mb" in data
                      else "     -", target, {None: "", True: "yes", False: "NO"}[met]))
 
@@ -506,7 +519,7 @@ def report(big: dict, small: dict) -> bool:
 
     print(f"\nrun_bench: {pages} article pages ({pages // PER_LISTING} listing pages), settings "
           f"{MEASURED_SETTINGS} over crawlers/settings.py\n")
-    header = ("measurement", "wall s", "pages/s", "run MB", "crawl MB", "target", "met")
+    header = ("measurement", "wall s", "CPU s", "pages/s", "run MB", "crawl MB", "target", "met")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
@@ -533,6 +546,9 @@ def report(big: dict, small: dict) -> bool:
          f"crawl x{growth_crawl:.2f} (<= x{TARGETS['rss_growth']})",
          max(growth_run, growth_crawl) <= TARGETS["rss_growth"]),
     ]
+    print(f"\nby CPU time (the measured processes, not the site server): first run "
+          f"{total_cpu(first) / total_cpu(bare):.2f}x bare, unchanged run "
+          f"{total_cpu(big['unchanged'][1]) / total_cpu(first):.0%} of first")
     print("\ntargets")
     for text, met in checks:
         print(f"  [{'met' if met else 'MISSED'}] {text}")
