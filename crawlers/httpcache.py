@@ -42,7 +42,8 @@ class RevalidatedKeepingStorage(FilesystemCacheStorage):
     the next night needs changes: the validators (ETag, Last-Modified) are the ones the 304
     confirmed, and with `Cache-Control: max-age=0` on every request the entry's age never
     decides anything, because every request revalidates. New and changed pages (200) are stored
-    as before.
+    as before. (So an entry's age counts from its last 200: an HTTPCACHE_EXPIRATION_SECS, unset
+    here, would drop a long-unchanged entry and cost one unconditional fetch, never a wrong page.)
     """
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
