@@ -95,12 +95,17 @@ class TopicTagger:
     def _collect(self, lowered: str, title_end: int, found: dict[str, list[Found]]) -> None:
         """Evidence per topic in one text: words (straight from the text, cheaper than Token
         objects) and phrases, as (start, end, weight) with the title counted double."""
+        memo = self._memo
         for match in _WORD.finditer(lowered):
-            evidence = self._word_evidence(match.group())
+            word = match.group()
+            evidence = memo.get(word)  # most words are known: no call for them
+            if evidence is None:
+                evidence = self._word_evidence(word)
             if evidence:
-                factor = TITLE_WEIGHT if match.start() < title_end else 1.0
+                start = match.start()
+                factor = TITLE_WEIGHT if start < title_end else 1.0
                 for topic, weight in evidence:
-                    found[topic].append((match.start(), match.end(), weight * factor))
+                    found[topic].append((start, match.end(), weight * factor))
         for match in self.phrases.finditer(lowered):
             factor = TITLE_WEIGHT if match.start() < title_end else 1.0
             for topic, weight in self.phrase_evidence[match.lastgroup]:
