@@ -193,7 +193,7 @@ def folding_hazards(literals: list[str]) -> re.Pattern[str]:
     matching = re.findall(char_class, every_char, re.IGNORECASE) if alphabet else []
     hazards = sorted({char for char in matching if char.lower() not in alphabet})
     # beyond the BMP nothing folds to Latin letters; such characters are hazards all the same
-    return re.compile("|".join([*map(re.escape, hazards), "[^\x00-\uffff]"]))
+    return re.compile("[" + "".join(map(re.escape, hazards)) + "\U00010000-\U0010ffff]")
 
 
 def leading_alternatives(pattern: str, min_length: int = _MIN_LITERAL) -> list[str] | None:
