@@ -66,8 +66,13 @@ class AmountWords:
     not_budget: re.Pattern[str]  # "omsättning", "turnover" shortly before: a company's size
 
 
+_SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")  # compiled once: `re.fullmatch(...)` looks it up per call
+
+
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().lower())
+    return _SPACES.sub(" ", text.strip().lower())
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +152,7 @@ class Amount:
 def _looks_like_years(m: re.Match[str]) -> bool:
     """'2021-2027' is a period, not money."""
     nums = [m.group("num"), m.group("num2")]
-    return all(n and re.fullmatch(r"(?:19|20)\d{2}", n) for n in nums)
+    return all(n and _YEAR.fullmatch(n) for n in nums)
 
 
 def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | None:
@@ -204,7 +209,7 @@ def _read(m: re.Match[str], words: AmountWords, lang: str | None) -> Amount | No
 def _labelled_sum(m: re.Match[str], value: float, words: AmountWords) -> bool:
     """A bare number is money only right after a money label ("Beviljat belopp: 400 000") or
     before a money word ("100 000–250 000 i programbidrag"), and never a year ("Stöd: 2024")."""
-    if value < 1000 or not m.group("num") or re.fullmatch(r"(?:19|20)\d{2}", m.group("num")):
+    if value < 1000 or not m.group("num") or _YEAR.fullmatch(m.group("num")):
         return False
     if words.money_after.match(m.string, m.end()):
         return True
