@@ -6,7 +6,7 @@ be recorded `ok` with every page "unchanged", and the retries would never run. T
 classes keep RFC 2616 revalidation (304 -> cached copy) and let failures through to the retry
 middleware and the spider's errback.
 
-The storage leaves an entry alone once a 304 has confirmed it: Scrapy would rewrite all six of
+The storage leaves an entry alone once a 304 has confirmed it: Scrapy would rewrite all seven of
 its files every night only to refresh the stored headers.
 """
 
@@ -38,7 +38,7 @@ class RevalidatedKeepingStorage(FilesystemCacheStorage):
     """The filesystem cache, without rewriting an entry that a 304 has just confirmed.
 
     After a 304 Scrapy's middleware merges the 304's headers into the cached response (flagged
-    `cached`) and stores it again: six files truncated and rewritten per unchanged page. Nothing
+    `cached`) and stores it again: seven files truncated and rewritten per unchanged page. Nothing
     the next night needs changes: the validators (ETag, Last-Modified) are the ones the 304
     confirmed, and with `Cache-Control: max-age=0` on every request the entry's age never
     decides anything, because every request revalidates. New and changed pages (200) are stored

@@ -41,7 +41,7 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
         # max-age=0 stops the policy from trusting heuristic freshness without asking the server.
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_POLICY": "crawlers.httpcache.NoStaleOnErrorPolicy",
-        # The filesystem cache, but an entry a 304 confirmed is not rewritten (six files a page).
+        # The filesystem cache, but an entry a 304 confirmed is not rewritten (seven files a page).
         "HTTPCACHE_STORAGE": "crawlers.httpcache.RevalidatedKeepingStorage",
         "HTTPCACHE_DIR": str(cache_dir),
         "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 408, 429],
