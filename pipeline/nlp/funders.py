@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -29,7 +30,10 @@ from pipeline.nlp.literals import AnchoredPatterns, TextSearch
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
-_BOUNDARY = re.compile(r"\n+|(?<=[.!?])\s+")
+# Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
+# boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
+# skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
+_BOUNDARY = re.compile(r"\n+|[.!?](?:\n+|\s+)")
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,7 @@ class FunderEntry:
     abbr: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
     sentence: tuple[int, int]  # character offsets of the sentence
     before: tuple[int, int]  # the sentence before the mention
     after: str
