@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -84,6 +85,12 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
     return entries, cues
 
 
+@cache
+def context_patterns() -> AnchoredPatterns:
+    """The context cues of the registry for searching in sentences (compiled once per process)."""
+    return AnchoredPatterns(load_model_toml(REGISTRY_FILE)["context"], re.IGNORECASE | re.MULTILINE)
+
+
 def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
     """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""
     forms = [alias]
@@ -103,7 +110,7 @@ class FunderFinder:
     def __init__(self, nlp: Language) -> None:
         entries, self.cues = load_registry()
         # the same cue patterns, searched in a page's sentences with a pre-check of their words
-        self.context_cues = AnchoredPatterns(load_model_toml(REGISTRY_FILE)["context"], re.IGNORECASE | re.MULTILINE)
+        self.context_cues = context_patterns()
         self.entries = {entry.key: entry for entry in entries}
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")

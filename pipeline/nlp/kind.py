@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -129,6 +130,13 @@ def split_page(text: str, title: str | None) -> tuple[str, str, str]:
 
 @Language.factory("callwatch_kind", assigns=["doc._.kind"], requires=["doc._.lang"])
 def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
+    return shared_classifier()
+
+
+@cache
+def shared_classifier() -> KindClassifier:
+    """One classifier for both pipelines: it keeps nothing per page and does not depend on the
+    language's vocabulary, and compiling its cue index takes a while."""
     return KindClassifier()
 
 
