@@ -17,7 +17,7 @@ from typing import Any
 
 from crawlers.crawl import run_crawl, select_sources
 from crawlers.sources import load_sources
-from pipeline.analyse import analyse_pending_pages
+from pipeline.analyse import BackgroundAnalysis, analyse_pending_pages
 from pipeline.config import Config
 from pipeline.detect import detect_calls
 from pipeline.errors import CallwatchError
@@ -67,9 +67,11 @@ def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: 
     error = None
     detected: dict[str, int] | None = None
     try:
-        run_crawl(db_path, run_id, sources_path, only, crawl_settings, on_progress=emit)
+        with BackgroundAnalysis(db_path) as background:  # extraction starts while the crawl stores pages
+            run_crawl(db_path, run_id, sources_path, only, crawl_settings, on_progress=emit)
         emit({"event": "stage", "stage": "extract"})
-        extracted = analyse_pending_pages(db, on_progress=lambda n: emit({"event": "extracted", "count": n}))
+        extracted = background.done + analyse_pending_pages(
+            db, on_progress=lambda n: emit({"event": "extracted", "count": background.done + n}))
         emit({"event": "stage", "stage": "extract-done", "count": extracted})
         emit({"event": "stage", "stage": "detect"})
         detected = detect_calls(db, run_id, today=today).as_dict()
