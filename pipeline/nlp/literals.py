@@ -12,6 +12,17 @@ import re
 _META = set(".^$*+?{}[]|()\\")
 _CLASS_ESCAPES = set("bBdDsSwWAZ")
 _MIN_LITERAL = 3
+_COUNTED = re.compile(r"\{\d*(,\d*)?\}\??")  # a counted repetition such as {2} or {1,2}
+
+
+def _quantifier_end(pattern: str, i: int) -> int:
+    """The index after a quantifier (?, *, +, {m,n}, each maybe lazy) starting at `i`, else `i`."""
+    counted = _COUNTED.match(pattern, i)
+    if counted:
+        return counted.end()
+    if i < len(pattern) and pattern[i] in "?*+":
+        return i + 2 if pattern[i + 1:i + 2] == "?" else i + 1
+    return i
 
 
 def required_literal(pattern: str) -> str | None:
@@ -36,6 +47,7 @@ def required_literal(pattern: str) -> str | None:
             i += 2
             if depth or escaped in _CLASS_ESCAPES or escaped.isdigit() or not escaped:
                 close_run()
+                i = _quantifier_end(pattern, i)  # \d{2}: its count is no literal text
                 continue
             char = escaped  # an escaped literal such as \. or \-
             following = pattern[i] if i < len(pattern) else ""
@@ -43,9 +55,7 @@ def required_literal(pattern: str) -> str | None:
         elif char == "[":
             close_run()
             end = pattern.find("]", i + 2)
-            i = len(pattern) if end < 0 else end + 1
-            if i < len(pattern) and pattern[i] in "?*{":
-                pass
+            i = _quantifier_end(pattern, len(pattern) if end < 0 else end + 1)
             continue
         elif char == "(":
             depth += 1
@@ -54,9 +64,7 @@ def required_literal(pattern: str) -> str | None:
             continue
         elif char == ")":
             depth -= 1
-            i += 1
-            if i < len(pattern) and pattern[i] in "?*{":
-                i += 1
+            i = _quantifier_end(pattern, i + 1)
             continue
         elif char == "|" and depth == 0:
             return None
@@ -68,8 +76,8 @@ def required_literal(pattern: str) -> str | None:
             i += 1
             continue
         if following in ("?", "*", "{"):
-            close_run()  # an optional character ends the literal run
-            i += 2
+            close_run()  # an optional or repeated character ends the literal run
+            i = _quantifier_end(pattern, i + 1)
             continue
         current.append(char)
         i += 1
