@@ -373,8 +373,8 @@ def run_job_worker(db_path: str, sources_path: str) -> None:
         nonlocal extracted
         if event.get("event") == "stage":
             marks[event["stage"]] = time.perf_counter()
-        elif event.get("event") == "extracted":
-            extracted = event["count"]
+            if event["stage"] == "extract-done":  # pages extracted during the crawl and after it
+                extracted = event["count"]
 
     summary = run_job(db_path, sources_path, crawl_settings=MEASURED_SETTINGS, on_event=on_event, today=TODAY)
     marks["end"] = time.perf_counter()
