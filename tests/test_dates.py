@@ -225,6 +225,14 @@ def test_year_less_date_takes_its_year_from_the_date_written_before_it(read):
     assert (doc._.opening, doc._.deadline, doc._.call_status) == ("2024-09-09", "2024-10-07", "closed")
 
 
+def test_a_period_dates_a_year_less_neighbour_by_its_start(read):
+    text = (
+        "Projektet pågår från 1 mars 2026 till 28 februari 2029 och leds av kommunen. "
+        "Ett öppet startseminarium hålls den 14 april."
+    )
+    assert read(text, "2026-01-15")._.events == ["2026-04-14"]
+
+
 def test_a_headline_over_a_bare_date_is_the_pages_dateline(read):
     news = "Informationsmöte om regionens nya utlysning\n2026-11-02\nVälkommen till mötet den 9 december 2026."
     assert read(news, "2026-11-02")._.events == ["2026-12-09"]

@@ -214,7 +214,10 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
     for other in (before[-1:] + after[:1]):
         lo, hi = (other.end, mention.start) if other.end <= mention.start else (mention.end, other.start)
         if "\n\n" not in text[lo:hi]:
-            return other.value
+            # A period ("från 1 augusti 2025 till 31 juli 2028") dates its neighbours by its start,
+            # where the text's present is, not by an end years away.
+            start = other.range_start
+            return start.value if start is not None and start.value is not None else other.value
     return None
 
 
