@@ -42,8 +42,8 @@ def test_demo_refuses_to_overwrite_a_real_database(tmp_path):
     db_path = tmp_path / "callwatch.db"
     db = open_db(db_path)
     with db.conn:
-        db["pages"].insert({"url": "https://www.vinnova.se/e/x", "source": "vinnova", "text": "kept"})
+        db["pages"].insert({"url": "https://calls.example.org/x", "source": "vinnova", "text": "kept"})
     result = CliRunner().invoke(cli, ["demo", "--db", str(db_path)])
     assert result.exit_code != 0
     assert "will not overwrite" in result.output
-    assert open_db(db_path)["pages"].get("https://www.vinnova.se/e/x")["text"] == "kept"
+    assert open_db(db_path)["pages"].get("https://calls.example.org/x")["text"] == "kept"

@@ -5,9 +5,11 @@ since the CLI judges calls against the real date."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import write_sources
 from digest_store import SmtpServer, free_port, parts, smtp_section
@@ -56,6 +58,17 @@ def call_articles() -> dict[str, tuple[str, str]]:
     }
 
 
+@pytest.fixture
+def sources(tmp_path: Path) -> Iterator[Path]:
+    """A regional news section with a call and an info meeting, served on 127.0.0.1, as a sources file."""
+    root = tmp_path / "site"
+    write_news_site(root, call_articles())
+    with SnapshotServer(SnapshotSite(root)) as site:
+        yield write_sources(tmp_path / "sources.toml", [{
+            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
+            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+
+
 def config_file(tmp_path: Path, sources: Path, db: Path, smtp_port: int) -> Path:
     path = tmp_path / "callwatch.toml"
     path.write_text(f'db = "{db}"\nsources = "{sources}"\n' + smtp_section(smtp_port)
@@ -63,14 +76,9 @@ def config_file(tmp_path: Path, sources: Path, db: Path, smtp_port: int) -> Path
     return path
 
 
-def test_run_with_digest_stores_the_register_and_mails_it_once(tmp_path):
-    root = tmp_path / "site"
-    write_news_site(root, call_articles())
+def test_run_with_digest_stores_the_register_and_mails_it_once(tmp_path, sources):
     db_path = tmp_path / "callwatch.db"
-    with SnapshotServer(SnapshotSite(root)) as site, SmtpServer() as smtp:
-        sources = write_sources(tmp_path / "sources.toml", [{
-            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
-            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+    with SmtpServer() as smtp:
         config = config_file(tmp_path, sources, db_path, smtp.port)
         first = CliRunner().invoke(cli, ["run", "--config", str(config), "--digest"])
         second = CliRunner().invoke(cli, ["run", "--config", str(config), "--digest"])
@@ -92,17 +100,11 @@ def test_run_with_digest_stores_the_register_and_mails_it_once(tmp_path):
     assert [r["status"] for r in db.query("select status from runs order by id")] == ["ok", "ok"]
 
 
-def test_smtp_down_does_not_fail_the_run_and_the_digest_is_owed(tmp_path):
-    root = tmp_path / "site"
-    write_news_site(root, call_articles())
+def test_smtp_down_does_not_fail_the_run_and_the_digest_is_owed(tmp_path, sources):
     db_path = tmp_path / "callwatch.db"
     dead_port = free_port()
-    with SnapshotServer(SnapshotSite(root)) as site:
-        sources = write_sources(tmp_path / "sources.toml", [{
-            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
-            "follow": r"/aktuellt/[a-z-]+\.html$"}])
-        config = config_file(tmp_path, sources, db_path, dead_port)
-        result = CliRunner().invoke(cli, ["run", "--config", str(config), "--digest"])
+    config = config_file(tmp_path, sources, db_path, dead_port)
+    result = CliRunner().invoke(cli, ["run", "--config", str(config), "--digest"])
 
     assert result.exit_code == 0, result.output
     assert "digest: failed" in result.output
@@ -117,13 +119,8 @@ def test_smtp_down_does_not_fail_the_run_and_the_digest_is_owed(tmp_path):
     assert "Utlysning: digitala lösningar för nära vård" in parts(message)[0]
 
 
-def test_run_without_digest_sends_nothing(tmp_path):
-    root = tmp_path / "site"
-    write_news_site(root, call_articles())
-    with SnapshotServer(SnapshotSite(root)) as site, SmtpServer() as smtp:
-        sources = write_sources(tmp_path / "sources.toml", [{
-            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
-            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+def test_run_without_digest_sends_nothing(tmp_path, sources):
+    with SmtpServer() as smtp:
         config = config_file(tmp_path, sources, tmp_path / "callwatch.db", smtp.port)
         result = CliRunner().invoke(cli, ["run", "--config", str(config)])
     assert result.exit_code == 0, result.output
@@ -143,16 +140,11 @@ def test_an_unknown_only_name_is_refused_before_anything_is_written(tmp_path):
     assert not db_path.exists()
 
 
-def test_the_nightly_job_runs_the_whole_chain_and_mails_the_digest(tmp_path):
+def test_the_nightly_job_runs_the_whole_chain_and_mails_the_digest(tmp_path, sources):
     from scheduler import nightly_job
 
-    root = tmp_path / "site"
-    write_news_site(root, call_articles())
     db_path = tmp_path / "callwatch.db"
-    with SnapshotServer(SnapshotSite(root)) as site, SmtpServer() as smtp:
-        sources = write_sources(tmp_path / "sources.toml", [{
-            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
-            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+    with SmtpServer() as smtp:
         summary = nightly_job(str(db_path), str(config_file(tmp_path, sources, db_path, smtp.port)))
 
     assert summary["status"] == "ok" and summary["detect"]["new"] == 2
