@@ -50,6 +50,10 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
             "Accept-Language": "sv,en;q=0.8",
             "Cache-Control": "max-age=0",
         },
+        "EXTENSIONS": {
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "crawlers.throttle.RevalidationAwareAutoThrottle": 0,
+        },
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
             "crawlers.httpcache.NoStaleOnErrorCacheMiddleware": 900,
