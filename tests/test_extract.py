@@ -232,3 +232,14 @@ Varje utlysning har ett eget utlysningsdokument. Läs utlysningstexten noga och 
 du är behörig. Ansökan görs i e-tjänsten och ska lämnas senast på sista ansökningsdag.
 Ansökningar som kommer in för sent bedöms inte."""
     assert extract_one(text)["kind"] == "info"
+
+
+def test_the_opening_of_a_page_ends_with_a_whole_sentence():
+    from pipeline.nlp.kind import OPENING_CHARS, split_page
+
+    first = "Regionen deltar i ett europeiskt nätverk för hälsa och vård. " * 10
+    crossing = "Vi söker nu fyra partner till en ansökan inom Horisont Europa."
+    body = first[: OPENING_CHARS - 20] + " " + crossing + " Mer text följer här."
+    _, opening, rest = split_page(body, "Nyhet")
+    assert opening.endswith(crossing)
+    assert rest.strip() == "Mer text följer här."

@@ -34,6 +34,8 @@ TITLE_ONLY_WEIGHT = 3.0
 SECTION_WEIGHTS = {"strong": 2.0, "cues": 1.0}
 POSITION_FACTORS = (2.0, 1.5, 1.0)  # title zone, opening, rest
 OPENING_CHARS = 600
+OPENING_SLACK = 300  # how far past OPENING_CHARS the opening may run to finish its sentence
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 TITLE_ZONE_LINES = 4
 TITLE_LINE_MAX = 150
 DEADLINE_EVIDENCE = 2.0
@@ -125,7 +127,17 @@ def split_page(text: str, title: str | None) -> tuple[str, str, str]:
         zone.append(body[:TITLE_LINE_MAX])
     if title:
         zone.insert(0, title)
-    return "\n".join(zone), body[:OPENING_CHARS], body[OPENING_CHARS:]
+    cut = opening_end(body)
+    return "\n".join(zone), body[:cut], body[cut:]
+
+
+def opening_end(body: str) -> int:
+    """Where the opening ends: at the end of the sentence (or line) running past OPENING_CHARS,
+    so a cue is never cut in two; at most OPENING_SLACK characters later."""
+    if len(body) <= OPENING_CHARS:
+        return len(body)
+    end = _SENTENCE_END.search(body, OPENING_CHARS, OPENING_CHARS + OPENING_SLACK)
+    return end.end() if end else OPENING_CHARS
 
 
 @Language.factory("callwatch_kind", assigns=["doc._.kind"], requires=["doc._.lang"])
