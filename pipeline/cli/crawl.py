@@ -78,7 +78,8 @@ def run(sources_path: str | None, db_path: str | None, config_path: str | None, 
                       + (f" ({digest['error']})" if digest.get("error") else ""))
     console.print(f"Database: {path}")
     if summary["status"] == "failed":
-        raise click.ClickException("no source could be read; see the errors above")
+        raise click.ClickException("no source could be read; see the errors above "
+                                   "(no network here? `callwatch demo` runs the same job offline)")
 
 
 @click.command()
