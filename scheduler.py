@@ -266,7 +266,7 @@ def _close_interrupted(db_path: Path) -> None:
 
 def serve(config: Config, db_path: str | os.PathLike | None = None) -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT."""
-    db = Path(db_path) if db_path else (config.db_path or resolve_db_path(None))
+    db = resolve_db_path(db_path, config.db_path)
     with _single_scheduler(db.resolve()):
         scheduler = build_scheduler(config, db)
         _close_interrupted(db)

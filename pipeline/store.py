@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 DEFAULT_DB = "callwatch.db"
 
 
-def resolve_db_path(path: str | os.PathLike | None) -> Path:
-    """The DB path from an explicit option, else $CALLWATCH_DB, else ./callwatch.db."""
-    return Path(path or os.environ.get("CALLWATCH_DB") or DEFAULT_DB)
+def resolve_db_path(path: str | os.PathLike | None, configured: str | os.PathLike | None = None) -> Path:
+    """The DB path: an explicit option, else $CALLWATCH_DB, else the config file's `db`, else
+    ./callwatch.db (one order for every command and the scheduler)."""
+    return Path(path or os.environ.get("CALLWATCH_DB") or configured or DEFAULT_DB)
 
 
 def now_iso() -> str:
