@@ -27,6 +27,10 @@ PIPELINE_VERSION = f"{RULES_VERSION}+{data_fingerprint()}"
 
 CHUNK_SIZE = 512  # records read ahead, so both languages get reasonably large batches
 BATCH_SIZE = 64
+# What a page's facts need is at its start (title, dates, funders, amounts); an archive of minutes or
+# a long PDF as text runs to megabytes, past spaCy's max_length (E088) and our time budget. Such a
+# text is read up to this length, cut at a paragraph or sentence end, and the cut is logged.
+MAX_TEXT_CHARS = 100_000
 FIELDS = ("lang", "kind", "call_status", "deadline", "opening", "events", "funders", "topics", "amounts",
           "identifiers")
 
@@ -66,7 +70,7 @@ def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     today = today_in_stockholm().isoformat()
     by_language: dict[str, list[tuple[Doc, int]]] = {}
     for index, record in enumerate(chunk):
-        text = record.get("text") or ""
+        text = bounded_text(record.get("text") or "", record.get("url") or record["id"])
         lang = detect_language(text)
         nlp = load_nlp(pipeline_language(lang))
         doc = nlp.make_doc(text)
@@ -80,11 +84,42 @@ def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     results: list[dict[str, Any] | None] = [None] * len(chunk)
     for lang, items in by_language.items():
         nlp = load_nlp(lang)
-        for doc, index in nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
-            results[index] = {"id": chunk[index]["id"], **fields_of(doc)}
+        try:
+            for doc, index in nlp.pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
+                results[index] = {"id": chunk[index]["id"], **fields_of(doc)}
+        except Exception:  # one bad page must not cost the others: redo this batch one by one
+            log.exception("extraction of a %s batch failed; retrying its %d pages one by one", lang, len(items))
+            for doc, index in items:
+                if results[index] is None:
+                    results[index] = _extract_one(nlp, doc, chunk[index])
     for result in results:
         assert result is not None  # every record went through exactly one pipeline
         yield result
+
+
+def _extract_one(nlp: Any, doc: Doc, record: dict[str, Any]) -> dict[str, Any]:
+    try:
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        return {"id": record["id"], **fields_of(doc)}
+    except Exception as exc:  # recorded with the page, never raised through the run
+        log.error("extraction failed for %s: %s: %s", record.get("url") or record["id"], type(exc).__name__, exc)
+        return {"id": record["id"], **{field: None for field in FIELDS}, "lang": doc._.lang,
+                "error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def bounded_text(text: str, label: str) -> str:
+    """`text` cut to at most MAX_TEXT_CHARS, at the last paragraph (else sentence, else word) end."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    head = text[:MAX_TEXT_CHARS]
+    for boundary in ("\n\n", "\n", ". ", " "):
+        cut = head.rfind(boundary)
+        if cut > MAX_TEXT_CHARS // 2:
+            head = head[:cut + len(boundary)].rstrip()
+            break
+    log.warning("%s: text of %d characters read up to %d (the rest is not extracted)", label, len(text), len(head))
+    return head
 
 
 def fields_of(doc: Doc) -> dict[str, Any]:

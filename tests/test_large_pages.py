@@ -1,0 +1,77 @@
+"""A page of megabytes (an archive of minutes, a long PDF as text) is read in part and never stops a
+run: the real crawl of a served site, the real store, the real spaCy pipeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import write_sources
+from test_run_job import call_articles, swedish_date, write_news_site
+
+from pipeline.cli import cli
+from pipeline.extract import MAX_TEXT_CHARS
+from pipeline.snapshot_server import SnapshotServer, SnapshotSite
+from pipeline.store import open_db
+
+MINUTE = ("§ {n}. Styrelsen behandlade ärende {n} om regional utveckling, kompetensförsörjning och "
+          "infrastruktur. Beslut: ärendet bordläggs till nästa sammanträde.")
+
+
+def long_minutes(deadline: date, size: int) -> str:
+    head = (f"Protokollsarkiv med utlysning av projektmedel. Sista ansökningsdag är den {swedish_date(deadline)}. "
+            "Regionen utlyser medel för förstudier.")
+    paragraphs = [head]
+    n = 0
+    while sum(len(p) + 2 for p in paragraphs) < size:
+        n += 1
+        paragraphs.append(MINUTE.format(n=n))
+    return "\n\n".join(paragraphs)
+
+
+def test_a_multi_megabyte_page_does_not_stop_the_run(tmp_path: Path) -> None:
+    deadline = date.today() + timedelta(days=40)
+    articles = call_articles()
+    articles["protokoll"] = ("Protokoll och utlysning", "PLACEHOLDER")
+    root = tmp_path / "site"
+    write_news_site(root, articles)
+    page = root / "aktuellt" / "protokoll.html"
+    body = "".join(f"<p>{p}</p>" for p in long_minutes(deadline, 3_000_000).split("\n\n"))
+    page.write_text(page.read_text(encoding="utf-8").replace("<p>PLACEHOLDER</p>", body), encoding="utf-8")
+    assert page.stat().st_size > 3_000_000
+
+    db_path = tmp_path / "callwatch.db"
+    with SnapshotServer(SnapshotSite(root)) as site:
+        sources = write_sources(tmp_path / "sources.toml", [{
+            "name": "region-aktuellt", "kind": "listing", "url": f"{site.url}/aktuellt/",
+            "follow": r"/aktuellt/[a-z-]+\.html$"}])
+        first = CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])
+        second = CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    db = open_db(db_path)
+    [big] = list(db.query("select p.url, length(p.text) as n, e.deadline from pages p join extractions e "
+                          "on e.url = p.url where p.url like '%protokoll%'"))
+    assert big["n"] > 1_000_000  # the store keeps the whole page; only extraction reads a part
+    assert big["deadline"] == deadline.isoformat()
+    assert db["extractions"].count == db["pages"].count
+    assert [r["status"] for r in db.query("select status from runs order by id")] == ["ok", "ok"]
+
+
+def test_extract_writes_every_record_around_a_huge_one() -> None:
+    huge = long_minutes(date(2031, 5, 6), 2_500_000)
+    lines = [
+        json.dumps({"id": "a", "text": "Sista ansökningsdag är den 3 mars 2031.", "reference_date": "2031-01-10"}),
+        json.dumps({"id": "huge", "text": huge, "reference_date": "2031-01-10"}),
+        json.dumps({"id": "b", "text": "The call closes on 9 April 2031.", "reference_date": "2031-01-10"}),
+    ]
+    result = CliRunner().invoke(cli, ["extract"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = {r["id"]: r for r in map(json.loads, result.output.splitlines())}
+    assert set(out) == {"a", "huge", "b"}
+    assert out["huge"]["deadline"] == "2031-05-06"
+    assert out["a"]["deadline"] == "2031-03-03" and out["b"]["deadline"] == "2031-04-09"
+    assert len(huge) > 10 * MAX_TEXT_CHARS
