@@ -56,6 +56,9 @@ class Report:
     funders: Counts = field(default_factory=Counts)
     topics: Counts = field(default_factory=Counts)
     amounts: Counts = field(default_factory=Counts)
+    deadlines_stated: int = 0  # gold records with a deadline
+    deadlines_found: int = 0  # ... whose deadline was extracted exactly
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (gold kind, predicted kind) -> n
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -75,6 +78,10 @@ class Report:
     def deadline_accuracy(self) -> float:
         return self.deadline_correct / self.documents if self.documents else 0.0
 
+    @property
+    def deadline_recall(self) -> float:
+        return self.deadlines_found / self.deadlines_stated if self.deadlines_stated else 0.0
+
     def metrics(self) -> dict[str, float]:
         return {
             "kind_accuracy": self.kind_accuracy,
@@ -83,6 +90,7 @@ class Report:
             "funding_call_recall": self.funding_call.recall,
             "funding_call_f1": self.funding_call.f1,
             "deadline_accuracy": self.deadline_accuracy,
+            "deadline_recall": self.deadline_recall,
             "funder_precision": self.funders.precision,
             "funder_recall": self.funders.recall,
             "funder_f1": self.funders.f1,
@@ -137,6 +145,7 @@ def evaluate(gold: Iterable[dict[str, Any]], predictions: Iterable[dict[str, Any
 
 def _score_kind(report: Report, g: dict[str, Any], p: dict[str, Any]) -> None:
     gold_kind, pred_kind = g["kind"], p.get("kind")
+    report.confusion[gold_kind, pred_kind] = report.confusion.get((gold_kind, pred_kind), 0) + 1
     if gold_kind == pred_kind:
         report.kind_correct += 1
         report.kinds.setdefault(gold_kind, Counts()).tp += 1
@@ -147,6 +156,9 @@ def _score_kind(report: Report, g: dict[str, Any], p: dict[str, Any]) -> None:
 
 
 def _score_deadline(report: Report, g: dict[str, Any], p: dict[str, Any]) -> None:
+    if g.get("deadline"):
+        report.deadlines_stated += 1
+        report.deadlines_found += g["deadline"] == p.get("deadline")
     if g.get("deadline") == p.get("deadline"):
         report.deadline_correct += 1
     else:
@@ -200,12 +212,28 @@ def format_report(report: Report, with_errors: bool = True) -> str:
         f"kind accuracy        {report.kind_accuracy:.3f}",
         f"kind macro-F1        {report.kind_macro_f1:.3f}",
         f"funding-call         P {fc.precision:.3f}  R {fc.recall:.3f}  F1 {fc.f1:.3f}",
-        f"deadline accuracy    {report.deadline_accuracy:.3f}",
+        f"deadline accuracy    {report.deadline_accuracy:.3f}  (recall of stated deadlines "
+        f"{report.deadline_recall:.3f}, {report.deadlines_stated} stated)",
         f"funders              P {fu.precision:.3f}  R {fu.recall:.3f}  F1 {fu.f1:.3f}",
         f"topics               P {to.precision:.3f}  R {to.recall:.3f}  F1 {to.f1:.3f}",
         f"amounts              P {am.precision:.3f}  R {am.recall:.3f}  F1 {am.f1:.3f}",
     ]
+    lines += ["", *format_confusion(report)]
     if with_errors:
         lines.append(f"\nerrors ({len(report.errors)}):")
         lines.extend(f"  {error}" for error in report.errors)
     return "\n".join(lines)
+
+
+def format_confusion(report: Report) -> list[str]:
+    """The kind confusion matrix: a row per gold kind, a column per predicted kind."""
+    kinds = [k for k in KINDS if any(k in pair for pair in report.confusion)]
+    kinds += sorted({str(k) for pair in report.confusion for k in pair} - set(kinds))
+    short = {k: k.replace("funding-call", "call").replace("partner-search", "partner")[:8] for k in kinds}
+    lines = ["kind confusion (rows: gold, columns: predicted)",
+             " " * 16 + "".join(f"{short[k]:>9}" for k in kinds)]
+    for gold in kinds:
+        row = [report.confusion.get((gold, pred), 0) for pred in kinds]
+        if any(row):
+            lines.append(f"{gold:<16}" + "".join(f"{n or '.':>9}" for n in row))
+    return lines

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.evaluate import evaluate
+from pipeline.evaluate import evaluate, format_confusion
 
 CALL = "Utlysning för innovation. Sista ansökningsdag är den 14 mars 2025. Vinnova finansierar projekten."
 NEWS = "Fem projekt har beviljats stöd. Styrelsen har fattat beslut om 3 miljoner kronor, säger Anna Berg."
@@ -62,7 +62,7 @@ def write_gold(path: Path) -> Path:
 
 def test_eval_prints_metrics_and_errors(tmp_path: Path) -> None:
     gold = write_gold(tmp_path / "gold.jsonl")
-    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold)])
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--errors"])
     assert result.exit_code == 0, result.output
     for label in ("kind accuracy", "kind macro-F1", "funding-call", "deadline accuracy", "funders", "topics",
                   "amounts"):
@@ -73,9 +73,21 @@ def test_eval_prints_metrics_and_errors(tmp_path: Path) -> None:
 
 def test_eval_without_errors_prints_only_metrics(tmp_path: Path) -> None:
     gold = write_gold(tmp_path / "gold.jsonl")
-    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--no-errors"])
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold)])
     assert result.exit_code == 0
     assert "errors" not in result.output
+
+
+def test_kind_confusion_matrix_counts_gold_against_predicted() -> None:
+    gold = [{"id": str(i), "kind": k} for i, k in enumerate(["funding-call", "funding-call", "news", "event"])]
+    predicted = [{"id": str(i), "kind": k} for i, k in enumerate(["funding-call", "news", "news", "info"])]
+    report = evaluate(gold, predicted)
+    assert report.confusion == {("funding-call", "funding-call"): 1, ("funding-call", "news"): 1,
+                                ("news", "news"): 1, ("event", "info"): 1}
+    rows = {line.split()[0]: line.split()[1:] for line in format_confusion(report)[2:]}
+    # columns: call, event, news, info (kinds seen, in vocabulary order)
+    assert rows["funding-call"] == ["1", ".", "1", "."]
+    assert rows["event"] == [".", ".", ".", "1"]
 
 
 def test_funder_matches_any_alias_case_insensitively() -> None:

@@ -52,14 +52,14 @@ def extract(input_file: IO[str], output_file: IO[str]) -> None:
 @click.command(name="eval")
 @click.option("--gold", "gold_path", type=click.Path(exists=True, dir_okay=False), required=True,
               help="Annotated JSON Lines file (format of the shared eval/dev.jsonl).")
-@click.option("--errors/--no-errors", "with_errors", default=True, show_default=True,
-              help="List each wrong field after the metrics.")
+@click.option("--errors/--no-errors", "with_errors", default=False, show_default=True,
+              help="List every wrong field (kind, deadline, funder, topic, amount) after the metrics.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON instead.")
 @reports_errors
 def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
-    """Run extraction over an annotated file and print per-field metrics and errors.
+    """Run extraction over an annotated file and print per-field metrics and the kind confusion matrix.
 
-    Example: callwatch eval --gold ../shared/eval/dev.jsonl --no-errors
+    Example: callwatch eval --gold eval/corpus/dev.jsonl --errors
     """
     from pipeline.evaluate import evaluate, format_report, read_gold
     from pipeline.extract import extract_records
