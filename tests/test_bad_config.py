@@ -51,7 +51,7 @@ SOURCES_CASES = {
     "unknown field": (
         GOOD_SOURCE + '\n[[sources]]\nname = "errin-news"\nkind = "listing"\nurl = "https://errin.eu/news"\n'
         'folow = "/news/"  # <- here\n',
-        ["source #2 'errin-news'", "unknown field(s) folow"],
+        ["source #2 'errin-news'", "unknown field 'folow'"],
     ),
     "missing field": (
         GOOD_SOURCE + '\n[[sources]]  # <- here\nname = "no-url"\nkind = "feed"\n',
@@ -77,7 +77,7 @@ SOURCES_CASES = {
     ),
     "unknown top-level key": (
         'version = 2  # <- here\n' + GOOD_SOURCE,
-        ["unknown top-level key(s): version"],
+        ["unknown top-level key 'version'"],
     ),
     "TOML syntax": (
         GOOD_SOURCE + '\n[[sources]\nname = "x"\n',  # tomllib finds it on the header line
@@ -200,3 +200,35 @@ def test_lines_of_arrays_of_tables_skip_strings_and_multiline_values():
     assert lines.line("sources", 2, "options") == 15
     assert lines.line("sources", 2, "url") == 13  # a missing key points at its table
     assert lines.line("sources", 3) == 9 and lines.line("nowhere") is None
+
+
+def test_every_mistake_in_a_sources_file_is_reported_on_its_own_line(tmp_path):
+    body = (
+        '[[sources]]\nname = "agency"\nkind = "listing"\nurl = "http://127.0.0.1:9/news"\n'
+        'max_pages = 0  # <- 5\n'
+        '\n[[sources]]  # <- 7 (no url)\nname = "Bad Name"  # <- 8\nkind = "javascript"  # <- 9\n'
+        'folow = "/x/"  # <- 10\n'
+        '\n[[sources]]\nkind = "feed"\nurl = "https://a.example/feed/"\nname = "agency"  # <- 15\n'
+        'enabled = "false"  # <- 16\n'
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(body, encoding="utf-8")
+    db = tmp_path / "calls.db"
+    before = files(tmp_path)
+    result = invoke("run", "--sources", str(sources), "--db", str(db))
+    assert_refused(result, f"{sources}:5:")
+    expected = {
+        5: ("source #1 'agency'", "max_pages"),
+        7: ("source #2 'Bad Name'", "missing or empty field 'url'"),
+        8: ("source #2 'Bad Name'", "lowercase slug"),
+        9: ("source #2 'Bad Name'", "unknown kind 'javascript'"),
+        10: ("source #2 'Bad Name'", "unknown field 'folow'"),
+        15: ("source #3 'agency'", "duplicate name (also source #1)"),
+        16: ("source #3 'agency'", "field 'enabled' must be true or false"),
+    }
+    assert f"{len(expected)} mistakes in {sources}:" in result.output, result.output
+    reported = [line for line in result.output.splitlines() if line.startswith(f"{sources}:")]
+    assert len(reported) == len(expected), result.output  # one line per mistake, nothing else
+    for (line, words), text in zip(expected.items(), reported, strict=True):  # in the file's order
+        assert f"{sources}:{line}: " in text and all(word in text for word in words), text
+    nothing_written(before, tmp_path, db)
