@@ -270,7 +270,7 @@ def run_spider(source: Any, tmp_path: Path, last_ok_at: str | None = None) -> Sp
     """Run the spider of `source.kind` for `source` through the real Scrapy engine in a child
     process with the production settings (item pipelines replaced by a JSON-lines feed)."""
     items_path, report_path = tmp_path / "items.jsonl", tmp_path / "report.json"
-    args = {"source": dataclasses.asdict(source), "items": str(items_path), "report": str(report_path),
+    args = {"source": source.model_dump(), "items": str(items_path), "report": str(report_path),
             "db": str(tmp_path / "spider.db"), "last_ok_at": last_ok_at}
     child = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], cwd=REPO,
                            capture_output=True, text=True, timeout=120)

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.config import Config, Recipient, load_config
+from pipeline.config import Config, Recipient, load_config, recipient_for
 from pipeline.digest import outbox
 from pipeline.digest.render import RenderedDigest, render_digest
 from pipeline.digest.select import Item, arrange, collect_items, is_expired, load_calls, matches
@@ -76,7 +76,7 @@ def _regions_by_source(config: Config, needed: bool) -> dict[str, str | None]:
 def _recipients(config: Config, to: tuple[str, ...] | list[str] | None) -> list[Recipient]:
     """`--to` addresses (with their configured filters if they are recipients), else the config's."""
     if to:
-        return [config.recipient(addr) or Recipient(email=addr.strip()) for addr in to]
+        return [config.recipient(addr) or recipient_for(addr) for addr in to]
     if not config.recipients:
         where = config.path or "no config file"
         raise DigestError(f"no recipients: add [[recipients]] to the config ({where}) or pass --to ADDR")
