@@ -72,3 +72,33 @@ def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
     else:
         click.echo(format_report(report, with_errors=with_errors))
     sys.stdout.flush()
+
+
+@click.command(name="train")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Annotated JSON Lines to train on (repeatable). Default: eval/corpus/train.jsonl.")
+@click.option("--epochs", type=int, default=None, help="Passes over the data (default: the tuned number).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the fixed project seed).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Where to save the pipelines (default: models/kind/<lang>, what extraction loads).")
+@reports_errors
+def train(data_paths: tuple[str, ...], epochs: int | None, seed: int | None, out_dir: str | None) -> None:
+    """Train the page-kind classifier (one spaCy text classifier per language) from annotated pages.
+
+    Deterministic for a given seed and data; takes seconds on two cores. Score the result with
+    `callwatch eval --gold eval/corpus/dev.jsonl` (tune on train/dev only, never on the sealed test).
+
+    Example: callwatch train --data eval/corpus/train.jsonl
+    """
+    from pathlib import Path
+
+    from pipeline.nlp import train as training
+
+    summary = training.train_kind_models(
+        data_paths or training.DEFAULT_TRAINING,
+        epochs=epochs if epochs is not None else training.EPOCHS,
+        seed=seed if seed is not None else training.SEED,
+        out_dir=Path(out_dir) if out_dir else None,
+    )
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["kinds"].items()))
+    click.echo(f"trained on {summary['records']} pages ({kinds}) in {summary['seconds']} s")

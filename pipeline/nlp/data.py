@@ -44,4 +44,8 @@ def data_fingerprint() -> str:
             if entry.is_file() and entry.name.endswith((".toml", ".jsonl", ".json", ".py")):
                 digest.update(entry.name.encode())
                 digest.update(entry.read_bytes())
+    # trained pipelines (models/kind/<lang>/...): every file, weights included
+    for entry in sorted(p for p in MODELS_DIR.glob("*/*/**/*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(entry.relative_to(MODELS_DIR)).encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:10]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
 from pipeline.nlp.data import load_model_toml
+from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
 
@@ -223,7 +223,7 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
 
 def find_dates(text: str, reference: date, lowered: str | None = None) -> list[DateMention]:
     """All dates in text, in order, each resolved to a calendar date. `lowered` is the text
-    lower-cased with offsets kept (see cue_phrases.lower_keeping_offsets)."""
+    lower-cased with offsets kept (see phrases.lower_keeping_offsets)."""
     if lowered is None:
         lowered = lower_keeping_offsets(text)
     mentions = _find_mentions(text, lowered, date_patterns())

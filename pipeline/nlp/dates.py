@@ -22,14 +22,14 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import (
+from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
+from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
+from pipeline.nlp.phrases import (
     compile_compound_ends,
     compile_phrases,
     is_compound_end,
     lower_keeping_offsets,
 )
-from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
-from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
 from pipeline.status import derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)

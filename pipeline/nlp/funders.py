@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.literals import AnchoredPatterns, TextSearch
+from pipeline.nlp.funder_context import ContextFunders
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
@@ -86,9 +86,29 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
 
 
 @cache
-def context_patterns() -> AnchoredPatterns:
-    """The context cues of the registry for searching in sentences (compiled once per process)."""
-    return AnchoredPatterns(load_model_toml(REGISTRY_FILE)["context"], re.IGNORECASE | re.MULTILINE)
+def context_patterns() -> dict[str, re.Pattern[str]]:
+    """The context cues of the registry, one alternation per kind of cue (compiled once per process)."""
+    return {
+        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+        for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items()
+    }
+
+
+class TextSearch:
+    """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
+    sentence is asked about for every body named in it."""
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
+        self.patterns = patterns
+        self.text = text
+        self._memo: dict[tuple[str, int, int], bool] = {}
+
+    def search(self, name: str, lo: int, hi: int) -> bool:
+        key = (name, lo, hi)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = lo < hi and self.patterns[name].search(self.text[lo:hi]) is not None
+        return found
 
 
 def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
@@ -112,6 +132,7 @@ class FunderFinder:
         # the same cue patterns, searched in a page's sentences with a pre-check of their words
         self.context_cues = context_patterns()
         self.entries = {entry.key: entry for entry in entries}
+        self.context_names = ContextFunders(nlp)
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
@@ -124,8 +145,22 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.find_mentions(doc)
-        doc._.funders = self.select_funders(doc_text(doc), mentions)
+        funders = self.select_funders(doc_text(doc), mentions)
+        doc._.funders = funders + self.unregistered_funders(doc, mentions, funders)
         return doc
+
+    def unregistered_funders(self, doc: Doc, mentions: list[Mention],
+                             funders: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Bodies introduced as paying ("funded by X") that the registry does not know, as written."""
+        known = {f["name"].casefold() for f in funders} | {f["text"].casefold() for f in funders}
+        found: list[dict[str, str]] = []
+        for named in self.context_names.find(doc):
+            if any(m.start < named.end and named.start < m.end for m in mentions):
+                continue  # a registry body (or a longer form of one): decided by the registry rules
+            if named.text.casefold() not in known:
+                known.add(named.text.casefold())
+                found.append({"name": named.text, "text": named.text})
+        return found
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
@@ -164,7 +199,7 @@ class FunderFinder:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
             times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
-        search = self.context_cues.on(text)
+        search = TextSearch(self.context_cues, text)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []

@@ -19,9 +19,9 @@ from collections import defaultdict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.phrases import compile_phrases, lower_keeping_offsets
 
 MIN_SCORE = 4.0  # e.g. four plain mentions, a strong term twice, or a strong term in the title
 RELATIVE_SCORE = 0.3  # ...and at least this share of the best topic's score
