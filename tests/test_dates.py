@@ -281,3 +281,11 @@ def test_dates_in_a_bulleted_list_under_a_labelled_heading(read):
     assert read(text, "2027-01-10", "en")._.deadline == "2027-04-02"
     plain = "Our projects:\n- Harbour renewal: 14 May 2027\n- New ferry line: 2 April 2027"
     assert read(plain, "2027-01-10", "en")._.deadline is None
+
+
+def test_a_yearless_29_february_far_from_a_leap_year_is_read_not_crashed_on() -> None:
+    from pipeline.nlp.dates import extract_dates
+
+    found = extract_dates("Sista ansökningsdag är den 29 februari. Välkommen med din ansökan!", date(2026, 12, 3))
+    assert found.deadline == "2028-02-29"  # the nearest leap year ahead
+    assert extract_dates("Sista ansökningsdag är den 31 april.", date(2026, 12, 3)).deadline is None

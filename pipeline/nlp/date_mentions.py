@@ -194,6 +194,10 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date, pa
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
     candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    if not candidates:  # "29 februari" three years from a leap year: the nearest leap years
+        candidates = [y for y in range(reference.year - 4, reference.year + 5) if _valid(y, month, day)]
+    if not candidates:
+        return reference.year  # no year makes it a date ("31 april"): the caller drops it
     if weekday is not None:
         fitting = [y for y in candidates if date(y, month, day).weekday() == weekday]
         if len(fitting) == 1:
