@@ -177,7 +177,7 @@ class FunderFinder:
                 and doc_text(doc)[span.end_char : span.end_char + 1] == ")"
             ):
                 previous.end = span.end_char + 1
-                previous.text = doc_text(doc)[previous.start : previous.end]
+                # the text stays the name as written; its abbreviation only joins the mention
                 continue
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
