@@ -61,7 +61,7 @@ Finansiering
 Europeiska regionala utvecklingsfonden (Eruf) och Region Halland."""
     funders = extract_one(text)["funders"]
     assert {"name": "European Regional Development Fund",
-            "text": "Europeiska regionala utvecklingsfonden (Eruf)"} in funders
+            "text": "Europeiska regionala utvecklingsfonden"} in funders
     assert {"name": "Region Halland", "text": "Region Halland"} in funders
 
 
