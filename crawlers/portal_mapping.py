@@ -18,7 +18,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from pipeline.status import STOCKHOLM, next_deadline
+from pipeline.vocabulary import STOCKHOLM, next_deadline
 
 log = logging.getLogger(__name__)
 

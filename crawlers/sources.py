@@ -10,18 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict
 from pydantic_core import ErrorDetails
 
 from pipeline.config_file import Mistake, describe_problem, read_toml, split_items
+from pipeline.vocabulary import SOURCE_KINDS, SourceKind
 
 DEFAULT_SOURCES = Path(__file__).with_name("sources.toml")
 
-# Kinds a source may have; each has a spider in crawlers/spiders (API kinds read one API each).
-SourceKind = Literal["listing", "feed", "sitemap", "eu-portal", "vinnova"]
-KINDS = frozenset(get_args(SourceKind))
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL = re.compile(r"^https?://")
@@ -122,7 +120,7 @@ def _mistake(error: ErrorDetails, entries: list[Any]) -> Mistake:
     if kind == "extra_forbidden":
         return Mistake(loc, f"{label}: unknown field '{key}'")
     if kind == "literal_error" and key == "kind":
-        expected = ", ".join(sorted(KINDS))
+        expected = ", ".join(sorted(SOURCE_KINDS))
         return Mistake(loc, f"{label}: unknown kind {error['input']!r} (expected one of {expected})")
     return Mistake(loc, f"{label}: field '{key}' {item}{describe_problem(error)}")
 

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from pipeline.status import next_deadline
+from pipeline.vocabulary import next_deadline
 
 log = logging.getLogger(__name__)
 

@@ -33,6 +33,7 @@ from pydantic_core import ErrorDetails
 
 from pipeline.config_file import Mistake, TomlFile, describe_problem, read_toml, split_items
 from pipeline.errors import ConfigError
+from pipeline.vocabulary import PageKind
 
 CONFIG_ENV = "CALLWATCH_CONFIG"
 DEFAULT_CRON = "0 2 * * *"
@@ -41,8 +42,6 @@ TlsMode = Literal["none", "starttls", "ssl"]
 TLS_MODES = get_args(TlsMode)
 Language = Literal["sv", "en"]
 LANGUAGES = get_args(Language)
-PageKind = Literal["funding-call", "partner-search", "event", "news", "project", "info"]
-KINDS = get_args(PageKind)
 TAXONOMY = Path(__file__).resolve().parent.parent / "models" / "taxonomy.toml"
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CallwatchError
-
-KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+from pipeline.vocabulary import PAGE_KINDS
 
 
 class GoldFileError(CallwatchError):
@@ -51,7 +50,7 @@ class Counts:
 class Report:
     documents: int = 0
     kind_correct: int = 0
-    kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
+    kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in PAGE_KINDS})
     deadline_correct: int = 0
     funders: Counts = field(default_factory=Counts)
     topics: Counts = field(default_factory=Counts)
@@ -227,7 +226,7 @@ def format_report(report: Report, with_errors: bool = True) -> str:
 
 def format_confusion(report: Report) -> list[str]:
     """The kind confusion matrix: a row per gold kind, a column per predicted kind."""
-    kinds = [k for k in KINDS if any(k in pair for pair in report.confusion)]
+    kinds = [k for k in PAGE_KINDS if any(k in pair for pair in report.confusion)]
     kinds += sorted({str(k) for pair in report.confusion for k in pair} - set(kinds))
     short = {k: k.replace("funding-call", "call").replace("partner-search", "partner")[:8] for k in kinds}
     lines = ["kind confusion (rows: gold, columns: predicted)",

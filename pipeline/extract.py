@@ -17,7 +17,7 @@ from pipeline.errors import CallwatchError
 from pipeline.nlp.build import load_nlp
 from pipeline.nlp.data import data_fingerprint
 from pipeline.nlp.language import detect_language, pipeline_language
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-CALL_KINDS = ("funding-call", "partner-search", "event")
-
 # Words that announce a call rather than name it ("Ny utlysning: X" is the call X).
 _TITLE_PREFIXES = re.compile(
     r"^(?:(?:ny|nya|öppen|new|open)\s+)?(?:utlysning(?:ar)?|call(?:\s+for\s+proposals)?|"

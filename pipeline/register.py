@@ -5,7 +5,6 @@ Shared by `callwatch calls` and the exports so they agree on what a call looks l
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,8 +12,8 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.search import search_call_ids
+from pipeline.vocabulary import CALL_JSON_COLUMNS, decode_json_list
 
-JSON_COLUMNS = ("funders", "topics", "amounts", "cutoffs", "events")
 REGISTER_FIELDS = (
     "id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics", "amounts",
     "identifier", "cutoffs", "events", "description", "first_seen_run", "last_seen_run", "first_seen",
@@ -103,10 +102,6 @@ def sources_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str,
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     call = dict(row)
-    for column in JSON_COLUMNS:
-        try:
-            value = json.loads(call[column]) if call[column] else []
-        except ValueError:
-            value = []
-        call[column] = value if isinstance(value, list) else []
+    for column in CALL_JSON_COLUMNS:
+        call[column] = decode_json_list(call[column])
     return call

@@ -9,7 +9,7 @@ import pytest
 import spacy
 
 import pipeline.nlp.dates  # noqa: F401  (registers the factory)
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from crawlers.portal_mapping import (
 from crawlers.sources import Source
 from crawlers.spiders.eu_portal import multipart_body
 from pipeline.cli import cli
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.vocabulary import derive_status, today_in_stockholm
 
 CAPTURED = json.loads(PORTAL_CAPTURE.read_text(encoding="utf-8"))["results"]
 TODAY = date(2026, 11, 22)

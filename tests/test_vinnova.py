@@ -17,7 +17,7 @@ from crawlers.sources import Source
 from crawlers.spiders.vinnova import since_date
 from crawlers.vinnova_mapping import VinnovaFormatError, map_round, map_rounds, parse_rounds
 from pipeline.cli import cli
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.vocabulary import derive_status, today_in_stockholm
 
 ROUNDS = json.loads(VINNOVA_ROUNDS.read_text(encoding="utf-8"))
 API = "https://data.vinnova.se/api"

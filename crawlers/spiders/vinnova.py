@@ -18,7 +18,7 @@ from scrapy.http import Response
 
 from crawlers.spiders.base import SourceSpider
 from crawlers.vinnova_mapping import VinnovaFormatError, map_rounds, parse_rounds
-from pipeline.status import STOCKHOLM, today_in_stockholm
+from pipeline.vocabulary import STOCKHOLM, today_in_stockholm
 
 log = logging.getLogger(__name__)
 

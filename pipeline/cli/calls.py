@@ -18,11 +18,11 @@ from rich.text import Text
 from pipeline.cli.common import db_option, reports_errors
 from pipeline.errors import StoreError
 from pipeline.export import render_atom, render_ics, write_export
-from pipeline.matching import CALL_KINDS
 from pipeline.register import CallFilters, list_calls
 from pipeline.safe_text import one_line, strip_controls
 from pipeline.store import open_db, resolve_db_path
 from pipeline.views import datasette_metadata
+from pipeline.vocabulary import REGISTER_KINDS
 
 CSV_FIELDS = ("id", "title", "kind", "status", "deadline", "opening", "identifier", "funders", "topics",
               "amounts", "url", "sources", "is_new", "first_seen", "first_seen_run", "last_seen_run")
@@ -40,7 +40,7 @@ def open_existing_db(db_path: str | None):
 @db_option
 @click.option("--new", "new", is_flag=True, help="Only calls first seen in the latest run.")
 @click.option("--open", "open_", is_flag=True, help="Only calls open today.")
-@click.option("--kind", type=click.Choice(CALL_KINDS), help="Only this kind of opportunity.")
+@click.option("--kind", type=click.Choice(REGISTER_KINDS), help="Only this kind of opportunity.")
 @click.option("--topic", metavar="KEY", help="Only calls with this taxonomy topic key.")
 @click.option("--funder", metavar="TEXT", help="Only calls whose funder name contains TEXT.")
 @click.option("--deadline-before", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",

@@ -26,8 +26,8 @@ from pipeline.digest.send import (
     is_recipient_failure,
 )
 from pipeline.errors import ConfigError, DigestError
-from pipeline.status import today_in_stockholm
 from pipeline.store import now_iso
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pipeline.config import topic_labels
 from pipeline.digest.select import SECTIONS, Item
 from pipeline.safe_text import one_line, strip_controls
-from pipeline.status import STOCKHOLM
+from pipeline.vocabulary import EVENT, STOCKHOLM, next_deadline
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -197,9 +197,8 @@ def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
         }
     call = item.call or {}
     deadline = (call.get("deadline") or "")[:10] or None
-    if not deadline and call.get("kind") == "event":  # an event's date, the next one still ahead
-        dates = sorted(str(d)[:10] for d in call.get("events") or ())
-        deadline = next((d for d in dates if d >= today.isoformat()), dates[-1] if dates else None)
+    if not deadline and call.get("kind") == EVENT:  # an event's date, the next one still ahead
+        deadline = next_deadline([str(d) for d in call.get("events") or ()], today)
     opening = (call.get("opening") or "")[:10] or None
     funders = []
     for f in call.get("funders") or ():

@@ -8,7 +8,6 @@ soon" and "opening soon" come from today's date, once per call and date.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,12 +17,12 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.config import DigestConfig, Recipient
+from pipeline.vocabulary import CALL_JSON_COLUMNS, CLOSED, decode_json_list, status_today
 
 log = logging.getLogger(__name__)
 
 # Sections in the order staff read them; a call shows in the first section it has an item in.
 SECTIONS = ("new", "changed", "closing", "opening", "partner", "event", "health")
-CALL_KINDS = ("funding-call",)
 SIDE_KINDS = {"partner-search": "partner", "event": "event"}
 HEALTH_HISTORY = 5  # earlier runs of a source consulted to judge whether it "usually" returns pages
 
@@ -43,16 +42,6 @@ class Item:
         return {self.payload["region"]} if self.payload.get("region") else set()
 
 
-def _json_list(value: Any) -> list[Any]:
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else []
-
-
 def load_calls(
     db: sqlite_utils.Database, ids: Iterable[str], regions_by_source: Mapping[str, str | None]
 ) -> dict[str, dict[str, Any]]:
@@ -63,8 +52,8 @@ def load_calls(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in db.execute_returning_dicts(f"select * from calls where id in ({marks})", chunk):
-            for key in ("funders", "topics", "amounts", "cutoffs", "events"):
-                row[key] = _json_list(row.get(key))
+            for key in CALL_JSON_COLUMNS:
+                row[key] = decode_json_list(row.get(key))
             row["sources"] = []
             row["regions"] = []
             calls[row["id"]] = row
@@ -202,18 +191,11 @@ def matches(item: Item, recipient: Recipient, health_default: bool) -> bool:
 
 
 def is_expired(item: Item, today: date) -> bool:
-    """Calls whose deadline has passed (events whose last date has) are not news to staff."""
+    """Calls closed today (by the status rule: the last cut-off, or an event's last date, has
+    passed) are not news to staff."""
     if item.call is None:
         return item.call_id is not None  # the call left the register (merged into another)
-    last = (item.call.get("deadline") or "")[:10]
-    if not last and item.call.get("kind") == "event":
-        last = max((str(d)[:10] for d in item.call.get("events") or ()), default="")
-    if last:
-        try:
-            return date.fromisoformat(last) < today
-        except ValueError:
-            return False
-    return item.call.get("status") == "closed"
+    return status_today(item.call, today) == CLOSED
 
 
 def arrange(items: Iterable[Item]) -> tuple[list[Item], list[Item]]:

@@ -30,7 +30,7 @@ from pipeline.nlp.phrases import (
     is_compound_end,
     lower_keeping_offsets,
 )
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
 
@@ -315,14 +315,14 @@ def _call_status(
     lowered: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
 ) -> str | None:
     labels = stated_labels(lowered, reader)
-    if "closed" in labels or reader.closed_phrases.search(lowered):
-        return "closed"
+    if CLOSED in labels or reader.closed_phrases.search(lowered):
+        return CLOSED
     from_dates = derive_status(opening, deadlines, reference)
     if from_dates:
         return from_dates
     # only now the open/forthcoming phrases: most pages have dates to judge by
     stated = labels | {reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(lowered)}
-    for status in ("forthcoming", "open"):
+    for status in (FORTHCOMING, OPEN):
         if status in stated:
             return status
     return None

@@ -15,8 +15,9 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.kind_cues import KINDS, PageFacts, kind_cues
+from pipeline.nlp.kind_cues import PageFacts, kind_cues
 from pipeline.nlp.kind_model import predict_kinds
+from pipeline.vocabulary import PAGE_KINDS
 
 # How much one point of cue score weighs against the classifier's probabilities (which sum to 1):
 # tuned on the corpus's dev split. A title cue (3 points) then moves a kind by about 0.15.
@@ -45,4 +46,5 @@ class KindClassifier:
 
     def decide(self, doc: Doc, probabilities: dict[str, float]) -> str:
         cue_scores = self.cues.scores(doc_text(doc), doc._.title, PageFacts.of(doc)) if self.cue_weight else {}
-        return max(KINDS, key=lambda kind: probabilities.get(kind, 0.0) + self.cue_weight * cue_scores.get(kind, 0.0))
+        return max(PAGE_KINDS,
+                   key=lambda kind: probabilities.get(kind, 0.0) + self.cue_weight * cue_scores.get(kind, 0.0))

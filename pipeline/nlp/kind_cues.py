@@ -18,8 +18,8 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.data import load_model_toml
 from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.vocabulary import PAGE_KINDS
 
-KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
 TITLE_ONLY_WEIGHT = 3.0
 SECTION_WEIGHTS = {"strong": 2.0, "cues": 1.0}
 POSITION_FACTORS = (2.0, 1.5, 1.0)  # title zone, opening, rest
@@ -110,7 +110,7 @@ class KindCues:
         rules = load_model_toml("kind_rules.toml")
         self.past_event = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
         self.cues: list[Cue] = []
-        for kind in KINDS:
+        for kind in PAGE_KINDS:
             sections = rules.get(kind, {})
             for pattern in sections.get("title", []):
                 self.cues.append(compile_cue(kind, pattern, TITLE_ONLY_WEIGHT, True))
@@ -122,7 +122,7 @@ class KindCues:
         facts = facts or PageFacts()
         parts = split_page(text, title)
         lowered = [lower_keeping_offsets(part) for part in parts]
-        scores = dict.fromkeys(KINDS, 0.0)
+        scores = dict.fromkeys(PAGE_KINDS, 0.0)
         for cue in self.cues:
             searched = lowered if cue.on_lowered else parts
             for place, factor in enumerate(POSITION_FACTORS):

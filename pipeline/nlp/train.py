@@ -26,9 +26,9 @@ from spacy.util import fix_random_seed, minibatch
 
 from pipeline.errors import CallwatchError
 from pipeline.nlp.build import LANGUAGES, split_hyphenated_words
-from pipeline.nlp.kind_cues import KINDS as PAGE_KINDS
 from pipeline.nlp.kind_model import TEXTCAT, TEXTCAT_CONFIG, classifier_doc, kind_model_dir
 from pipeline.nlp.language import detect_language
+from pipeline.vocabulary import PAGE_KINDS
 
 log = logging.getLogger(__name__)
 
