@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlite_utils
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from pipeline.cli.common import db_option, reports_errors
-from pipeline.errors import StoreError
 from pipeline.export import render_atom, render_ics, write_export
 from pipeline.register import CallFilters, list_calls
 from pipeline.safe_text import one_line, strip_controls
@@ -28,12 +28,11 @@ CSV_FIELDS = ("id", "title", "kind", "status", "deadline", "opening", "identifie
               "amounts", "url", "sources", "is_new", "first_seen", "first_seen_run", "last_seen_run")
 
 
-def open_existing_db(db_path: str | None):
-    """Open the store for reading commands; a missing file is an error, not a new empty DB."""
+def open_existing_db(db_path: str | None) -> tuple[Path, sqlite_utils.Database]:
+    """Open the store for a reading command: a missing file is an error, not a new empty DB,
+    and a read-only store is fine when its schema is current."""
     path = resolve_db_path(db_path)
-    if not path.exists():
-        raise StoreError(f"no database at {path}: run `callwatch run` first or pass --db")
-    return path, open_db(path)
+    return path, open_db(path, create=False, write=False)
 
 
 @click.command()
