@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline.search import SEARCH_FUNCTION, SEARCH_SYNTAX, search_calls_sql
 from pipeline.vocabulary import OPEN, OPEN_OR_FORTHCOMING
 
 
@@ -108,4 +109,8 @@ def datasette_metadata(database_name: str) -> dict[str, Any]:
         resources.files("pipeline").joinpath("datasette_metadata.json").read_text(encoding="utf-8")
     )
     database = template.pop("database")
+    # The search query and its syntax are search.py's, so `calls --search` and Datasette agree.
+    search = database["queries"]["search_calls"]
+    search["sql"] = search_calls_sql()
+    search["description"] += f" {SEARCH_SYNTAX} It needs `callwatch serve` (which adds the {SEARCH_FUNCTION} function)."
     return {**template, "databases": {database_name: database}}

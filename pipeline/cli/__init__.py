@@ -7,10 +7,11 @@ import logging
 import click
 from rich.logging import RichHandler
 
-from pipeline.cli.calls import calls, export, serve
+from pipeline.cli.calls import calls, export
 from pipeline.cli.crawl import demo, run, sources
 from pipeline.cli.digest import digest, schedule
 from pipeline.cli.extract import evaluate_command, extract, train
+from pipeline.cli.serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
