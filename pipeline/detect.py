@@ -39,6 +39,7 @@ from pipeline.vocabulary import (
 log = logging.getLogger(__name__)
 
 DESCRIPTION_CHARS = 600
+SEEN_COLUMNS = {"last_seen", "last_seen_run"}  # move on every run that sees the call's pages
 
 
 @dataclass
@@ -313,7 +314,8 @@ class _Register:
             if changed:
                 self._update_call(call_id, changed)
                 old.update(changed)
-                self.summary.updated += 1
+                if set(changed) - SEEN_COLUMNS:  # seen again is not a change anyone is told about
+                    self.summary.updated += 1
         for page in group:
             self._link(call_id, page, role="describes")
             if any(other != call_id for other in page.call_ids):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -43,6 +46,17 @@ def sources(sources_path: str | None) -> None:
     Console().print(table)
 
 
+def crawl_log_settings() -> dict[str, Any]:
+    """How much the crawl process logs, from `callwatch -v`: by default nothing but what the
+    progress prints (one line per source, a failed one with its reason, as in `source_runs.error`);
+    Scrapy's own errors with their tracebacks from -v; everything with -vv. An offline night
+    would otherwise bury the per-source table under thousands of traceback lines."""
+    level = logging.getLogger().getEffectiveLevel()
+    if level <= logging.DEBUG:
+        return {"LOG_LEVEL": "DEBUG"}
+    return {"LOG_LEVEL": "INFO" if level <= logging.INFO else "CRITICAL"}
+
+
 @click.command()
 @sources_option
 @db_option
@@ -68,8 +82,8 @@ def run(sources_path: str | None, db_path: str | None, config_path: str | None, 
     path = config_db_path(db_path, config)
     sources_file = sources_path or config.sources_path
     with RunProgress(console) as progress:
-        summary = run_job(path, sources_file, only, on_event=progress, lock_wait=wait,
-                          config=config if send_digest else None)
+        summary = run_job(path, sources_file, only, crawl_settings=crawl_log_settings(), on_event=progress,
+                          lock_wait=wait, config=config if send_digest else None)
     console.print(render_summary(summary))
     digest = summary.get("digest")
     if digest:
