@@ -95,7 +95,8 @@ VIEWS: dict[str, str] = {
 
 
 def create_views(db: sqlite_utils.Database) -> None:
-    """(Re)create every analyst view; safe to call on every schema upgrade."""
+    """Make every analyst view match VIEWS; called on every open. sqlite-utils leaves a view whose
+    SQL is unchanged alone, so a current store is not written to (a read-only one can be read)."""
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
 
