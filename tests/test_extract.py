@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pipeline.extract import PIPELINE_VERSION, extract_records
 from pipeline.nlp.build import load_nlp
-from pipeline.nlp.kind import KINDS
 from pipeline.nlp.language import detect_language
+from pipeline.vocabulary import PAGE_KINDS
 
 
 def extract_one(text: str, reference_date: str = "2025-01-15", **extra: str) -> dict:
@@ -116,7 +116,7 @@ def test_every_contract_field_is_present() -> None:
     result = extract_one("")
     assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "funders",
                            "topics", "amounts", "identifiers"}
-    assert result["kind"] in KINDS
+    assert result["kind"] in PAGE_KINDS
 
 
 def test_language_detection_tells_swedish_from_english() -> None:

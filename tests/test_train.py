@@ -8,8 +8,8 @@ import spacy
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.nlp.kind import KINDS
 from pipeline.nlp.kind_model import kind_model_dir
+from pipeline.vocabulary import PAGE_KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "eval" / "written.jsonl"
@@ -29,7 +29,7 @@ def test_training_is_deterministic_and_saves_loadable_pipelines(tmp_path: Path) 
         first = (tmp_path / "a" / lang / "textcat" / "model").read_bytes()
         assert first == (tmp_path / "b" / lang / "textcat" / "model").read_bytes()
         nlp = spacy.load(tmp_path / "a" / lang)
-        assert set(nlp.get_pipe("textcat").labels) == set(KINDS)
+        assert set(nlp.get_pipe("textcat").labels) == set(PAGE_KINDS)
         cats = nlp("Utlysning: sista ansökningsdag 3 mars. Sök finansiering för projekt.").cats
         assert abs(sum(cats.values()) - 1.0) < 1e-5  # one kind per page
 
@@ -45,7 +45,7 @@ def test_bad_training_data_names_the_line(tmp_path: Path) -> None:
 def test_the_shipped_classifier_is_what_extraction_loads() -> None:
     for lang in ("sv", "en"):
         nlp = spacy.load(kind_model_dir(lang))
-        assert set(nlp.get_pipe("textcat").labels) == set(KINDS)
+        assert set(nlp.get_pipe("textcat").labels) == set(PAGE_KINDS)
 
 
 def test_the_classifier_reads_the_opening_the_title_and_the_facts_found() -> None:
