@@ -103,7 +103,7 @@ def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
 
 @click.command(name="train")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Annotated JSON Lines to train on (repeatable). Default: eval/corpus/train.jsonl.")
+              help="Annotated JSON Lines to train on (repeatable). Default: eval/corpus/train.jsonl and dev.jsonl.")
 @click.option("--epochs", type=int, default=None, help="Passes over the data (default: the tuned number).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the fixed project seed).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
