@@ -58,6 +58,7 @@ class Cue:
     weight: float
     title_only: bool
     on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
+    opening: str  # plain text every match starts with ("" when unknown): a substring test first
 
 
 def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
@@ -66,7 +67,28 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue
     # keeps the flag and the original text.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
     flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
-    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered)
+    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, opening_text(pattern) if lowered else "")
+
+
+_PLAIN_OPENING = re.compile(r"(?:\^|\\b)*([\w åäöéü-]{3,})")
+_TOP_LEVEL_GROUP_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+
+
+def opening_text(pattern: str) -> str:
+    """The plain letters every match of `pattern` starts with, if at least three: "sista dag"
+    for "sista dag (för|att) ...". Most cues are absent from most pages, and `in` on a string
+    rules them out far faster than a regex search. "" when the pattern opens otherwise, has a
+    top-level alternative, or its opening run ends on a quantified character."""
+    if "|" in _TOP_LEVEL_GROUP_OR_CLASS.sub("", pattern):
+        return ""
+    match = _PLAIN_OPENING.match(pattern)
+    if not match:
+        return ""
+    run = match.group(1)
+    if pattern[match.end(1):match.end(1) + 1] in ("?", "*", "{"):
+        run = run[:-1]  # "ansökningsperiod(en)?" is fine, "projekt?" makes its t optional
+    run = run.rstrip()
+    return run if len(run) >= 3 and not run.startswith(" ") else ""
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str, str]:
@@ -128,6 +150,8 @@ class KindCues:
             for place, factor in enumerate(POSITION_FACTORS):
                 if cue.title_only and place:
                     break
+                if cue.opening and cue.opening not in searched[place]:
+                    continue
                 if cue.pattern.search(searched[place]):
                     scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
                     break
