@@ -45,6 +45,8 @@ class SourceSpider(scrapy.Spider):
         self.start_error: str | None = None
         self.page_errors = 0
         self.page_failures: list[str] = []
+        # Why the entry page offered nothing to read (see crawlers.diagnosis), for an `empty` source.
+        self.diagnosis: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
