@@ -30,12 +30,14 @@ from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 # Parts of a class or id (split on "-", "_" and spaces) that mark a block as page furniture.
+# Not "category" or "widget": CMSs name content blocks so (Joomla's `com-content-category-blog__item`,
+# Elementor's `elementor-widget-posts`); category links are left to the URL filter instead.
 BOILERPLATE_PARTS = (
     "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs", "footer",
-    "sidebar", "aside", "share", "sharing", "sharedaddy", "social", "socialmedia", "some", "tags", "tag",
-    "tagcloud", "taggar", "etiketter", "keywords", "cat", "categories", "category", "lang", "language",
-    "languages", "languageswitcher", "sprak", "translate", "cookie", "cookies", "skip", "skiplinks",
-    "pagination", "pager", "related", "toolbar", "print", "widget", "icons",
+    "sidebar", "aside", "share", "sharing", "sharedaddy", "social", "socialmedia", "tags", "tag",
+    "tagcloud", "tagspopular", "taggar", "etiketter", "keywords", "lang", "language", "languages",
+    "languageswitcher", "sprak", "translate", "cookie", "cookies", "skip", "skiplinks", "pagination", "pager",
+    "related", "toolbar", "print", "icons",
 )
 _PARTS = "|".join(BOILERPLATE_PARTS)
 _BOILERPLATE_ATTR = rf"(^|[\s_-])({_PARTS})([\s_-]|$)"
@@ -59,6 +61,7 @@ STRUCTURE_WORDS = {
     "personuppgifter", "privacy", "privacy-policy", "integritetspolicy", "tillganglighet",
     "tillganglighetsredogorelse", "accessibility", "sitemap", "webbkarta", "taxonomy", "term", "wp-login.php",
     "wp-admin", "register", "subscribe", "prenumerera", "nyhetsbrev", "newsletter",
+    "english", "in-english", "svenska", "pa-svenska",  # language switches
 }
 # Query keys that make a link a view of another page (share, print, search, language, paging).
 NON_ARTICLE_QUERY = re.compile(
