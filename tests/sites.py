@@ -29,7 +29,7 @@ def _paths(prefix: str, slugs: str, suffix: str = "") -> frozenset[str]:
 
 
 SITEVISION = FixtureSite(
-    "sv-region-utveckling", "listing", "/ru/nyheter", "/ru/nyheter",
+    "sv-region-utveckling", "listing", "/ru/nyheter", "/ru",
     _paths("/ro/nyheter/nyheter/", "2026-09-01-utlysning-for-innovation-i-nara-vard "
            "2026-08-25-regionen-tar-fram-strategi-for-naringsliv 2026-08-18-partnersokning-inom-e-halsa "
            "2026-08-10-informationsmote-om-regionalfonden 2026-07-01-nya-projekt-beviljade-stod"),
