@@ -46,7 +46,7 @@ class LinkReport:
     def suggestion(self) -> str | None:
         """A `follow` that works, for an entry whose own takes nothing."""
         if self.follow and not self.taken and self.group:
-            return self.group.pattern()
+            return self.group.pattern(self.found)
         return None
 
     def explain(self) -> str:
@@ -60,9 +60,9 @@ class LinkReport:
         if self.follow:
             line = f"follow '{self.follow}' matches none of the {len(self.found)} links on {self.url}"
             if self.suggestion and self.group:
-                samples = ", ".join(self.group.urls[:2])
-                line += (f"; {len(self.group.urls)} article-like links look like {samples}; "
-                         f"try follow = '{self.suggestion}'")
+                # The suggestion before the sample: the digest quotes the first 500 characters.
+                line += (f"; try follow = '{self.suggestion}' ({len(self.group.urls)} article-like links "
+                         f"such as {self.group.urls[0]})")
             return line
         return (f"none of the {len(self.found)} links on {self.url} looks like an article "
                 "(no group of headline links in the main content)")

@@ -108,9 +108,14 @@ class LinkGroup:
     def looks_like_articles(self) -> bool:
         return bool(self.links) and (self.slug_share >= 0.5 or self.mean_words >= 3)
 
-    def pattern(self) -> str:
-        """A `follow` regular expression matching every link of the group (and its siblings)."""
-        return shape_pattern(self.urls)
+    def pattern(self, others: Iterable[str] = ()) -> str:
+        """A `follow` regular expression matching every link of the group (and its siblings), and
+        none of `others` (the page's other links: a menu's `/news/press-releases` beside the
+        articles' `/news/<slug>`)."""
+        pattern = shape_pattern(self.urls)
+        mine = set(self.urls)
+        avoid = [u for u in others if u not in mine and re.search(pattern, u)]
+        return shape_pattern(self.urls, avoid) if avoid else pattern
 
 
 def main_content_links(response: TextResponse) -> list[Link]:
@@ -209,9 +214,10 @@ def links_of_shape(response: TextResponse, shape: tuple) -> list[str]:
     return [link.url for link in candidates if url_shape(link.url) == shape]
 
 
-def shape_pattern(urls: list[str]) -> str:
+def shape_pattern(urls: list[str], avoid: Iterable[str] = ()) -> str:
     """A regular expression for URLs of one shape: the host and the path segments they all
-    share literally, one `[^/?#]+` per segment that varies, then the common ending."""
+    share literally, one `[^/?#]+` per segment that varies, then the common ending; the last
+    segments of `avoid` are excluded by a lookahead."""
     split = [urlsplit(u) for u in urls]
     paths = [[s for s in p.path.split("/") if s] for p in split]
     depth = len(paths[0])
@@ -224,6 +230,9 @@ def shape_pattern(urls: list[str]) -> str:
     ending = url_shape(urls[0])[3]
     tail = re.escape(ending) if ending not in ("", "/") else "/?"
     query = r"(\?[^#]*)?" if split[0].query else ""
+    avoided = sorted({re.escape(_last_segment(u)) for u in avoid} - {""})
+    if avoided:
+        segments[-1] = rf"(?!(?:{'|'.join(avoided)})/?$){segments[-1]}"
     return rf"^https?://{host_re}/{'/'.join(segments)}{tail}{query}$"
 
 
