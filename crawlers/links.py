@@ -161,8 +161,8 @@ def same_organisation(url: str, other: str) -> bool:
     host, other_host = urlsplit(url).hostname or "", urlsplit(other).hostname or ""
     if host == other_host:
         return True
-    domain = _registered_domain(host)
-    return bool(domain) and domain == _registered_domain(other_host)
+    domain = registered_domain(url)
+    return bool(domain) and domain == registered_domain(other)
 
 
 def article_candidates(links: Iterable[Link], page_url: str) -> list[Link]:
@@ -248,6 +248,11 @@ def _last_segment(url: str) -> str:
 
 def _stem(segment: str) -> str:
     return _EXTENSION.sub("", segment)
+
+
+def registered_domain(url: str) -> str:
+    """`regionostergotland.se` for any host of it; "" for an IP address or a bare name."""
+    return _registered_domain(urlsplit(url).hostname or "")
 
 
 @lru_cache(maxsize=1024)
