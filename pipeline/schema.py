@@ -231,6 +231,12 @@ def _m_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
     reindex_only_on_text_changes(db)
 
 
+def _m_page_documents(db: sqlite_utils.Database) -> None:
+    """Call documents (PDF, DOCX) are pages too; `parent_url` is the article that links to them."""
+    db["pages"].add_column("parent_url", str)
+    db["pages"].create_index(["parent_url"])
+
+
 # Append new migrations at the end; never reorder or rename existing ones.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _m001_core),
@@ -239,6 +245,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("digest_outbox_scheduler", _m_digest_outbox),
     ("calls_register", _m_calls_register),
     ("fts_reindex_on_text_only", _m_fts_reindex_on_text_only),
+    ("page_documents", _m_page_documents),
 ]
 
 
