@@ -139,7 +139,8 @@ def _sitemap_choice(found: Discovery, response, group: LinkGroup | None, fetcher
         if not wanted:
             found.say(f"sitemap {answer.url}: {len(urls)} URLs, no group of article URLs")
             continue
-        pattern = wanted.pattern(urls)
+        article_set = set(articles)
+        pattern = wanted.pattern(u for u in urls if u not in article_set)  # keep section/about pages out
         listed = [u for u in articles if re.search(pattern, u)]
         if group and len(set(map(_key, listed)) & set(map(_key, group.urls))) * 2 < len(group.urls):
             found.say(f"sitemap {answer.url}: {len(urls)} URLs, but it misses most of the page's articles")
