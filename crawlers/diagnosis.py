@@ -26,8 +26,6 @@ from crawlers.links import (
 from crawlers.pagination import next_page_url
 from crawlers.sources import Source
 
-SAMPLES = 3
-
 
 @dataclass
 class LinkReport:

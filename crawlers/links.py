@@ -144,11 +144,14 @@ def is_article_like(url: str) -> bool:
     if parts.scheme not in ("http", "https"):
         return False
     segments = [s.lower() for s in parts.path.split("/") if s]
-    if not segments:
+    if not segments and not _is_wordpress_post_id(parts.path, parse_qsl(parts.query)):
         return False  # the home page
     if any(_stem(s) in STRUCTURE_WORDS for s in segments):
         return False
-    if any(NON_ARTICLE_QUERY.match(key) for key, _ in parse_qsl(parts.query, keep_blank_values=True)):
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if _is_wordpress_post_id(parts.path, query):
+        return True  # WordPress's default permalink `/?p=4597` is a post, not page 2
+    if any(NON_ARTICLE_QUERY.match(key) for key, _ in query):
         return False
     extension = _EXTENSION.search(segments[-1])
     if extension and extension[1].lstrip(".").lower() in IGNORED_EXTENSIONS:
@@ -174,7 +177,8 @@ def article_candidates(links: Iterable[Link], page_url: str) -> list[Link]:
     for link in links:
         parts = urlsplit(link.url)
         path = parts.path.rstrip("/")
-        if parts.hostname == here.hostname and (path == here_path or here_path.startswith(path + "/")):
+        is_parent = path == here_path or here_path.startswith(path + "/")
+        if parts.hostname == here.hostname and not parts.query and is_parent:
             continue
         if is_article_like(link.url) and same_organisation(link.url, page_url):
             chosen.append(link)
@@ -234,6 +238,11 @@ def shape_pattern(urls: list[str], avoid: Iterable[str] = ()) -> str:
     if avoided:
         segments[-1] = rf"(?!(?:{'|'.join(avoided)})/?$){segments[-1]}"
     return rf"^https?://{host_re}/{'/'.join(segments)}{tail}{query}$"
+
+
+def _is_wordpress_post_id(path: str, query: list[tuple[str, str]]) -> bool:
+    return path in ("", "/", "/index.php") and len(query) == 1 and query[0][0] in ("p", "page_id") \
+        and query[0][1].isdigit()
 
 
 def _is_slug_like(segment: str) -> bool:
