@@ -109,7 +109,7 @@ class StorePipeline:
     def close_spider(self) -> None:
         spider = self.crawler.spider
         status, error = source_outcome(spider.start_error, spider.page_errors, spider.page_failures,
-                                       self.counts["pages_seen"])
+                                       self.counts["pages_seen"], spider.diagnosis)
         save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
                         finished_at=now_iso(), **self.counts)
         emit_progress({"event": "source", "source": spider.source.name, "status": status,
@@ -118,7 +118,7 @@ class StorePipeline:
 
 
 def source_outcome(start_error: str | None, page_errors: int, page_failures: list[str],
-                   pages_seen: int) -> tuple[str, str | None]:
+                   pages_seen: int, diagnosis: str | None = None) -> tuple[str, str | None]:
     """(status, error) of a source: `failed` when nothing was stored because requests failed,
     `empty` when it answered but yielded nothing, else `ok`; the error names the reasons."""
     pages_error = None
@@ -131,6 +131,8 @@ def source_outcome(start_error: str | None, page_errors: int, page_failures: lis
         # Every page failing (timeouts, size cap…) is a failure too, not a quiet "empty".
         return "failed", start_error or pages_error
     if pages_seen == 0:
+        if diagnosis:  # e.g. the follow pattern matched nothing, and which one would
+            return "empty", f"the source answered but yielded no page: {diagnosis}"
         return "empty", "the source answered but yielded no page"
     error = "; ".join(e for e in (start_error, pages_error) if e) or None
     return "ok", error

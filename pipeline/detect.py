@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline.call_documents import complete_with_documents
 from pipeline.matching import (
     PageFacts,
     group_pages,
@@ -91,13 +92,18 @@ def load_page_facts(db: sqlite_utils.Database) -> list[PageFacts]:
         links[url].append(call_id)
     rows = db.query(
         """select p.url, p.source, p.title, p.text, p.meta, p.first_seen_run, p.last_seen_run,
-                  p.last_seen, e.kind, e.call_status, e.deadline, e.opening, e.events, e.funders,
-                  e.topics, e.amounts, e.identifiers
+                  p.last_seen, p.parent_url, e.kind, e.call_status, e.deadline, e.opening, e.events,
+                  e.funders, e.topics, e.amounts, e.identifiers
            from pages p left join extractions e on e.url = p.url
            where p.meta is not null or e.url is not null
            order by p.url"""
     )
-    return [_page_facts(row, links.get(row["url"], [])) for row in rows]
+    pages: list[PageFacts] = []
+    documents: dict[str, list[PageFacts]] = defaultdict(list)  # article URL -> its call documents
+    for row in rows:
+        facts = _page_facts(row, links.get(row["url"], []))
+        (documents[row["parent_url"]] if row["parent_url"] else pages).append(facts)
+    return [complete_with_documents(page, documents.get(page.url, ())) for page in pages]
 
 
 def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:

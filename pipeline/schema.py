@@ -242,6 +242,13 @@ def reindex_fts_on_text_only(db: sqlite_utils.Database) -> None:
     reindex_only_on_text_changes(db)
 
 
+@migrations(name="page_documents")
+def add_page_documents(db: sqlite_utils.Database) -> None:
+    """Call documents (PDF, DOCX) are pages too; `parent_url` is the article that links to them."""
+    db["pages"].add_column("parent_url", str)
+    db["pages"].create_index(["parent_url"])
+
+
 # ---- new steps go above this line -------------------------------------------------------------
 
 

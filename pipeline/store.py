@@ -120,6 +120,7 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> s
         "content_hash": digest,
         "body_hash": page.get("body_hash"),
         "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True) if meta is not None else None,
+        "parent_url": page.get("parent_url"),  # a call document: the article linking to it
         "fetched_at": now,
         "last_seen": now,
         "last_seen_run": run_id,

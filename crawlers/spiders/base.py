@@ -13,6 +13,7 @@ Pages that failed are counted in `page_errors`, the first few reasons kept in `p
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawlers.documents import MAX_DOCUMENT_BYTES, DocumentError, document_links, read_document
 from crawlers.sources import Source
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ class SourceSpider(scrapy.Spider):
         self.start_error: str | None = None
         self.page_errors = 0
         self.page_failures: list[str] = []
+        # Why the entry page offered nothing to read (see crawlers.diagnosis), for an `empty` source.
+        self.diagnosis: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -66,10 +70,33 @@ class SourceSpider(scrapy.Spider):
             "cached": "cached" in response.flags,
         }
 
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+    def parse_article(self, response: Response) -> Iterator[dict[str, Any] | Request]:
         item = self.page_item(response)
         if item:
             yield item
+            yield from self.document_requests(response)
+
+    def document_requests(self, response: TextResponse) -> Iterator[Request]:
+        """The call documents (PDF, DOCX) an article links to, size-capped, as polite as pages."""
+        for url in document_links(response):
+            yield Request(url, callback=self.parse_document, errback=self.on_document_error,
+                          cb_kwargs={"parent_url": response.url}, meta={"download_maxsize": MAX_DOCUMENT_BYTES})
+
+    def parse_document(self, response: Response, parent_url: str) -> Iterator[dict[str, Any]]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            document = read_document(response.body, response.url, content_type)
+        except DocumentError as exc:
+            # Recorded with the source's errors; the article itself is already stored.
+            self.note_page_error(f"call document {response.url} (linked from {parent_url}): {exc}")
+            return
+        yield {"url": response.url, "source": self.source.name, "parent_url": parent_url,
+               "title": document.title or response.url.rsplit("/", 1)[-1], "text": document.text,
+               "lang": self.source.lang, "body_hash": hashlib.sha256(response.body).hexdigest()}
+
+    def on_document_error(self, failure: Failure) -> None:
+        reason = describe_failure(failure, MAX_DOCUMENT_BYTES)
+        self.note_page_error(f"call document: {reason}")
 
     def on_entry_error(self, failure: Failure) -> None:
         """The source's own URL (listing, feed, sitemap, API) could not be read."""

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 
 import scrapy
-from bs4 import BeautifulSoup
-from lxml import etree
 from scrapy.http import Response
 
+from crawlers.diagnosis import feed_report
+from crawlers.feeds import feed_links, feed_problem
+from crawlers.links import takes_without_follow
 from crawlers.spiders.base import SourceSpider
-
-_ITEM_OPEN = re.compile(rb"<(?:\w+:)?(?:item|entry)[\s>/]")
-_ITEM_CLOSE = re.compile(rb"</(?:\w+:)?(?:item|entry)\s*>")
-_FEED_ROOTS = {"rss", "feed", "RDF"}
 
 
 class FeedSpider(SourceSpider):
@@ -32,52 +28,12 @@ class FeedSpider(SourceSpider):
         if problem:
             # The items that arrived whole are still read; the note says the feed is broken.
             self.start_error = f"feed {response.url}: {problem}; read the {len(links)} item(s) that arrived whole"
+        taken = 0
         for link in links:
             url = response.urljoin(link)
-            if self.source.follows(url):
+            # Without `follow`: every article-like item of the organisation (no tag/category pages).
+            if self.source.follows(url) if self.source.follow is not None else takes_without_follow(url, response.url):
+                taken += 1
                 yield scrapy.Request(url, callback=self.parse_article, errback=self.on_page_error)
-
-
-def feed_links(body: bytes) -> list[str]:
-    """Item links of an RSS 2.0 / RSS 1.0 / Atom document, in feed order. Lenient: a truncated
-    feed still yields the items that arrived whole (an item cut short may have a cut link, so
-    it is left out)."""
-    soup = BeautifulSoup(body, "xml")
-    items = soup.find_all(["item", "entry"])
-    opened = [m.start() for m in _ITEM_OPEN.finditer(body)]
-    closed = [m.start() for m in _ITEM_CLOSE.finditer(body)]
-    if items and opened and (not closed or closed[-1] < opened[-1]):
-        items = items[:-1]
-    links: list[str] = []
-    for item in items:
-        link = None
-        for candidate in item.find_all("link", recursive=False):
-            href = candidate.get("href")
-            if href and candidate.get("rel", "alternate") == "alternate":
-                link = href
-                break
-            if candidate.string and candidate.string.strip():
-                link = candidate.string.strip()
-                break
-        if link is None:
-            guid = item.find("guid")
-            if guid and guid.string and guid.string.strip().startswith("http"):
-                link = guid.string.strip()
-        if link:
-            links.append(link)
-    return list(dict.fromkeys(links))
-
-
-def feed_problem(body: bytes) -> str | None:
-    """Why `body` is not a well-formed RSS/Atom document, or None if it is one."""
-    head = body.lstrip()[:200].lower()
-    if head.startswith((b"<!doctype html", b"<html")):
-        return "an HTML page, not a feed"
-    try:
-        root = etree.fromstring(body, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        return f"not well-formed XML, cut short or not a feed ({exc})"
-    name = etree.QName(root).localname
-    if name not in _FEED_ROOTS:
-        return f"not an RSS or Atom feed (root element <{name}>)"
-    return None
+        if not taken:
+            self.diagnosis = feed_report(response.body, response.url, self.source).explain()

@@ -12,6 +12,7 @@ from pipeline.cli.crawl import demo, run, sources
 from pipeline.cli.digest import digest, schedule
 from pipeline.cli.extract import evaluate_command, extract, train
 from pipeline.cli.serve import serve
+from pipeline.cli.source_checks import check, discover
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +29,9 @@ def cli(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
 
+
+sources.add_command(discover)
+sources.add_command(check)
 
 for command in (run, demo, sources, extract, evaluate_command, train, digest, schedule, calls, export, serve):
     cli.add_command(command)

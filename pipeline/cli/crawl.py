@@ -27,16 +27,19 @@ sources_option = click.option(
 )
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @sources_option
+@click.pass_context
 @reports_errors
-def sources(sources_path: str | None) -> None:
-    """List the monitored sources and validate the sources file.
+def sources(ctx: click.Context, sources_path: str | None) -> None:
+    """List the monitored sources and validate the sources file (see also `discover`, `check`).
 
     Exits non-zero with a message naming the entry and field when the file is invalid.
 
     Example: callwatch sources --sources my-sources.toml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     entries = load_sources(sources_path)
     table = Table(title=f"{len(entries)} sources")
     for column in ("name", "kind", "lang", "region", "url"):

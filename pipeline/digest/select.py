@@ -155,8 +155,10 @@ def collect_health(
         if history and len(productive) * 2 <= len(history):
             continue  # this source usually returns nothing: not news tonight
         usual = round(sum(productive) / len(productive)) if productive else None
+        # The crawl's diagnosis (e.g. the `follow` that matched nothing and one that would).
         items.append(Item(f"health:{run_id}:{source}", "health", None,
-                          {**base, "problem": "empty", "usual_pages": usual}))
+                          {**base, "problem": "empty", "usual_pages": usual,
+                           "error": (row.get("error") or "").strip()[:500]}))
     if run[2] == "failed" and not rows:
         items.append(Item(f"health:{run_id}:*", "health", None,
                           {"source": None, "run_id": run_id, "run_at": run[1], "problem": "run-failed",
