@@ -9,6 +9,7 @@ import pytest
 import spacy
 
 import pipeline.nlp.dates  # noqa: F401  (registers the factory)
+from pipeline.nlp.date_mentions import find_dates
 from pipeline.vocabulary import today_in_stockholm
 
 
@@ -289,3 +290,37 @@ def test_a_yearless_29_february_far_from_a_leap_year_is_read_not_crashed_on() ->
     found = extract_dates("Sista ansökningsdag är den 29 februari. Välkommen med din ansökan!", date(2026, 12, 3))
     assert found.deadline == "2028-02-29"  # the nearest leap year ahead
     assert extract_dates("Sista ansökningsdag är den 31 april.", date(2026, 12, 3)).deadline is None
+
+
+# --- date forms and years --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Deadline: 9-Apr-27", "en"),  # database style, two-digit year
+        ("Proposals are due 09-Apr-2027.", "en"),
+        ("Ansökan ska vara inne senast 09-04-2027.", "sv"),  # day-month-year with hyphens
+        ("Closing date April 9. 2027.", "en"),
+        ("Sista ansökningsdag: fredag9 april 2027", "sv"),  # the weekday lost its space with the markup
+        ("The deadline for letters of intent09.04.2027 at noon.", "en"),  # so did the label
+    ],
+)
+def test_more_written_date_forms(read, text, lang):
+    assert read(text, "2027-01-10", lang)._.deadline == "2027-04-09"
+
+
+def test_a_number_is_not_read_as_a_hyphenated_date(read):
+    assert read("Programmet 2021-2027 har 12-15 utlysningar. Deadline: 1 mars 2027.", "2027-01-10")._.deadline == (
+        "2027-03-01"
+    )
+
+
+def test_a_year_less_date_after_another_in_the_same_sentence_lies_after_it(read):
+    # in December, "27 augusti" alone would be the August just gone; after "22 juni" next year it is next August
+    text = "Omgång 1 öppnar 18 mars och stänger 8 april. Omgång 2 öppnar 22 juni och stänger 27 augusti."
+    found = [m.value.isoformat() for m in find_dates(text, date(2026, 12, 2))]
+    assert found == ["2027-03-18", "2027-04-08", "2027-06-22", "2027-08-27"]
+    # but a date just written earlier in the same year stays in it
+    doc = read("The forum meets on 30 and 31 October, with a side event on 29 October.", "2026-06-01", "en")
+    assert doc._.events == ["2026-10-29", "2026-10-30"]
