@@ -324,3 +324,130 @@ def test_a_year_less_date_after_another_in_the_same_sentence_lies_after_it(read)
     # but a date just written earlier in the same year stays in it
     doc = read("The forum meets on 30 and 31 October, with a side event on 29 October.", "2026-06-01", "en")
     assert doc._.events == ["2026-10-29", "2026-10-30"]
+
+
+# --- deadlines stated as the end of a period -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Utlysningens tid: 2027-02-01 – 2027-03-15\nAnsökan görs i e-tjänsten.", "sv"),
+        ("The call will be open between 1 February and 15 March 2027.", "en"),
+        ("Du kan söka stödet mellan den 1 februari och den 15 mars 2027.", "sv"),
+        ("Ansökningsomgång 1: 1 februari-15 mars 2027\nAnsökningsomgång 2: 1 augusti-1 september 2027", "sv"),
+        ("Under perioden 1 februari – 15 mars 2027 går det att ansöka om stöd.", "sv"),
+        ("The dates of the second call for proposals are 1 February 2027 – 15 March 2027.", "en"),
+    ],
+)
+def test_a_window_closes_on_its_last_day(read, text, lang):
+    doc = read(text, "2027-01-10", lang)
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_a_range_that_is_not_an_application_window(read):
+    # what the money may be spent on
+    doc = read("Bidraget kan användas för kostnader under perioden 1 juli–31 december 2027.", "2027-01-10")
+    assert doc._.deadline is None
+    # an event that opens its doors over a week
+    doc = read("Under en vecka, 5–13 maj, öppnar projekten sina dörrar för besökare.", "2027-01-10")
+    assert doc._.deadline is None
+    # a sentence ending on a year, then another starting on a date
+    doc = read("Ansökningstiden är 1 februari till 15 mars 2027. 20–21 april hålls en träff för sökande.",
+               "2027-01-10")
+    assert (doc._.deadline, doc._.events) == ("2027-03-15", ["2027-04-20"])
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Utlysningen avslutas den 15 mars.", "sv"),
+        ("Sista ansöknings dag är 15 mars.", "sv"),
+        ("The application date is 15 March.", "en"),
+        ("Öppen för ansökningar till 15 mars", "sv"),
+        ("Utlysningen öppnades den 1/2 och stänger den 15/3.", "sv"),
+        ("Call 2, closed 15 March 2027", "en"),
+        ("Följande ansökningstid utgår 15.3.2027.", "sv"),
+    ],
+)
+def test_more_ways_of_stating_the_closing_date(read, text, lang):
+    assert read(text, "2027-01-10", lang)._.deadline == "2027-03-15"
+
+
+# --- labels in the page's layout ----------------------------------------------------------------
+
+
+def test_labels_written_below_their_dates(read):
+    text = ("Key dates\nFebruary 1, 2027\nOpens for applications\nMarch 15, 2027, 12:00 noon\nApplication deadline\n"
+            "June 2027\nDecision")
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_labels_written_above_their_dates_stay_above(read):
+    text = "- Opening date\n- February 1, 2027\n- Deadline\n- March 15, 2027\n- Deadline model\n- two-stage"
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_a_news_headline_under_its_date_is_not_a_label(read):
+    doc = read("News\n\n12 January 2027\nNorth Sea programme - call 4 open\nRead more", "2027-01-12", "en")
+    assert (doc._.opening, doc._.deadline) == (None, None)
+
+
+def test_a_label_line_ending_in_its_cue(read):
+    text = "HOW TO APPLY\nSend your project idea to the network coordinator no later than:\n15 March 2027\n"
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
+
+
+def test_a_field_value_is_not_labelled_by_the_next_field(read):
+    text = "Key dates: Call announcement: 10 January 2027 Deadline for outline proposals: 15 March 2027"
+    doc = read(text, "2027-01-10", "en")
+    assert doc._.deadline == "2027-03-15"
+
+
+# --- dates that are not the call's deadline -------------------------------------------------------
+
+
+def test_a_byline_is_not_a_submission(read):
+    doc = read("Submitted by Anna on 12 January 2027\n\nThe partnership met in Lund.", "2027-01-12", "en")
+    assert doc._.deadline is None
+
+
+def test_a_replaced_deadline_is_not_the_deadline(read):
+    text = "The call now has a new deadline of 15 March 2027. It originally had a deadline of 1 February."
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
+
+
+def test_a_date_something_else_happens_by(read):
+    doc = read("By 15 March 2027, applicants will be notified of the outcome.", "2027-01-10", "en")
+    assert doc._.deadline is None
+    doc = read("Senast den 15 mars beslutar vi om fördelningen.", "2027-01-10")
+    assert doc._.deadline is None
+    assert read("Svara på enkäten innan den 15 mars.", "2027-01-10")._.deadline is None
+
+
+def test_a_yearly_date_is_not_one_calls_deadline(read):
+    doc = read("Deadline for applications: 1 March every year. The main deadline is 1 March.", "2027-01-10", "en")
+    assert doc._.deadline is None
+    assert read("Deadline: 1 March 2027", "2027-01-10", "en")._.deadline == "2027-03-01"
+
+
+def test_open_before_a_noun_does_not_open_a_date(read):
+    doc = read("The deadline for both open calls is on 15 March 2027.", "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == (None, "2027-03-15")
+
+
+def test_a_deadline_far_after_an_event_word_is_a_deadline(read):
+    text = "Proposals to host the annual conference should be sent to the secretariat by 15 March 2027."
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.deadline, doc._.events) == ("2027-03-15", [])
+    doc = read("The workshop took place in Tampere from 21-23 May 2026.", "2026-06-01", "en")
+    assert (doc._.deadline, doc._.opening) == (None, None)
+
+
+def test_a_news_listing_date_over_a_headline_is_not_a_deadline(read):
+    listing = "Latest news\n\n5 January 2027\nDeadline extended\n\n2 January 2027\nNew partners join"
+    assert read(listing, "2027-01-10", "en")._.deadline is None
+    cut_off = "Stage one\n\n15 March 2027 at 16:00\nDeadline for project ideas\n\nStage two by invitation."
+    assert read(cut_off, "2027-01-10", "en")._.deadline == "2027-03-15"
