@@ -346,8 +346,14 @@ def test_a_window_closes_on_its_last_day(read, text, lang):
 
 
 def test_a_range_that_is_not_an_application_window(read):
-    # what the money may be spent on
-    doc = read("Bidraget kan användas för kostnader under perioden 1 juli–31 december 2027.", "2027-01-10")
+    # what the money may be spent on, or when the funded work happens
+    for text in (
+        "Bidraget kan användas för kostnader under perioden 1 juli–31 december 2027.",
+        "Ansök om stöd för aktiviteter som genomförs mellan 1 juli och 31 december 2027.",
+        "Utlysningen gäller resor 1 juli–31 december 2027.",
+    ):
+        assert read(text, "2027-01-10")._.deadline is None, text
+    doc = read("Call 2: activities must be carried out 1 July – 31 December 2027.", "2027-01-10", "en")
     assert doc._.deadline is None
     # an event that opens its doors over a week
     doc = read("Under en vecka, 5–13 maj, öppnar projekten sina dörrar för besökare.", "2027-01-10")
@@ -412,6 +418,8 @@ def test_a_field_value_is_not_labelled_by_the_next_field(read):
 def test_a_byline_is_not_a_submission(read):
     doc = read("Submitted by Anna on 12 January 2027\n\nThe partnership met in Lund.", "2027-01-12", "en")
     assert doc._.deadline is None
+    assert read("Applications must be submitted by 17 March 2027.", "2027-01-12", "en")._.deadline == "2027-03-17"
+    assert read("Final reports must be submitted by 17 March 2027.", "2027-01-12", "en")._.deadline is None
 
 
 def test_a_replaced_deadline_is_not_the_deadline(read):

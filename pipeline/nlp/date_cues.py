@@ -16,8 +16,9 @@ from pipeline.nlp.date_mentions import load_date_words
 from pipeline.nlp.phrases import compile_compound_ends, compile_phrases, is_compound_end, word_alternation
 
 # Role groups of the [cues] table. "window": words of applying or of a call, read apart (a date
-# range after them is the call's window); "when": field labels such as "Datum:".
-ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window")
+# range after them is the call's window); "when": field labels such as "Datum:"; "byline":
+# "submitted by", a deadline only right before its date.
+ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline")
 
 
 class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters
@@ -33,6 +34,7 @@ class CueReader:
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]
+    not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
     status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
     status_names: dict[str, str]
@@ -86,6 +88,7 @@ def cue_reader() -> CueReader:
     cue_regex, cue_roles = compile_phrases(cue_groups)
     compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
     not_call, _ = compile_phrases({"not_call": cues["not_call"]})
+    not_window, _ = compile_phrases({"not_window": cues["not_window"] + cues["not_call"]})
     phrases = words["status"]["phrases"]
     closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
     status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
@@ -106,6 +109,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
+        not_window,
         closed_phrases,
         status_regex,
         status_names,

@@ -46,18 +46,18 @@ BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
+WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
 RECURRING_CHARS = 20  # "1 February every year": how close a recurrence word stands to its date
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
-# sentence after a word or a year ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
-# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars").
-BOUNDARY = re.compile(
-    r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=[a-zåäö]{4})|(?<=\))|(?<=\d{4}))\.(?=\s+\d)"
-)
+# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
+# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
+BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
 LINE_END = re.compile(r"[\s:.,–—-]*")  # what may follow a cue that ends its line ("no later than:")
 FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
-# What may stand between an adjacent-only cue and its date: short words, times, a weekday
-# ("senast kl. 14.00 den 6 mars", "by midnight on Friday 5 May"), not a noun ("open calls is on").
+# What may stand between an opening word that counts only next to its date and the date: short
+# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
+# deadline for both open calls is on 1 September": "open" says what the calls are).
 ADJACENT_GAP = re.compile(
     r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
 )
@@ -157,17 +157,26 @@ class Page:
             or (None, "")
         )
 
+    def _next_to(self, cue: Cue, mention: DateMention) -> bool:
+        """Whether a cue that counts only next to its date stands next to this one."""
+        if mention.start - cue.end > ADJACENT_CHARS:
+            return False
+        return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
+
     def _role_in_sentence(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
         """The nearest cue before the date in its sentence, else the first one after it."""
         text, mention = self.text, self.mentions[i]
         before = [
             c
             for c in self.cues_between(lo, mention.start)
-            if c.role not in ADJACENT_ROLES
-            or (mention.start - c.end <= ADJACENT_CHARS and ADJACENT_GAP.fullmatch(self.lowered, c.end, mention.start))
+            if c.role not in ADJACENT_ROLES or self._next_to(c, mention)
         ]
         if before:
             cue = before[-1]
+            if cue.role == "byline":  # "Submitted by Lee on 16 November" / "submitted by 17 March"
+                if not self._next_to(cue, mention):
+                    return "other", "before"
+                cue = Cue(cue.start, cue.end, "deadline")
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
@@ -212,13 +221,15 @@ class Page:
         return (role, "label") if role else None
 
     def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
-        """ "window" when a word of applying or of a call stands before the date in its sentence
-        ("Du kunde söka stödet mellan den 15 september och den 31 december", "Ansökningsomgång 1:
-        24 februari-29 mars") or right after it or its range ("3 juni - 23 augusti går det att
-        ansöka"); not past a qualifier ("använda för kostnader under perioden 1 juli-31 december")."""
+        """ "window" when a word of applying or of a call stands shortly before the date in its
+        sentence ("Du kunde söka stödet mellan den 15 september och den 31 december",
+        "Ansökningsomgång 1: 24 februari-29 mars") or right after it or its range ("3 juni - 23
+        augusti går det att ansöka"); not past words saying what the range is for ("ansök om stöd
+        för aktiviteter mellan ...", "utlysningen gäller resor 1 mars–30 juni")."""
         mention = self.mentions[i]
-        window = [c for c in self.window_cues if lo <= c.start and c.end <= mention.start]
-        if window and not self.reader.not_call.search(self.lowered, window[-1].end, mention.start):
+        window = [c for c in self.window_cues if max(lo, mention.start - WINDOW_CHARS) <= c.start]
+        window = [c for c in window if c.end <= mention.start]
+        if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
             return "window", "before"
         following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
         end = following.end if following is not None and following.range_start is mention else mention.end
