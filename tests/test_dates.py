@@ -404,6 +404,10 @@ def test_a_news_headline_under_its_date_is_not_a_label(read):
 def test_a_label_line_ending_in_its_cue(read):
     text = "HOW TO APPLY\nSend your project idea to the network coordinator no later than:\n15 March 2027\n"
     assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
+    # without the colon a long line over a date is a heading, not its label
+    text = ("Key dates\n\n1 Feb 2027\n\nDate the call is made active\n\n15 Mar 2027\n\n"
+            "Application submission deadline\n\n1 Jun 2027\n\nEarliest project start")
+    assert read(text, "2027-01-10", "en")._.deadline is None
 
 
 def test_a_field_value_is_not_labelled_by_the_next_field(read):
@@ -435,10 +439,18 @@ def test_a_date_something_else_happens_by(read):
     assert read("Svara på enkäten innan den 15 mars.", "2027-01-10")._.deadline is None
 
 
-def test_a_yearly_date_is_not_one_calls_deadline(read):
-    doc = read("Deadline for applications: 1 March every year. The main deadline is 1 March.", "2027-01-10", "en")
-    assert doc._.deadline is None
-    assert read("Deadline: 1 March 2027", "2027-01-10", "en")._.deadline == "2027-03-01"
+def test_a_year_less_date_told_in_the_past_tense_lies_in_the_past(read):
+    # a news item of December: the call closed last June, not next June
+    doc = read("Formas stängde sin utlysning den 10 juni. Ett hundratal skisser kom in.", "2026-12-02")
+    assert doc._.deadline == "2026-06-10"
+    assert read("Utlysningen stänger den 10 juni.", "2026-12-02")._.deadline == "2027-06-10"
+    doc = read("Seminariet hölls den 10 januari i Umeå.", "2026-12-20")
+    assert doc._.events == []
+
+
+def test_a_spending_limit_is_not_a_deadline(read):
+    doc = read("Grant funds must be spent by June 30, 2027. Applications close on 1 March 2027.", "2027-01-10", "en")
+    assert doc._.deadline == "2027-03-01"
 
 
 def test_open_before_a_noun_does_not_open_a_date(read):
@@ -452,6 +464,8 @@ def test_a_deadline_far_after_an_event_word_is_a_deadline(read):
     assert (doc._.deadline, doc._.events) == ("2027-03-15", [])
     doc = read("The workshop took place in Tampere from 21-23 May 2026.", "2026-06-01", "en")
     assert (doc._.deadline, doc._.opening) == (None, None)
+    doc = read("From 20 to 21 May 2027 a seminar on cooperation is held in Vienna.", "2027-01-10", "en")
+    assert (doc._.deadline, doc._.opening, doc._.events) == (None, None, ["2027-05-20"])
 
 
 def test_a_news_listing_date_over_a_headline_is_not_a_deadline(read):

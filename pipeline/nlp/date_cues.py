@@ -40,8 +40,7 @@ class CueReader:
     status_names: dict[str, str]
     status_labels: re.Pattern[str]
     label_names: dict[str, str]
-    recurring: re.Pattern[str]  # "every year" right after a date
-    recurring_before: re.Pattern[str]  # "every year on" right before one
+    past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
 
     def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
         """Cues in text order within the spans (the surroundings of the dates found); field
@@ -115,8 +114,7 @@ def cue_reader() -> CueReader:
         status_names,
         label_regex,
         label_names,
-        re.compile(r"[\s,]*" + word_alternation(cues["recurring"])),
-        re.compile(word_alternation(cues["recurring"]) + r"(?:\s+(?:on|den|the))*\s+$"),
+        re.compile(word_alternation(cues["past_tense"])),
     )
 
 

@@ -56,6 +56,7 @@ class DateMention:
     weekday: int | None = None  # as written ("torsdag 8 december"), helps choose the year
     value: date | None = None  # resolved date
     range_start: DateMention | None = None  # the mention whose range this one closes
+    guessed_year: bool = False  # the year was chosen from the reference date alone: the text says none
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,7 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
                 year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=1)
             else:
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
+                mention.guessed_year = True
                 if _follows_in_sentence(text, previous, mention, year):
                     year += 1
         if _valid(year, mention.month, mention.day):

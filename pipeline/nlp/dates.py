@@ -8,8 +8,8 @@ the nearest cue after it ("8 december öppnar utlysningen"), else its label in t
 word of applying or of a call before a date range ("Du kunde söka stödet mellan 15 september och
 31 december"), which makes the range the call's window. A window, or a period that opens, closes
 on its last day ("Utlysningens tid: 2022-06-09 – 2022-08-31"). The deadline is the first closing
-date (two-stage calls close first for the intent to apply); registration, reporting, survey and
-yearly recurring deadlines are not the call's deadline.
+date (two-stage calls close first for the intent to apply); registration, reporting and survey
+deadlines are not the call's deadline. A year-less date told of in the past tense lies in the past.
 """
 
 from __future__ import annotations
@@ -47,13 +47,12 @@ AFTER_CHARS = 80
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
-RECURRING_CHARS = 20  # "1 February every year": how close a recurrence word stands to its date
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
 # after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
-LINE_END = re.compile(r"[\s:.,–—-]*")  # what may follow a cue that ends its line ("no later than:")
+LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
 FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
 # What may stand between an opening word that counts only next to its date and the date: short
 # words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
@@ -179,6 +178,8 @@ class Page:
                 cue = Cue(cue.start, cue.end, "deadline")
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
+            if cue.role == "opening_adjacent" and self._event_follows(mention, hi):
+                return "event", "before"  # "From 20 to 21 September a seminar on ... was held"
             if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
                 # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
                 # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
@@ -195,6 +196,10 @@ class Page:
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         return after[0].role, "after"
 
+    def _event_follows(self, mention: DateMention, hi: int) -> bool:
+        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
+        return bool(after) and after[0].role == "event"
+
     def _role_from_layout(self, mention: DateMention) -> tuple[str, str] | None:
         """The label of a date standing on its own line (below it or above it), or the heading
         of the bulleted list it is an item of."""
@@ -207,9 +212,9 @@ class Page:
         line = label_line(text, mention.start)
         if line and not self.blocks.claimed_from_above(line, mention.start):
             label = self.cues_between(*line)
-            # a short field label ("Deadline\n28.02.2024"), a line ending in its cue ("... no later
-            # than:\n15th January"), or a heading over an appointment ("Informationsmöte om LIFE\n18
-            # juni 09:00-12:00"); a headline over a bare date is just the page's dateline
+            # a short field label ("Deadline\n28.02.2024"), a line ending in its cue and a colon ("...
+            # no later than:\n15th January"), or a heading over an appointment ("Informationsmöte om
+            # LIFE\n18 juni 09:00-12:00"); a headline over a bare date is just the page's dateline
             if label and (
                 line[1] - line[0] <= LABEL_CHARS
                 or TIME_ON_LINE.match(text, mention.end)
@@ -237,17 +242,26 @@ class Page:
             return "window", "after"
         return None
 
-    def recurring(self) -> set[tuple[int, int]]:
-        """(month, day) of dates said to recur ("1 February every year", "varje år den 15 mars"):
-        a yearly date, not one call's."""
-        found = set()
-        for m in self.mentions:
-            if m.year is None and (
-                self.reader.recurring.match(self.lowered, m.end, m.end + RECURRING_CHARS)
-                or self.reader.recurring_before.search(self.lowered, max(0, m.start - RECURRING_CHARS), m.start)
-            ):
-                found.add((m.month, m.day))
-        return found
+    def told_in_past(self, i: int) -> bool:
+        """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        before = self.cues_between(lo, mention.start)
+        if before:
+            cue = before[-1]
+        else:
+            after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
+            if not after:
+                return False
+            cue = after[0]
+        return bool(self.reader.past_tense.fullmatch(self.lowered, cue.start, cue.end))
+
+
+def _year_before(day: date) -> date | None:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return None
 
 
 def reference_of(doc: Doc) -> date:
@@ -272,12 +286,14 @@ def extract_dates(text: str, reference: date) -> PageDates:
     """Deadline, opening, upcoming events and call status of one page's text."""
     page = Page(text, reference, cue_reader())
     mentions = page.mentions
-    recurring = page.recurring() if mentions else set()
     roles: dict[int, tuple[str | None, str]] = {}  # id(mention) -> role, where it was read
     for i, mention in enumerate(mentions):
         role, source = page.role_of(i)
-        if mention.year is None and (mention.month, mention.day) in recurring:
-            role = "other"
+        if mention.guessed_year and mention.value > reference and page.told_in_past(i):
+            # said in the past tense, so last time round, not next ("stängde sin utlysning den 10 juni")
+            for told in (mention, mention.range_start):
+                if told is not None and told.guessed_year and told.value > reference:
+                    told.value = _year_before(told.value) or told.value
         start = mention.range_start
         if start is not None:
             start_role, start_source = roles.get(id(start), (None, ""))  # None: no such date (29 February)
