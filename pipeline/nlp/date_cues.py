@@ -1,6 +1,6 @@
 """Cue words of models/dates_sv_en.toml compiled for reading what a page's dates are for: role
 cues ("sista ansökningsdag", "öppnar", "webinar"), qualifiers that make a deadline someone else's
-("anmälan", "report"), words of recurrence ("every year") and the phrases and labels that state a
+("anmälan", "report"), cues in the past tense ("stängde") and the phrases and labels that state a
 call's status ("är stängd", "Status: Open").
 """
 
