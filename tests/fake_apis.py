@@ -37,8 +37,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# shared/ lies beside the project root (in CI too, beside the fresh clone).
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+def _shared_fixtures() -> Path:
+    """shared/fixtures beside the project root (in CI too, beside the fresh clone), or beside
+    one of its parents (a git worktree placed one level deeper)."""
+    for parent in Path(__file__).resolve().parents[2:]:
+        if (parent / "shared" / "fixtures").is_dir():
+            return parent / "shared" / "fixtures"
+    return Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+SHARED_FIXTURES = _shared_fixtures()
 PORTAL_CAPTURE = SHARED_FIXTURES / "sedia_search_page.json"
 VINNOVA_DOC_PAGE = SHARED_FIXTURES / "vinnova_api_docpage.html"
 VINNOVA_ROUNDS = Path(__file__).parent / "fixtures" / "vinnova_rounds.json"
