@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "eu-portal"
 TOPIC_PAGE = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/"
+PORTAL_SITE = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/calls-for-proposals"
 LEGACY_DATASOURCE = "SEDIA_PRD_CENTRICITY"
 
 STATUS_CODES = {"forthcoming": "31094501", "open": "31094502", "closed": "31094503"}

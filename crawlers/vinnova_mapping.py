@@ -18,6 +18,7 @@ from pipeline.vocabulary import next_deadline
 log = logging.getLogger(__name__)
 
 ORIGIN = "vinnova"
+VINNOVA_SITE = "https://www.vinnova.se/sok-finansiering/"
 FUNDER = {"name": "Vinnova", "text": "Vinnova"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
