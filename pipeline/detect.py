@@ -127,6 +127,7 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         identifier_label=label,
         identifiers=identifiers,
         parent_identifier=normalise_identifier(meta.get("call")),
+        parent_label=str(meta["call"]).strip() if meta.get("call") else None,
         opening=meta.get("opening") or row["opening"],
         cutoffs=sorted({str(d)[:10] for d in cutoffs if d}),
         events=sorted({str(d)[:10] for d in _list(row, "events") if d}),
@@ -182,6 +183,8 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "url": best.url,
         "identifier": next((p.identifier_label or p.identifier for p in group if p.identifier), None),
         "opening": opening,
+        # the call a topic (or round) belongs to: a field of each, never a reason to merge them
+        "call_identifier": next((p.parent_label for p in group if p.parent_label), None),
         "cutoffs": cutoffs,
         "events": events,
         "fallback_status": next((p.call_status for p in group if p.call_status), None),

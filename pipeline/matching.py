@@ -40,6 +40,7 @@ class PageFacts:
     identifier_label: str | None = None  # the same id as the source writes it (…-IAFlag-02)
     identifiers: list[str] = field(default_factory=list)  # every official id it names
     parent_identifier: str | None = None  # from API meta: the call this topic belongs to
+    parent_label: str | None = None  # the same call id as the source writes it
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)

@@ -89,6 +89,33 @@ def portal_rows() -> list[dict[str, Any]]:
     return [legacy, *rows, health]
 
 
+def portal_rows_with_sibling_topics() -> list[dict[str, Any]]:
+    """portal_rows() plus further topics of three captured calls (same `callIdentifier`, their own
+    topic identifiers), made the way a replay makes them: by copying a captured row, so each copy
+    still carries the copied topic's `url`. One sibling has its own title and a later deadline, one
+    stays open after its sibling closed, and one looks exactly like its sibling (title, dates,
+    programme) but for its identifier."""
+    rows = portal_rows()
+
+    def sibling(of: str, identifier: str, reference: str, **fields: list[str]) -> dict[str, Any]:
+        row = copy.deepcopy(next(r for r in rows if r["metadata"]["identifier"] == [of]
+                                 and r["metadata"]["DATASOURCE"] == ["SEDIA"]))
+        row["reference"] = reference
+        row["metadata"]["identifier"] = [identifier]
+        row["metadata"].update(fields)
+        return row
+
+    return [
+        *rows,
+        sibling("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10", "HORIZON-CL4-2027-04-DIGITAL-EMERGING-11",
+                "50131804TOPICSen", title=["Quantum-safe digital infrastructures (RIA)"],
+                deadlineDate=["2027-05-18T00:00:00.000+0000"]),
+        sibling("HORIZON-CL6-2026-04-GOVERNANCE-01", "HORIZON-CL6-2026-04-GOVERNANCE-02", "50127692TOPICSen",
+                title=["Farm advisory services for agroecology"], deadlineDate=["2027-01-20T00:00:00.000+0000"]),
+        sibling("HORIZON-CL3-2026-02-CS-ECCC-01", "HORIZON-CL3-2026-02-CS-ECCC-02", "50147305TOPICSen"),
+    ]
+
+
 class BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
