@@ -44,6 +44,7 @@ class PageFacts:
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    registration: str | None = None  # an event's registration deadline
     call_status: str | None = None
     funders: list[dict[str, Any]] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)

@@ -189,3 +189,18 @@ företagens behov står i centrum."""
 
 
 
+
+
+def test_an_events_registration_deadline_is_extracted_and_only_for_events() -> None:
+    event = extract_one("""Informationsmöte om THCS-partnerskapets utlysning
+
+EU-kontoret bjuder in till ett digitalt informationsmöte den 9 december 2026 klockan 10.00.
+Anmäl dig senast den 4 december.""", reference_date="2026-11-20")
+    assert event["kind"] == "event" and event["events"] == ["2026-12-09"]
+    assert event["registration"] == "2026-12-04"
+    call = extract_one("""Utlysning: kompetensförsörjning i små företag
+
+Tillväxtverket utlyser medel ur Regionalfonden. Sista ansökningsdag är den 14 mars 2027.
+Anmäl dig senast den 1 februari till vårt webbinarium om utlysningen.""", reference_date="2026-11-20")
+    assert call["kind"] == "funding-call" and call["deadline"] == "2027-03-14"
+    assert call["registration"] is None  # the call's page: attending its webinar is not the news

@@ -65,6 +65,7 @@ class CueReader:
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]
+    registration: re.Pattern[str]  # of the `other` dates, a registration deadline
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
     status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
     status_names: dict[str, str]
@@ -116,6 +117,7 @@ def cue_reader() -> CueReader:
     cue_regex, cue_roles = compile_phrases(cue_groups)
     compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
     not_call, _ = compile_phrases({"not_call": cues["not_call"]})
+    registration, _ = compile_phrases({"registration": cues["registration"]})
     phrases = words["status"]["phrases"]
     closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
     status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
@@ -136,6 +138,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
+        registration,
         closed_phrases,
         status_regex,
         status_names,
@@ -272,6 +275,7 @@ class PageDates:
     opening: str | None
     events: list[str]
     call_status: str | None
+    registration: str | None = None  # the first upcoming registration deadline (for attending)
 
 
 def extract_dates(text: str, reference: date) -> PageDates:
@@ -303,12 +307,22 @@ def extract_dates(text: str, reference: date) -> PageDates:
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
     deadline = deadlines[0].isoformat() if deadlines else None
     opening = openings[0].isoformat() if openings else None
+    registration = min((m.value for m in mentions if roles[id(m)] == "other" and m.value >= reference
+                        and _is_registration(text, lowered, m, reader)), default=None)
     return PageDates(
         deadline=deadline,
         opening=opening,
         events=[d.isoformat() for d in events],
         call_status=_call_status(lowered, reader, opening, [d.isoformat() for d in deadlines], reference),
+        registration=registration.isoformat() if registration else None,
     )
+
+
+def _is_registration(text: str, lowered: str, mention: DateMention, reader: CueReader) -> bool:
+    """An `other` date with a registration word before it in its sentence ("Anmäl dig senast den
+    4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
+    lo = _sentence_start(text, mention.start, BEFORE_CHARS)
+    return reader.registration.search(lowered, lo, mention.start) is not None
 
 
 def _call_status(
@@ -330,14 +344,15 @@ def _call_status(
 
 @Language.factory(
     "callwatch_dates",
-    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status"],
+    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status", "doc._.registration"],
 )
 def make_dates_component(nlp: Language, name: str) -> DatesComponent:
     return DatesComponent()
 
 
 class DatesComponent:
-    """Sets doc._.deadline/opening (ISO or None), doc._.events (ISO list) and doc._.call_status."""
+    """Sets doc._.deadline/opening/registration (ISO or None), doc._.events (ISO list) and
+    doc._.call_status."""
 
     def __init__(self) -> None:
         cue_reader()  # compile the patterns once, at pipeline build time
@@ -348,4 +363,5 @@ class DatesComponent:
         doc._.opening = found.opening
         doc._.events = found.events
         doc._.call_status = found.call_status
+        doc._.registration = found.registration
         return doc
