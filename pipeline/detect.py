@@ -128,6 +128,7 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         identifiers=identifiers,
         parent_identifier=normalise_identifier(meta.get("call")),
         parent_label=str(meta["call"]).strip() if meta.get("call") else None,
+        parent_title=str(meta["call_title"]).strip() if meta.get("call") and meta.get("call_title") else None,
         opening=meta.get("opening") or row["opening"],
         cutoffs=sorted({str(d)[:10] for d in cutoffs if d}),
         events=sorted({str(d)[:10] for d in _list(row, "events") if d}),
@@ -185,6 +186,7 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "identifier": next((p.identifier_label or p.identifier for p in group if p.identifier), None),
         # the call a topic (or round) belongs to: a field of each, never a reason to merge them
         "call_identifier": next((p.parent_label for p in group if p.parent_label), None),
+        "call_title": next((p.parent_title for p in group if p.parent_label), None),
         "opening": opening,
         "cutoffs": cutoffs,
         "events": events,

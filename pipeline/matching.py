@@ -41,6 +41,7 @@ class PageFacts:
     identifiers: list[str] = field(default_factory=list)  # every official id it names
     parent_identifier: str | None = None  # from API meta: the call this topic belongs to
     parent_label: str | None = None  # the same call id as the source writes it
+    parent_title: str | None = None
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)

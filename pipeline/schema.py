@@ -253,7 +253,8 @@ def add_page_documents(db: sqlite_utils.Database) -> None:
 def add_sources_and_call_fields(db: sqlite_utils.Database) -> None:
     """The sources each run crawled, so later stages (the digest's regions and "found on" titles)
     read them from the store instead of a sources file; and the fields the digest shows besides:
-    the portal call a topic belongs to, an event's registration deadline."""
+    the call a portal topic or Vinnova round belongs to (number and title), an event's
+    registration deadline."""
     db["sources"].create(
         {
             "slug": str,  # the source's name in sources.toml, pages.source and source_runs.source
@@ -268,6 +269,7 @@ def add_sources_and_call_fields(db: sqlite_utils.Database) -> None:
         pk="slug",
     )
     db["calls"].add_column("call_identifier", str)  # the call a portal topic / Vinnova round is part of
+    db["calls"].add_column("call_title", str)
     db["calls"].add_column("registration", str)  # an event's registration deadline, when stated
     db["extractions"].add_column("registration", str)
 

@@ -350,11 +350,14 @@ def test_topics_of_one_call_are_each_their_own_opportunity_sharing_the_call(tmp_
 
     expected = _expected_topics(api, today_in_stockholm())
     parent = {r["metadata"]["identifier"][0]: r["metadata"]["callIdentifier"][0] for r in api.rows}
+    call_titles = {r["metadata"]["callIdentifier"][0]: r["metadata"].get("callTitle", [None])[0] for r in api.rows
+                   if "SEDIA_PRD_CENTRICITY" not in r["metadata"]["DATASOURCE"]}
     assert len(expected) == 12 and set(register) == set(expected)  # no topic merged into a sibling
     for identifier, (_, deadline, status) in expected.items():
         call = register[identifier]
         assert (call["deadline"], call["status"]) == (deadline, status), identifier
         assert call["call_identifier"] == parent[identifier], identifier  # the shared call is a field
+        assert call["call_title"] == call_titles.get(parent[identifier]), identifier
         assert [s["url"] for s in call["sources"]] == [call["url"]] and call["url"].endswith("/" + identifier)
     siblings = [c for c in register.values() if c["call_identifier"] == "HORIZON-CL3-2026-02-CS-ECCC"]
     assert len(siblings) == 2 and siblings[0]["title"] == siblings[1]["title"]  # alike but for the id

@@ -155,6 +155,7 @@ def _entry(item: Item, labels: dict[str, str], today: date, language: str,
         note = labels["moved"].format(old=old, new=new)
     identifier = _one_line(call.get("identifier")) or None
     part_of = _one_line(call.get("call_identifier")) or None
+    call_title = _one_line(call.get("call_title"))
     return {
         "date_label": labels["date"] if event_date else labels["deadline"],
         "title": _one_line(call.get("title") or call.get("identifier") or call.get("url")),
@@ -172,7 +173,8 @@ def _entry(item: Item, labels: dict[str, str], today: date, language: str,
         "opens_in": _days(labels, opening, today, future_phrase=True),
         "topics": _one_line(", ".join(topic_label(str(t), language) for t in call.get("topics") or ())),
         "identifier": identifier,
-        "call_identifier": part_of if part_of and part_of != identifier else None,
+        "call_identifier": (f"{call_title} ({part_of})" if call_title else part_of)
+        if part_of and part_of != identifier else None,
         "sources": [
             {"title": _one_line(s.get("title")), "url": safe_url(s.get("url"))}
             for s in call.get("source_links") or ({"title": slug, "url": None} for slug in call.get("sources") or ())
