@@ -10,8 +10,9 @@ the quirks the spiders must survive:
   captured page, including its duplicate `reference` and its stale status codes, plus a legacy
   `SEDIA_PRD_CENTRICITY` copy of a current topic and an EU4Health topic derived from a captured
   row (so programme filters and legacy preference can be tested).
-- Vinnova: JSON with a UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML
-  documentation page (the real captured one) for a wrong path.
+- Vinnova: rounds and calls (by date, or by a comma-separated list of numbers), as JSON with a
+  UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML documentation page (the
+  real captured one) for a wrong path.
 
 Also `run_spider`: runs one spider through the real Scrapy engine in a child process (the
 Twisted reactor cannot restart in one process) and returns the items it yielded.
@@ -51,6 +52,9 @@ SHARED_FIXTURES = _shared_fixtures()
 PORTAL_CAPTURE = SHARED_FIXTURES / "sedia_search_page.json"
 VINNOVA_DOC_PAGE = SHARED_FIXTURES / "vinnova_api_docpage.html"
 VINNOVA_ROUNDS = Path(__file__).parent / "fixtures" / "vinnova_rounds.json"
+# Calls in the shape public clients of /api/utlysningar read (Diarienummer, Titel, Beskrivning,
+# Publiceringsdatum, AnsokningsomgangDnrLista); no capture of that endpoint is at hand.
+VINNOVA_CALLS = Path(__file__).parent / "fixtures" / "vinnova_calls.json"
 REPO = Path(__file__).resolve().parents[1]
 
 JSON_PARTS = ("query", "languages", "sort", "displayFields")
@@ -202,7 +206,13 @@ def matches(query: dict[str, Any] | None, metadata: dict[str, Any]) -> bool:
 
 @dataclass
 class VinnovaApi:
+    """`/api/<endpoint>/<date>` answers every record of that endpoint (as if all changed since);
+    `/api/<endpoint>/<dnr>,<dnr>` answers those records, including `older_rounds`, which only
+    come by number (rounds that did not change since the date asked)."""
+
     rounds_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_ROUNDS.read_bytes())
+    calls_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_CALLS.read_bytes())
+    older_rounds: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False  # answer cut-short JSON
     requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -211,7 +221,12 @@ class VinnovaApi:
         match = re.fullmatch(r"/api/(ansokningsomgangar|utlysningar)/(\d{4}-\d{2}-\d{2}|[\d,-]+)", path)
         if not match:  # the real API answers its documentation page for a wrong path
             return 200, {"Content-Type": "text/html; charset=utf-8"}, VINNOVA_DOC_PAGE.read_bytes()
-        body = b"\xef\xbb\xbf" + self.rounds_json  # the API's BOM
+        data = self.rounds_json if match[1] == "ansokningsomgangar" else self.calls_json
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", match[2]):  # numbers, not a date
+            wanted = set(match[2].split(","))
+            records = json.loads(data) + (self.older_rounds if match[1] == "ansokningsomgangar" else [])
+            data = json.dumps([r for r in records if r.get("Diarienummer") in wanted]).encode()
+        body = b"\xef\xbb\xbf" + data  # the API's BOM
         if self.broken:
             body = body[: len(body) // 2]
         out = {"Content-Type": "application/json; charset=utf-8"}
