@@ -114,8 +114,8 @@ def test_results_follow_input_order_across_languages() -> None:
 
 def test_every_contract_field_is_present() -> None:
     result = extract_one("")
-    assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "funders",
-                           "topics", "amounts", "identifiers"}
+    assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "registration",
+                           "funders", "topics", "amounts", "identifiers"}
     assert result["kind"] in PAGE_KINDS
 
 
