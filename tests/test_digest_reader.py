@@ -27,7 +27,7 @@ def articles() -> dict[str, tuple[str, str]]:
     return {
         "utlysning-kompetens": (
             "Utlysning: kompetensförsörjning i små företag i Norrbotten",
-            "Tillväxtverket utlyser medel ur Europeiska regionala utvecklingsfonden (Regionalfonden) för "
+            "Tillväxtverket utlyser medel ur Regionalfonden för "
             "projekt som stärker små och medelstora företags kompetensförsörjning. Sista ansökningsdag är "
             f"den {swedish_date(DEADLINE)}. Projekten kan beviljas sammanlagt 24 miljoner kronor."),
         "infomote-vard": (
@@ -96,7 +96,8 @@ def test_a_swedish_digest_names_what_is_new_by_kind_in_swedish(night):
     assert message["Subject"] == f"callwatch {TODAY}: 1 ny utlysning, 1 ny partnersökning, 1 nytt evenemang"
     text, html = parts(message)
     call = text.split("* Utlysning: kompetensförsörjning", 1)[1].split("\n* ", 1)[0]
-    assert "Finansiär: Tillväxtverket, Regionalfonden" in call  # not "European Regional Development Fund"
+    # the registry's Swedish name, not "European Regional Development Fund"
+    assert "Finansiär: Tillväxtverket, Europeiska regionala utvecklingsfonden" in call
     assert "Belopp: 24 MSEK" in call
     for label in ("Kompetens och utbildning", "Innovation och små och medelstora företag"):
         assert label in call
@@ -120,3 +121,15 @@ def test_an_english_recipient_of_the_same_digest_reads_english_and_why(night):
     assert f"Found on: {TITLE} <{night['site']}>" in text
     assert "Kompetens och utbildning" not in text
 
+
+
+def test_funders_are_named_in_the_readers_language_from_the_registry_or_the_swedish_page():
+    from pipeline.digest.labels import funder_name
+
+    erdf = {"name": "European Regional Development Fund", "text": "Regionalfonden"}
+    assert funder_name(erdf, "sv", "sv") == "Europeiska regionala utvecklingsfonden"  # the registry's sv_name
+    assert funder_name(erdf, "en", "sv") == "European Regional Development Fund"
+    aurora = {"name": "Interreg Aurora", "text": "Interregprogrammet Aurora"}  # no sv_name in the registry
+    assert funder_name(aurora, "sv", "sv") == "Interregprogrammet Aurora"  # the Swedish page's own wording
+    assert funder_name(aurora, "sv", "en") == "Interreg Aurora"
+    assert funder_name({"name": "Vinnova", "text": "Vinnovas"}, "sv", "sv") == "Vinnova"  # a genitive is no name

@@ -1,7 +1,7 @@
 """The digest's words in Swedish and English: fixed labels, topic labels, funders' names, amounts.
 
 Everything a recipient reads is in their language: topic labels come from the taxonomy
-(`sv_label` in Swedish), funders' Swedish names from the registry (`sv` in models/funders.toml) or,
+(`sv_label` in Swedish), funders' Swedish names from the registry (`sv_name` in models/funders.toml) or,
 failing that, from a Swedish page's own wording of a registry name.
 """
 
@@ -164,9 +164,9 @@ def _registry() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
             continue
         names = [name, *entry.get("names", ())]
         aliases[name.casefold()] = aliases.get(name.casefold(), frozenset()) | {n.casefold() for n in names}
-        if entry.get("sv"):
+        if entry.get("sv_name"):
             for alias in [*names, *entry.get("abbr", ())]:
-                swedish.setdefault(alias.casefold(), entry["sv"])
+                swedish.setdefault(alias.casefold(), entry["sv_name"])
     return swedish, aliases
 
 
