@@ -13,8 +13,6 @@ from typing import Any
 from pipeline.config import topic_labels
 from pipeline.nlp.data import load_model_toml
 
-LANGUAGES = ("sv", "en")
-
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Funding calls digest",
