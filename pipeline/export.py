@@ -20,7 +20,7 @@ import sqlite_utils
 
 from pipeline.register import list_calls
 from pipeline.safe_text import strip_controls as clean  # XML 1.0 and calendar apps reject controls
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 UID_DOMAIN = "callwatch"
 ATOM_NS = "http://www.w3.org/2005/Atom"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.export import render_atom
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SKANE = "https://skane.example/"
