@@ -87,9 +87,11 @@ def test_uids_are_stable_and_a_moved_deadline_updates_the_same_event(tmp_path):
 
 def test_atom_feed_of_new_calls_is_valid_and_escapes_scraped_text(tmp_path):
     path, db = open_store(tmp_path)
-    night(db, [portal_page("EU4H-2026-PJ-02", "Cancer screening", "2027-03-01")])
+    today = today_in_stockholm()  # the feed holds calls still open today: dates relative to it
+    night(db, [portal_page("EU4H-2026-PJ-02", "Cancer screening", (today + timedelta(days=90)).isoformat())],
+          today=today)
     hostile = html_page(SKANE + "x", "skane-eu", "<script>alert(1)</script> Bidrag & stöd\x0b")
-    night(db, [hostile], {hostile["url"]: extraction(deadline="2027-02-01")})
+    night(db, [hostile], {hostile["url"]: extraction(deadline=(today + timedelta(days=60)).isoformat())}, today=today)
     _, atom = export(path, tmp_path, "feed")
 
     feed = ET.fromstring(atom)
