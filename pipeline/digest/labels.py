@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from pipeline.config import topic_labels
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -23,7 +23,7 @@ from collections import defaultdict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.phrases import compile_phrases, lower_keeping_offsets
 
