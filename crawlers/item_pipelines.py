@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from pipeline.maintext import extract_main_text
+from crawlers.maintext import extract_main_text
 from pipeline.store import now_iso, open_db, save_page, save_source_run, touch_page
 
 log = logging.getLogger(__name__)

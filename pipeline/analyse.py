@@ -134,7 +134,8 @@ def _extract_batch(db: sqlite_utils.Database, pages: list[dict[str, Any]], versi
     hashes = {page["url"]: page["content_hash"] for page in pages}
     rows = []
     for result in extract_records(records):
-        row = {key: result.get(key) for key in ("lang", "kind", "call_status", "deadline", "opening")}
+        row = {key: result.get(key) for key in ("lang", "kind", "call_status", "deadline", "opening",
+                                                 "registration")}
         row.update({key: json.dumps(result.get(key) or [], ensure_ascii=False) for key in EXTRACTION_JSON_COLUMNS})
         row.update(url=result["id"], content_hash=hashes[result["id"]], pipeline_version=version,
                    extracted_at=now_iso())

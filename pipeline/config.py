@@ -45,13 +45,15 @@ LANGUAGES = get_args(Language)
 TAXONOMY = Path(__file__).resolve().parent.parent / "models" / "taxonomy.toml"
 
 
-def topic_labels() -> dict[str, str]:
-    """Topic key -> label from the taxonomy (empty when none is shipped)."""
+def topic_labels(language: str = "en") -> dict[str, str]:
+    """Topic key -> label from the taxonomy, Swedish (`sv_label`) for "sv" (empty when none is shipped)."""
     try:
         topics = tomllib.loads(TAXONOMY.read_text(encoding="utf-8")).get("topics", {})
     except (OSError, tomllib.TOMLDecodeError):
         return {}
-    return {key: str(value.get("label") or key) for key, value in topics.items() if isinstance(value, dict)}
+    field = "sv_label" if language == "sv" else "label"
+    return {key: str(value.get(field) or value.get("label") or key)
+            for key, value in topics.items() if isinstance(value, dict)}
 
 
 # Topic keys recipients may subscribe to; a typo would otherwise silently match nothing.

@@ -93,7 +93,7 @@ def load_page_facts(db: sqlite_utils.Database) -> list[PageFacts]:
     rows = db.query(
         """select p.url, p.source, p.title, p.text, p.meta, p.first_seen_run, p.last_seen_run,
                   p.last_seen, p.parent_url, e.kind, e.call_status, e.deadline, e.opening, e.events,
-                  e.funders, e.topics, e.amounts, e.identifiers
+                  e.funders, e.topics, e.amounts, e.identifiers, e.registration
            from pages p left join extractions e on e.url = p.url
            where p.meta is not null or e.url is not null
            order by p.url"""
@@ -127,9 +127,12 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         identifier_label=label,
         identifiers=identifiers,
         parent_identifier=normalise_identifier(meta.get("call")),
+        parent_label=str(meta["call"]).strip() if meta.get("call") else None,
+        parent_title=str(meta["call_title"]).strip() if meta.get("call") and meta.get("call_title") else None,
         opening=meta.get("opening") or row["opening"],
         cutoffs=sorted({str(d)[:10] for d in cutoffs if d}),
         events=sorted({str(d)[:10] for d in _list(row, "events") if d}),
+        registration=(row["registration"] or "")[:10] or None,
         call_status=row["call_status"],
         funders=meta.get("funders") or _list(row, "funders"),
         topics=_list(row, "topics"),
@@ -181,9 +184,13 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "kind": best.kind,
         "url": best.url,
         "identifier": next((p.identifier_label or p.identifier for p in group if p.identifier), None),
+        # the call a topic (or round) belongs to: a field of each, never a reason to merge them
+        "call_identifier": next((p.parent_label for p in group if p.parent_label), None),
+        "call_title": next((p.parent_title for p in group if p.parent_label), None),
         "opening": opening,
         "cutoffs": cutoffs,
         "events": events,
+        "registration": min((p.registration for p in group if p.registration), default=None),
         "fallback_status": next((p.call_status for p in group if p.call_status), None),
         "funders": list(funders.values()),
         "topics": sorted({t for p in group for t in p.topics if isinstance(t, str)}),

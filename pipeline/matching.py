@@ -40,9 +40,12 @@ class PageFacts:
     identifier_label: str | None = None  # the same id as the source writes it (…-IAFlag-02)
     identifiers: list[str] = field(default_factory=list)  # every official id it names
     parent_identifier: str | None = None  # from API meta: the call this topic belongs to
+    parent_label: str | None = None  # the same call id as the source writes it
+    parent_title: str | None = None
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    registration: str | None = None  # an event's registration deadline
     call_status: str | None = None
     funders: list[dict[str, Any]] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)

@@ -16,8 +16,8 @@ from pipeline.vocabulary import CALL_JSON_COLUMNS, OPEN, OPEN_OR_FORTHCOMING, de
 
 REGISTER_FIELDS = (
     "id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics", "amounts",
-    "identifier", "cutoffs", "events", "description", "first_seen_run", "last_seen_run", "first_seen",
-    "last_seen",
+    "identifier", "call_identifier", "call_title", "cutoffs", "events", "registration", "description",
+    "first_seen_run", "last_seen_run", "first_seen", "last_seen",
 )
 
 

@@ -249,6 +249,31 @@ def add_page_documents(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["parent_url"])
 
 
+@migrations(name="sources_and_call_fields")
+def add_sources_and_call_fields(db: sqlite_utils.Database) -> None:
+    """The sources each run crawled, so later stages (the digest's regions and "found on" titles)
+    read them from the store instead of a sources file; and the fields the digest shows besides:
+    the call a portal topic or Vinnova round belongs to (number and title), an event's
+    registration deadline."""
+    db["sources"].create(
+        {
+            "slug": str,  # the source's name in sources.toml, pages.source and source_runs.source
+            "title": str,
+            "url": str,  # what the crawl reads: a listing page, a feed, an API endpoint
+            "site": str,  # where a person browses the source's calls ("found on" links here)
+            "region": str,
+            "kind": str,
+            "lang": str,
+            "run_id": int,  # the run that last crawled it with these settings
+        },
+        pk="slug",
+    )
+    db["calls"].add_column("call_identifier", str)  # the call a portal topic / Vinnova round is part of
+    db["calls"].add_column("call_title", str)
+    db["calls"].add_column("registration", str)  # an event's registration deadline, when stated
+    db["extractions"].add_column("registration", str)
+
+
 # ---- new steps go above this line -------------------------------------------------------------
 
 

@@ -10,8 +10,9 @@ the quirks the spiders must survive:
   captured page, including its duplicate `reference` and its stale status codes, plus a legacy
   `SEDIA_PRD_CENTRICITY` copy of a current topic and an EU4Health topic derived from a captured
   row (so programme filters and legacy preference can be tested).
-- Vinnova: JSON with a UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML
-  documentation page (the real captured one) for a wrong path.
+- Vinnova: rounds and calls (by date, or by a comma-separated list of numbers), as JSON with a
+  UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML documentation page (the
+  real captured one) for a wrong path.
 
 Also `run_spider`: runs one spider through the real Scrapy engine in a child process (the
 Twisted reactor cannot restart in one process) and returns the items it yielded.
@@ -37,11 +38,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# shared/ lies beside the project root (in CI too, beside the fresh clone).
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+def _shared_fixtures() -> Path:
+    """shared/fixtures beside the project root (in CI too, beside the fresh clone), or beside
+    one of its parents (a git worktree placed one level deeper)."""
+    for parent in Path(__file__).resolve().parents[2:]:
+        if (parent / "shared" / "fixtures").is_dir():
+            return parent / "shared" / "fixtures"
+    return Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+SHARED_FIXTURES = _shared_fixtures()
 PORTAL_CAPTURE = SHARED_FIXTURES / "sedia_search_page.json"
 VINNOVA_DOC_PAGE = SHARED_FIXTURES / "vinnova_api_docpage.html"
 VINNOVA_ROUNDS = Path(__file__).parent / "fixtures" / "vinnova_rounds.json"
+# Calls in the shape public clients of /api/utlysningar read (Diarienummer, Titel, Beskrivning,
+# Publiceringsdatum, AnsokningsomgangDnrLista); no capture of that endpoint is at hand.
+VINNOVA_CALLS = Path(__file__).parent / "fixtures" / "vinnova_calls.json"
 REPO = Path(__file__).resolve().parents[1]
 
 JSON_PARTS = ("query", "languages", "sort", "displayFields")
@@ -78,6 +91,33 @@ def portal_rows() -> list[dict[str, Any]]:
                  f"topic-details/{EU4HEALTH_ID}"]
     hm.pop("budgetOverview", None)
     return [legacy, *rows, health]
+
+
+def portal_rows_with_sibling_topics() -> list[dict[str, Any]]:
+    """portal_rows() plus further topics of three captured calls (same `callIdentifier`, their own
+    topic identifiers), made the way a replay makes them: by copying a captured row, so each copy
+    still carries the copied topic's `url`. One sibling has its own title and a later deadline, one
+    stays open after its sibling closed, and one looks exactly like its sibling (title, dates,
+    programme) but for its identifier."""
+    rows = portal_rows()
+
+    def sibling(of: str, identifier: str, reference: str, **fields: list[str]) -> dict[str, Any]:
+        row = copy.deepcopy(next(r for r in rows if r["metadata"]["identifier"] == [of]
+                                 and r["metadata"]["DATASOURCE"] == ["SEDIA"]))
+        row["reference"] = reference
+        row["metadata"]["identifier"] = [identifier]
+        row["metadata"].update(fields)
+        return row
+
+    return [
+        *rows,
+        sibling("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10", "HORIZON-CL4-2027-04-DIGITAL-EMERGING-11",
+                "50131804TOPICSen", title=["Quantum-safe digital infrastructures (RIA)"],
+                deadlineDate=["2027-05-18T00:00:00.000+0000"]),
+        sibling("HORIZON-CL6-2026-04-GOVERNANCE-01", "HORIZON-CL6-2026-04-GOVERNANCE-02", "50127692TOPICSen",
+                title=["Farm advisory services for agroecology"], deadlineDate=["2027-01-20T00:00:00.000+0000"]),
+        sibling("HORIZON-CL3-2026-02-CS-ECCC-01", "HORIZON-CL3-2026-02-CS-ECCC-02", "50147305TOPICSen"),
+    ]
 
 
 class BadRequest(Exception):
@@ -166,7 +206,13 @@ def matches(query: dict[str, Any] | None, metadata: dict[str, Any]) -> bool:
 
 @dataclass
 class VinnovaApi:
+    """`/api/<endpoint>/<date>` answers every record of that endpoint (as if all changed since);
+    `/api/<endpoint>/<dnr>,<dnr>` answers those records, including `older_rounds`, which only
+    come by number (rounds that did not change since the date asked)."""
+
     rounds_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_ROUNDS.read_bytes())
+    calls_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_CALLS.read_bytes())
+    older_rounds: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False  # answer cut-short JSON
     requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -175,7 +221,12 @@ class VinnovaApi:
         match = re.fullmatch(r"/api/(ansokningsomgangar|utlysningar)/(\d{4}-\d{2}-\d{2}|[\d,-]+)", path)
         if not match:  # the real API answers its documentation page for a wrong path
             return 200, {"Content-Type": "text/html; charset=utf-8"}, VINNOVA_DOC_PAGE.read_bytes()
-        body = b"\xef\xbb\xbf" + self.rounds_json  # the API's BOM
+        data = self.rounds_json if match[1] == "ansokningsomgangar" else self.calls_json
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", match[2]):  # numbers, not a date
+            wanted = set(match[2].split(","))
+            records = json.loads(data) + (self.older_rounds if match[1] == "ansokningsomgangar" else [])
+            data = json.dumps([r for r in records if r.get("Diarienummer") in wanted]).encode()
+        body = b"\xef\xbb\xbf" + data  # the API's BOM
         if self.broken:
             body = body[: len(body) // 2]
         out = {"Content-Type": "application/json; charset=utf-8"}

@@ -473,3 +473,19 @@ def test_a_news_listing_date_over_a_headline_is_not_a_deadline(read):
     assert read(listing, "2027-01-10", "en")._.deadline is None
     cut_off = "Stage one\n\n15 March 2027 at 16:00\nDeadline for project ideas\n\nStage two by invitation."
     assert read(cut_off, "2027-01-10", "en")._.deadline == "2027-03-15"
+
+
+def test_a_registration_deadline_is_kept_apart_from_the_calls_deadline(read):
+    doc = read("Informationsmöte om Interreg Aurora den 14 januari kl. 10–11 via Teams.\n"
+               "Anmäl dig senast 10 januari via länken nedan.", "2026-12-01")
+    assert (doc._.registration, doc._.deadline, doc._.events) == ("2027-01-10", None, ["2027-01-14"])
+    doc = read("Join our webinar on 10 February 2026. The next cut-off for full applications is 4 March 2026. "
+               "Registration closes 6 February.", "2026-01-15", lang="en")
+    assert (doc._.registration, doc._.deadline) == ("2026-02-06", "2026-03-04")
+    doc = read("Konferensavgift 2 950 kronor. Sista dag för anmälan är 20 maj.", "2026-03-01")
+    assert doc._.registration == "2026-05-20" and doc._.deadline is None
+    # a reporting deadline is someone else's too, but not one to register by
+    doc = read("Slutrapporten ska lämnas in senast den 30 juni 2026.", "2026-03-01")
+    assert doc._.registration is None and doc._.deadline is None
+    # a registration date already past is not shown as one still to meet
+    assert read("Anmäl dig senast den 4 mars.", "2026-03-10")._.registration is None

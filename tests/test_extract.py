@@ -114,8 +114,8 @@ def test_results_follow_input_order_across_languages() -> None:
 
 def test_every_contract_field_is_present() -> None:
     result = extract_one("")
-    assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "funders",
-                           "topics", "amounts", "identifiers"}
+    assert set(result) == {"id", "lang", "kind", "call_status", "deadline", "opening", "events", "registration",
+                           "funders", "topics", "amounts", "identifiers"}
     assert result["kind"] in PAGE_KINDS
 
 
@@ -189,3 +189,18 @@ företagens behov står i centrum."""
 
 
 
+
+
+def test_an_events_registration_deadline_is_extracted_and_only_for_events() -> None:
+    event = extract_one("""Informationsmöte om THCS-partnerskapets utlysning
+
+EU-kontoret bjuder in till ett digitalt informationsmöte den 9 december 2026 klockan 10.00.
+Anmäl dig senast den 4 december.""", reference_date="2026-11-20")
+    assert event["kind"] == "event" and event["events"] == ["2026-12-09"]
+    assert event["registration"] == "2026-12-04"
+    call = extract_one("""Utlysning: kompetensförsörjning i små företag
+
+Tillväxtverket utlyser medel ur Regionalfonden. Sista ansökningsdag är den 14 mars 2027.
+Anmäl dig senast den 1 februari till vårt webbinarium om utlysningen.""", reference_date="2026-11-20")
+    assert call["kind"] == "funding-call" and call["deadline"] == "2027-03-14"
+    assert call["registration"] is None  # the call's page: attending its webinar is not the news

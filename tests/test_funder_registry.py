@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 from pipeline.extract import extract_records
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.funders import REGISTRY_FILE
 
 ROLES = {"programme", "agency", "region", "generic"}

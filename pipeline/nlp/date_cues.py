@@ -34,6 +34,7 @@ class CueReader:
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]
+    registration: re.Pattern[str]  # of the `other` dates, a registration deadline
     not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
     status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
@@ -87,6 +88,7 @@ def cue_reader() -> CueReader:
     cue_regex, cue_roles = compile_phrases(cue_groups)
     compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
     not_call, _ = compile_phrases({"not_call": cues["not_call"]})
+    registration, _ = compile_phrases({"registration": cues["registration"]})
     not_window, _ = compile_phrases({"not_window": cues["not_window"] + cues["not_call"]})
     phrases = words["status"]["phrases"]
     closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
@@ -108,6 +110,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
+        registration,
         not_window,
         closed_phrases,
         status_regex,

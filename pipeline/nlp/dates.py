@@ -242,6 +242,12 @@ class Page:
             return "window", "after"
         return None
 
+    def is_registration(self, mention: DateMention) -> bool:
+        """Whether a registration word stands before this (`other`) date in its sentence ("Anmäl dig
+        senast den 4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        return self.reader.registration.search(self.lowered, lo, mention.start) is not None
+
     def told_in_past(self, i: int) -> bool:
         """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
         mention = self.mentions[i]
@@ -280,6 +286,7 @@ class PageDates:
     opening: str | None
     events: list[str]
     call_status: str | None
+    registration: str | None = None  # the first upcoming registration deadline (for attending)
 
 
 def extract_dates(text: str, reference: date) -> PageDates:
@@ -318,11 +325,14 @@ def extract_dates(text: str, reference: date) -> PageDates:
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
     deadline = deadlines[0].isoformat() if deadlines else None
     opening = openings[0].isoformat() if openings else None
+    registration = min((m.value for m in mentions if roles[id(m)][0] == "other" and m.value >= reference
+                        and page.is_registration(m)), default=None)
     return PageDates(
         deadline=deadline,
         opening=opening,
         events=[d.isoformat() for d in events],
         call_status=_call_status(page.lowered, page.reader, opening, [d.isoformat() for d in deadlines], reference),
+        registration=registration.isoformat() if registration else None,
     )
 
 
@@ -345,14 +355,15 @@ def _call_status(
 
 @Language.factory(
     "callwatch_dates",
-    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status"],
+    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status", "doc._.registration"],
 )
 def make_dates_component(nlp: Language, name: str) -> DatesComponent:
     return DatesComponent()
 
 
 class DatesComponent:
-    """Sets doc._.deadline/opening (ISO or None), doc._.events (ISO list) and doc._.call_status."""
+    """Sets doc._.deadline/opening/registration (ISO or None), doc._.events (ISO list) and
+    doc._.call_status."""
 
     def __init__(self) -> None:
         cue_reader()  # compile the patterns once, at pipeline build time
@@ -363,4 +374,5 @@ class DatesComponent:
         doc._.opening = found.opening
         doc._.events = found.events
         doc._.call_status = found.call_status
+        doc._.registration = found.registration
         return doc

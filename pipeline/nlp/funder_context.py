@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 
 CUES_FILE = "funder_cues.toml"
 # Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a

@@ -16,7 +16,7 @@ from functools import cache
 
 from spacy.tokens import Doc
 
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.phrases import lower_keeping_offsets
 from pipeline.vocabulary import PAGE_KINDS
 

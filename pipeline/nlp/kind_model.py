@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.errors import ConfigError
-from pipeline.nlp.data import model_path
+from pipeline.model_files import model_path
 
 OPENING_CHARS = 2000
 STEM_CHARS = 6
