@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
+from site_server import SnapshotServer, SnapshotSite
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
 

@@ -24,19 +24,21 @@ import copy
 import dataclasses
 import email.parser
 import email.policy
+import functools
 import gzip
 import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 
 def _shared_fixtures() -> Path:
@@ -235,57 +237,34 @@ class VinnovaApi:
         return 200, out, body
 
 
-class _Handler(BaseHTTPRequestHandler):
-    portal: PortalApi | None = None
-    vinnova: VinnovaApi | None = None
-
-    def log_message(self, *args: Any) -> None:  # keep test output quiet
-        pass
-
-    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        # This server closes every connection; without saying so, Twisted would pool the
-        # connection and the next request could fail with ConnectionDone.
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:  # noqa: N802
-        path = urlsplit(self.path).path
-        if self.vinnova is not None and path != "/robots.txt":
-            self._send(*self.vinnova.answer(path, dict(self.headers.items())))
-        else:
-            self._send(404, {"Content-Type": "text/plain"}, b"not found")
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.portal is None or not urlsplit(self.path).path.endswith("/search"):
-            self._send(404, {"Content-Type": "text/plain"}, b"not found")
-            return
+def _answer(portal: PortalApi | None, vinnova: VinnovaApi | None, request: Request) -> Response:
+    """Route one request to the fake API it is for. Every answer closes its connection: without
+    saying so, Twisted would pool the connection and the next request could fail (ConnectionDone)."""
+    close = {"Connection": "close"}
+    if request.method == "POST" and portal is not None and request.path.endswith("/search"):
         try:
-            data = self.portal.search(self.path, self.headers.get("Content-Type", ""), body)
+            data = portal.search(request.full_path, request.headers.get("Content-Type", ""), request.get_data())
         except BadRequest as exc:
-            self._send(exc.status, {"Content-Type": "application/json"},
-                       json.dumps({"error": str(exc)}).encode())
-            return
-        self._send(200, {"Content-Type": "application/json"}, json.dumps(data).encode())
+            return Response(json.dumps({"error": str(exc)}), status=exc.status, headers=close,
+                            content_type="application/json")
+        return Response(json.dumps(data), status=200, headers=close, content_type="application/json")
+    if request.method == "GET" and vinnova is not None and request.path != "/robots.txt":
+        status, headers, body = vinnova.answer(request.path, dict(request.headers.items()))
+        return Response(body, status=status, headers={**headers, **close})
+    return Response(b"not found", status=404, headers=close, content_type="text/plain")
 
 
 @contextmanager
 def serve(portal: PortalApi | None = None, vinnova: VinnovaApi | None = None) -> Iterator[str]:
-    """Serve the given fake APIs on 127.0.0.1; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"portal": portal, "vinnova": vinnova})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Serve the given fake APIs on 127.0.0.1 (pytest-httpserver); yields the base URL."""
+    server = HTTPServer("127.0.0.1", 0, threaded=True)
+    server.expect_request(re.compile(".*")).respond_with_handler(functools.partial(_answer, portal, vinnova))
+    server.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.clear()
+        server.stop()
 
 
 _CHILD = """

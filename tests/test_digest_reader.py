@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_sources
 from digest_store import SmtpServer, parts, smtp_section
+from site_server import SnapshotServer, SnapshotSite
 from test_run_job import swedish_date, write_news_site
 
 from pipeline.cli import cli
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.sources_table import load_sources_info
 from pipeline.store import open_db
 

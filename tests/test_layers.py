@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TOP = ("scheduler", "pipeline.cli", "pipeline.run", "pipeline.demo", "pipeline.snapshot_server")
+TOP = ("scheduler", "pipeline.cli", "pipeline.run", "pipeline.demo")
 BOTTOM = ("pipeline.store", "pipeline.schema", "pipeline.views", "pipeline.search", "pipeline.vocabulary",
           "pipeline.config", "pipeline.config_file", "pipeline.errors", "pipeline.lock", "pipeline.safe_text",
           "pipeline.sources_table", "pipeline.register", "pipeline.model_files", "pipeline.events")
