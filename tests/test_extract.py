@@ -204,3 +204,25 @@ Tillväxtverket utlyser medel ur Regionalfonden. Sista ansökningsdag är den 14
 Anmäl dig senast den 1 februari till vårt webbinarium om utlysningen.""", reference_date="2026-11-20")
     assert call["kind"] == "funding-call" and call["deadline"] == "2027-03-14"
     assert call["registration"] is None  # the call's page: attending its webinar is not the news
+
+
+def test_bodies_listed_under_a_funding_heading_are_funders() -> None:
+    text = """Joint call 2031
+
+The following funding organisations take part in the call:
+  • Austrian Science Fund (FWF), Austria
+  • Research Foundation Flanders (FWO), Belgium
+  • Swedish Research Council, Sweden
+
+Applicants must meet the rules of their own funding organisation."""
+    names = {f["name"] for f in extract_one(text, "2031-01-10")["funders"]}
+    assert {"Austrian Science Fund", "Research Foundation Flanders", "Swedish Research Council"} <= names
+
+
+def test_a_region_opening_its_sentence_with_its_own_call_funds_it() -> None:
+    funds = extract_one("Projektmedel 2031\n\nRegion Halland har haft en utlysning om projektmedel för "
+                        "att stimulera initiativ inom kompetensförsörjning.")["funders"]
+    consulted = extract_one("Projektmedel 2031\n\nI samråd med Region Halland har Tillväxtverket en utlysning "
+                            "om projektmedel för kompetensförsörjning.")["funders"]
+    assert "Region Halland" in {f["name"] for f in funds}
+    assert "Region Halland" not in {f["name"] for f in consulted}

@@ -31,6 +31,8 @@ from pipeline.nlp.funder_context import ContextFunders
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
+REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
+_BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
 # skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
@@ -253,7 +255,12 @@ class FunderFinder:
             if search.search("funding", *context.heading) or search.search("funding", *near_before):
                 return "yes"
             following = context.after.lstrip()[:30]  # "Region X beviljar / utlyser / finansierar"
-            return "yes" if cues["funding"].match(following) or cues["call"].match(following) else "no"
+            if cues["funding"].match(following) or cues["call"].match(following):
+                return "yes"
+            # the region is what the sentence is about and runs a call in it: "Region X har haft en
+            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
+            subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
+            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else "no"
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
@@ -276,12 +283,39 @@ class FunderFinder:
     @staticmethod
     def _heading_before(text: str, boundaries: list[int], index: int) -> tuple[int, int]:
         """Where the previous sentence stands, stripped, when it is a short heading line such as
-        "Finansiering" ((0, 0) when there is none)."""
+        "Finansiering", or, for an item of a bulleted list, the line introducing the list
+        ("The following funding organisations take part:") ((0, 0) when there is none)."""
         if index == 0:
             return (0, 0)
+        list_heading = _list_heading(text, boundaries[index])
+        if list_heading is not None:
+            return list_heading
         raw = text[boundaries[index - 1] : boundaries[index]]
         previous = raw.strip()
         if len(previous) > 40 or previous.endswith("."):
             return (0, 0)
         start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
         return (start, start + len(previous))
+
+
+def text_before_in_sentence(context: _Context, text: str) -> str:
+    start, end = context.before
+    return text[start:end]
+
+
+def _list_heading(text: str, at: int) -> tuple[int, int] | None:
+    """The line ending in a colon above the run of bullet lines that the line at `at` belongs to."""
+    line_start = text.rfind("\n", 0, at) + 1
+    if not _BULLET_LINE.match(text, line_start):
+        return None
+    for _ in range(40):  # a list of at most 40 items
+        if line_start == 0:
+            return None
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1]
+        if _BULLET_LINE.match(line) or not line.strip():
+            line_start = prev_start
+            continue
+        stripped = line.rstrip()
+        return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
+    return None
