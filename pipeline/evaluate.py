@@ -103,10 +103,11 @@ class Report:
 
 
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Gold records from a JSON Lines file, checked for the fields evaluation needs."""
+    """Annotated records from a JSON Lines file (for evaluation and for training), each checked
+    for an id, a text and a known kind."""
     records = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise GoldFileError(f"{path}: cannot read gold file: {exc.strerror}") from exc
     for number, line in enumerate(lines, start=1):
@@ -119,6 +120,8 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
         for name in ("id", "text", "kind"):
             if name not in record:
                 raise GoldFileError(f"{path}:{number}: gold record lacks '{name}'")
+        if record["kind"] not in PAGE_KINDS:
+            raise GoldFileError(f"{path}:{number}: unknown kind {record['kind']!r} (one of {', '.join(PAGE_KINDS)})")
         records.append(record)
     return records
 

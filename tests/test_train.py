@@ -36,7 +36,8 @@ def test_training_is_deterministic_and_saves_loadable_pipelines(tmp_path: Path) 
 
 def test_bad_training_data_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "En sida.", "kind": "funding-call"}\n{"text": "x", "kind": "blog"}\n', encoding="utf-8")
+    bad.write_text('{"id": "1", "text": "En sida.", "kind": "funding-call"}\n'
+                   '{"id": "2", "text": "x", "kind": "blog"}\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["train", "--data", str(bad), "--out", str(tmp_path / "m")])
     assert result.exit_code != 0
     assert "bad.jsonl:2" in result.output and not (tmp_path / "m").exists()

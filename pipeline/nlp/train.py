@@ -25,6 +25,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from pipeline.errors import CallwatchError
+from pipeline.evaluate import read_gold
 from pipeline.nlp.build import LANGUAGES, split_hyphenated_words
 from pipeline.nlp.kind_model import TEXTCAT, TEXTCAT_CONFIG, classifier_doc, kind_model_dir
 from pipeline.nlp.language import detect_language
@@ -41,28 +42,9 @@ DROPOUT = 0.2
 MAX_REPEAT = 5
 
 
-class TrainingDataError(CallwatchError):
-    """A training file cannot be read or a record lacks text or a known kind."""
-
-
 def read_training(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    records = []
-    for path in paths:
-        try:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-        except OSError as exc:
-            raise TrainingDataError(f"{path}: cannot read: {exc.strerror}") from exc
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise TrainingDataError(f"{path}:{number}: not valid JSON: {exc}") from exc
-            if not record.get("text") or record.get("kind") not in PAGE_KINDS:
-                raise TrainingDataError(f"{path}:{number}: needs a 'text' and a 'kind' among {', '.join(PAGE_KINDS)}")
-            records.append(record)
-    return records
+    """Annotated pages from JSON Lines files (the eval format, checked as gold is)."""
+    return [record for path in paths for record in read_gold(path)]
 
 
 def page_text(record: dict[str, Any]) -> str:
@@ -121,7 +103,7 @@ def train_kind_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: i
     """Train and save the classifier of every pipeline language; return a summary."""
     records = read_training(paths)
     if not records:
-        raise TrainingDataError("no training records")
+        raise CallwatchError("no training records")
     started = time.perf_counter()
     for lang in LANGUAGES:
         nlp = train_language(lang, records, epochs, seed)
