@@ -231,6 +231,34 @@ def _m_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
     reindex_only_on_text_changes(db)
 
 
+def _m_revisit_policy(db: sqlite_utils.Database) -> None:
+    """What the revisit policy (pipeline/revisit.py) remembers per page, and what each source's
+    run asked for: pages named by its listing, due, fetched, and skipped as not due."""
+    db["page_revisits"].create(
+        {
+            "url": str,  # as the listing, feed or sitemap links to it
+            "page_url": str,  # the `pages` row it was stored as (after redirects); null until stored
+            "source": str,
+            "entry": str,  # digest of its listing entry / feed item / sitemap lastmod as last seen
+            "listed_run": int,  # the last run whose listing named it
+            "listed_depth": int,  # on which listing page (1 = the first) it was named then
+            "checked_run": int,  # the last run that asked for it
+            "checked_on": str,  # ISO date of that run
+            "due_reason": str,  # why that run asked for it (new, live, interval, ...)
+            "outcome": str,  # what it found: new | changed | unchanged | failed
+            "interval_days": int,  # asked for again this many days after checked_on, unless due sooner
+        },
+        pk="url",
+        if_not_exists=True,
+    )
+    db["page_revisits"].create_index(["source"], if_not_exists=True)
+    db["page_revisits"].create_index(["page_url"], if_not_exists=True)
+    columns = db["source_runs"].columns_dict
+    for column in ("pages_listed", "pages_due", "pages_fetched", "pages_skipped"):
+        if column not in columns:
+            db["source_runs"].add_column(column, int)
+
+
 # Append new migrations at the end; never reorder or rename existing ones.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", _m001_core),
@@ -239,6 +267,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("digest_outbox_scheduler", _m_digest_outbox),
     ("calls_register", _m_calls_register),
     ("fts_reindex_on_text_only", _m_fts_reindex_on_text_only),
+    ("revisit_policy", _m_revisit_policy),
 ]
 
 
