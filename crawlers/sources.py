@@ -23,7 +23,7 @@ KINDS = {"listing", "feed", "sitemap", "eu-portal", "vinnova"}
 _REQUIRED = ("name", "kind", "url")
 _KNOWN = {
     "name", "kind", "url", "follow", "lang", "region", "notes", "next_page", "max_pages",
-    "enabled", "options", "title", "start_urls",
+    "enabled", "options", "title", "start_urls", "stop_after_known_pages",
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL = re.compile(r"^https?://")
@@ -42,6 +42,9 @@ class Source:
     notes: str | None = None
     next_page: str | None = None  # optional regex for pagination links
     max_pages: int = 50  # listing pages followed at most, a guard against pagination loops
+    # Paging stops after this many listing pages in a row showed no new article and no changed
+    # entry (0: always page on to max_pages, for a listing not sorted newest first).
+    stop_after_known_pages: int = 1
     enabled: bool = True
     start_urls: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)  # kind-specific (API queries…)
@@ -122,6 +125,10 @@ def _parse_entry(at: _EntryLines, entry: Any) -> Source:
     # bool is an int in Python: `max_pages = true` is a mistake, not one page
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise ConfigError(f"{at.at('max_pages')}: field 'max_pages' must be a positive integer")
+    stop_after = entry.get("stop_after_known_pages", 1)
+    if isinstance(stop_after, bool) or not isinstance(stop_after, int) or stop_after < 0:
+        raise ConfigError(f"{at.at('stop_after_known_pages')}: field 'stop_after_known_pages' must be an integer "
+                          "of 0 or more (0: never stop before max_pages)")
     enabled = entry.get("enabled", True)
     if not isinstance(enabled, bool):
         # bool("false") is True: a quoted value would silently keep the source on
@@ -143,6 +150,7 @@ def _parse_entry(at: _EntryLines, entry: Any) -> Source:
         notes=entry.get("notes"),
         next_page=entry.get("next_page"),
         max_pages=max_pages,
+        stop_after_known_pages=stop_after,
         enabled=enabled,
         start_urls=tuple(start_urls),
         options=options,

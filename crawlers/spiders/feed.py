@@ -1,7 +1,9 @@
-"""RSS and Atom feeds: follow each item's link to the full page."""
+"""RSS and Atom feeds: follow each item's link to the full page (when the revisit policy says it
+is due: a new item, a changed one, an open call...)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
 
@@ -19,11 +21,14 @@ _FEED_ROOTS = {"rss", "feed", "RDF"}
 
 class FeedSpider(SourceSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        visits = self.open_visits()
+        visits.expect_walks(len(self.entry_urls()))
         for url in self.entry_urls():
             yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_entry_error)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        links = feed_links(response.body)
+        entries = feed_entries(response.body)
+        links = list(entries)
         problem = feed_problem(response.body)
         if not links:
             reason = f": {problem}" if problem else ""
@@ -32,23 +37,31 @@ class FeedSpider(SourceSpider):
         if problem:
             # The items that arrived whole are still read; the note says the feed is broken.
             self.start_error = f"feed {response.url}: {problem}; read the {len(links)} item(s) that arrived whole"
+        assert self.visits is not None  # opened in start()
         for link in links:
             url = response.urljoin(link)
-            if self.source.follows(url):
-                yield scrapy.Request(url, callback=self.parse_article, errback=self.on_page_error)
+            if self.source.follows(url) and self.visits.listed(url, entries[link]):
+                yield self.article_request(url)
+        self.visits.walk_done(1, complete=not problem)
 
 
 def feed_links(body: bytes) -> list[str]:
     """Item links of an RSS 2.0 / RSS 1.0 / Atom document, in feed order. Lenient: a truncated
     feed still yields the items that arrived whole (an item cut short may have a cut link, so
     it is left out)."""
+    return list(feed_entries(body))
+
+
+def feed_entries(body: bytes) -> dict[str, str]:
+    """{item link: digest of the item (title, dates such as `updated`, summary)}, in feed order,
+    as leniently as `feed_links`."""
     soup = BeautifulSoup(body, "xml")
     items = soup.find_all(["item", "entry"])
     opened = [m.start() for m in _ITEM_OPEN.finditer(body)]
     closed = [m.start() for m in _ITEM_CLOSE.finditer(body)]
     if items and opened and (not closed or closed[-1] < opened[-1]):
         items = items[:-1]
-    links: list[str] = []
+    entries: dict[str, str] = {}
     for item in items:
         link = None
         for candidate in item.find_all("link", recursive=False):
@@ -63,9 +76,10 @@ def feed_links(body: bytes) -> list[str]:
             guid = item.find("guid")
             if guid and guid.string and guid.string.strip().startswith("http"):
                 link = guid.string.strip()
-        if link:
-            links.append(link)
-    return list(dict.fromkeys(links))
+        if link and link not in entries:
+            text = " ".join(item.get_text(" ").split())
+            entries[link] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return entries
 
 
 def feed_problem(body: bytes) -> str | None:

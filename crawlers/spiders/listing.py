@@ -1,5 +1,6 @@
 """Listing pages (Sitevision, Drupal, WordPress, Joomla news sections): follow article links
-matching the source's `follow` pattern and page through the listing by itself."""
+matching the source's `follow` pattern and page through the listing by itself, as far as it
+shows something new (see `parse_listing`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from urllib.parse import parse_qsl, urlparse
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from crawlers.listing_entries import entry_digests
 from crawlers.spiders.base import SourceSpider
+from pipeline.revisit import NEW
 
 # Link texts that mean "next page" in the CMSs we read (Swedish and English).
 NEXT_TEXTS = {"nästa", "nästa sida", "next", "next page", "»", "›", "→", "older posts", "äldre", "äldre inlägg",
@@ -20,20 +23,36 @@ PAGE_PARAM = re.compile(r"^(page|start|p|sida|offset|pg)$", re.I)
 
 class ListingSpider(SourceSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        visits = self.open_visits()
+        visits.expect_walks(len(self.entry_urls()))
         for url in self.entry_urls():
             yield scrapy.Request(url, callback=self.parse_listing, errback=self.on_entry_error,
                                  cb_kwargs={"depth": 1})
 
-    def parse_listing(self, response: Response, depth: int) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, depth: int, quiet: int = 0,
+                      shifted: bool = False) -> Iterator[scrapy.Request]:
+        """Ask for the listed articles that are due; page on until `stop_after_known_pages`
+        listing pages in a row (`quiet` so far) showed no new article and no changed entry.
+        `shifted`: this walk met new articles, which push older entries down the listing."""
         if not isinstance(response, TextResponse):
             self.start_error = f"not an HTML listing: {response.url}"
             return
-        for url in dict.fromkeys(self.article_links(response)):
-            yield response.follow(url, callback=self.parse_article, errback=self.on_page_error)
+        assert self.visits is not None  # opened in start()
+        links = list(dict.fromkeys(self.article_links(response)))
+        entries = entry_digests(response, links)
+        for url in links:
+            if self.visits.listed(url, entries.get(url), depth):
+                yield self.article_request(url)
+        news = self.visits.news(links)
+        quiet = 0 if news else quiet + 1
+        shifted = shifted or NEW in news
+        stop_after = self.source.stop_after_known_pages
         next_url = self.next_page(response)
-        if next_url and depth < self.source.max_pages:
-            yield response.follow(next_url, callback=self.parse_listing, errback=self.on_page_error,
-                                  cb_kwargs={"depth": depth + 1})
+        if next_url and depth < self.source.max_pages and not (stop_after and quiet >= stop_after):
+            yield response.follow(next_url, callback=self.parse_listing, errback=self.on_listing_error,
+                                  cb_kwargs={"depth": depth + 1, "quiet": quiet, "shifted": shifted})
+        else:
+            self.visits.walk_done(depth, complete=next_url is None, shifted=shifted)
 
     def article_links(self, response: TextResponse) -> Iterator[str]:
         listing = urlparse(response.url)
