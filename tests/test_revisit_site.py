@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import FAST_CRAWL, write_sources
 from revisit_site import Article, default_articles, swedish_date, write_site
 
+from pipeline.cli import cli
 from pipeline.digest.select import collect_health
 from pipeline.revisit import first_interval
 from pipeline.run import run_job
@@ -175,11 +177,15 @@ def test_a_page_dropped_from_the_listing_is_checked_once_and_only_a_gone_one_van
     assert db.execute("select count(*) from call_events where field = 'page_returned'").fetchone()[0] == 0
 
 
-def test_a_full_run_and_a_first_run_that_never_finished_read_everything(region):
+def test_run_full_and_a_first_run_that_never_finished_read_everything(region):
     everything = {a.slug for a in region.articles}
     region.night(T)
 
-    _, full_paths = region.night(T + timedelta(days=1), full=True)
+    region.server.site.requests.clear()
+    result = CliRunner().invoke(cli, ["run", "--sources", str(region.sources), "--db", str(region.db_path), "--full"],
+                                env={"CALLWATCH_CONFIG": None, "CALLWATCH_DB": None})
+    assert result.exit_code == 0, result.output
+    full_paths = [path for _, path, _ in region.server.site.requests]
     with region.db().conn as conn:  # the next run's crawl dies before the source finishes
         conn.execute("update source_runs set status = 'failed' where run_id <= 2")
     row, redo_paths = region.night(T + timedelta(days=2))
