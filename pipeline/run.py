@@ -88,7 +88,7 @@ def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: 
     finally:
         summary = finish_run(db, run_id, error=error)
         summary["sources"] = list(db.query(
-            "select source, status, pages_seen, pages_new, pages_changed, pages_listed, pages_due, "
+            "select source, status, pages_seen, pages_new, pages_changed, pages_listed, pages_due, pages_fetched, "
             "pages_skipped, error "
             "from source_runs where run_id = ? order by source", [run_id]))
     summary["detect"] = detected
