@@ -259,7 +259,8 @@ class TextMaker:
                 f"{rng.randint(3, 40)} projects on {theme} share EUR {rng.randint(2, 60)} million from the {funder}.")
             if rng.random() < 0.3:
                 identifier, _ = rng.choice(SHARED_CALLS)
-                paragraphs.append(f"{'Läs mer om utlysningen' if sv else 'Read more about call'} {identifier}.")
+                if item is None or item.live:  # the shared EU calls are open: old news predates them
+                    paragraphs.append(f"{'Läs mer om utlysningen' if sv else 'Read more about call'} {identifier}.")
         templated = 0.0 if kind == "news" else 0.25
         paragraphs += [" ".join(self.filler(rng, lang, rng.randint(2, 4), templated, date_window(item)))
                        for _ in range(rng.randint(2, 4))]

@@ -148,7 +148,8 @@ class SourceVisits:
             outcome = record.outcome if record.outcome in FOUND else "failed"
             record.outcome = outcome
             record.interval_days = next_interval(url, page.interval_days if page else None, outcome,
-                                                 stored_before=bool(page and page.stored), policy=self.policy)
+                                                 stored_before=bool(page and page.stored), policy=self.policy,
+                                                 full=self.full)
             if record.due_reason == ENTRY_CHANGED and outcome == "failed" and page is not None:
                 record.entry = page.entry  # not read yet: the change must still show next run
         save_visits(db, self.source, self.run_id, self.today, self.records.values())

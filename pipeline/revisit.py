@@ -16,9 +16,9 @@ tonight's run asks for it. The first rule that applies decides:
 6. a page that was in its listing on the previous run and is not any more: once ("dropped"),
    since only asking for it tells whether it vanished or only moved off the listing;
 7. everything else: when its interval is up ("interval"). The first interval is 7 days, spread
-   over 7-13 days by the URL so a source's first night does not come due again on one single
-   night; it doubles each time the page is found unchanged (up to 28 days) and halves when it
-   changed.
+   over 7-13 days by the URL so pages found on one night do not all come due on one later night
+   (a source's first night, which finds its whole archive at once, spreads them over 7-27 days);
+   it doubles each time the page is found unchanged (up to 28 days) and halves when it changed.
 
 Nothing here touches a database: the spiders load the facts (pipeline/revisit_store.py), ask
 `decide`, and record what the fetch found with `next_interval`.
@@ -156,17 +156,20 @@ def current_interval(url: str, interval_days: int | None, policy: RevisitPolicy 
     return interval_days if interval_days else first_interval(url, policy)
 
 
-def first_interval(url: str, policy: RevisitPolicy = POLICY) -> int:
-    """7-13 days (with the default policy), fixed per URL: a source's first night spreads out."""
-    spread = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) % policy.first_interval_days
+def first_interval(url: str, policy: RevisitPolicy = POLICY, whole_archive: bool = False) -> int:
+    """7-13 days (with the default policy), fixed per URL, so pages found the same night come due
+    on different nights; 7-27 days for a page found with its whole archive (a full run)."""
+    width = policy.max_interval_days - policy.first_interval_days if whole_archive else policy.first_interval_days
+    spread = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) % max(1, width)
     return policy.first_interval_days + spread
 
 
 def next_interval(url: str, previous: int | None, outcome: str, stored_before: bool,
-                  policy: RevisitPolicy = POLICY) -> int:
-    """The interval after tonight's fetch. `outcome`: new | changed | unchanged | failed."""
+                  policy: RevisitPolicy = POLICY, full: bool = False) -> int:
+    """The interval after tonight's fetch. `outcome`: new | changed | unchanged | failed; `full`:
+    tonight read the whole archive (a source's first run, `--full`)."""
     if outcome == "new":
-        return first_interval(url, policy)
+        return first_interval(url, policy, whole_archive=full)
     if outcome == "changed":
         return max(policy.first_interval_days, current_interval(url, previous, policy) // 2)
     if outcome == "unchanged":

@@ -112,12 +112,15 @@ def test_a_page_is_due_exactly_when_its_interval_is_up():
     assert decide(page, TODAY + timedelta(days=14)) == (True, INTERVAL)
 
 
-def test_first_intervals_spread_a_first_night_over_a_week():
-    urls = [f"https://region.example/aktuellt/artikel-{n}.html" for n in range(300)]
-    firsts = [first_interval(url) for url in urls]
+def test_first_intervals_spread_new_pages_over_a_week_and_a_first_night_over_three():
+    urls = [f"https://region.example/aktuellt/artikel-{n}.html" for n in range(600)]
+    firsts = [next_interval(url, None, "new", stored_before=False) for url in urls]
     assert set(firsts) == set(range(POLICY.first_interval_days, 2 * POLICY.first_interval_days))
-    assert max(firsts.count(days) for days in set(firsts)) < 300 / 4  # no day takes most of them
+    assert max(firsts.count(days) for days in set(firsts)) < 600 / 4  # no day takes most of them
     assert firsts == [first_interval(url) for url in urls]  # the same every run
+    archive = [next_interval(url, None, "new", stored_before=False, full=True) for url in urls]
+    assert set(archive) == set(range(POLICY.first_interval_days, POLICY.max_interval_days))
+    assert max(archive.count(days) for days in set(archive)) < 600 / 10
 
 
 def test_a_link_that_never_answered_is_retried_after_1_2_4_days():
