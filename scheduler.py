@@ -7,22 +7,22 @@ once on start (coalesce, misfire grace of hours). Each firing is recorded in `sc
 ok, failed (with the error; the next night runs normally), or skipped (already running / locked).
 
 Pitfalls handled (APScheduler 3.11): the default misfire grace is 1 s, so it is set to hours;
-and adding the job with `replace_existing=True` at every start would silently drop a pending
+adding the job with `replace_existing=True` at every start would silently drop a pending
 catch-up run, so the job is added only when absent and rescheduled only when the configured
-cron (or time zone) changed.
+cron (or time zone) changed; and the main loop looks for due jobs once more after `shutdown()`
+has woken it, so the job store stops handing out due jobs before the scheduler shuts down
+(`ClosingJobStore`), or a catch-up run due at that moment would be submitted to a stopped
+executor and lost.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import signal
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from apscheduler.events import (
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -43,7 +43,7 @@ from apscheduler.util import ref_to_obj, utc_timestamp_to_datetime
 
 from pipeline.config import Config, load_config
 from pipeline.config import cron_trigger as make_cron_trigger
-from pipeline.lock import LockedError
+from pipeline.lock import LockedError, scheduler_lock
 from pipeline.store import now_iso, open_db, resolve_db_path
 
 log = logging.getLogger("callwatch.scheduler")
@@ -108,22 +108,22 @@ def cron_trigger(config: Config) -> CronTrigger:
     return make_cron_trigger(config.schedule.cron, config.schedule.timezone)
 
 
-class _NoProcessingWhenStopped:
-    """APScheduler 3.11's main loop processes due jobs once more after `shutdown()` has woken it.
+class ClosingJobStore(SQLAlchemyJobStore):
+    """The SQLite job store, which hands out no due job once the scheduler is shutting down.
 
-    A job due at that moment (e.g. a missed night read by a paused scheduler) then fails to
-    submit to the stopped executor, and its next run time is advanced anyway: the catch-up run
-    is lost. A stopped scheduler must not process jobs.
+    APScheduler 3.11's main loop looks for due jobs once more after `shutdown()` has woken it; a
+    job due at that moment (a missed night read by a paused scheduler) would fail to submit to
+    the stopped executor while its next run time is advanced anyway: the catch-up run lost.
     """
 
-    def _process_jobs(self):  # type: ignore[no-untyped-def]
-        if self.state == STATE_STOPPED:
-            return None
-        return super()._process_jobs()
+    closing = False
 
+    def get_due_jobs(self, now: datetime) -> list[Any]:
+        return [] if self.closing else super().get_due_jobs(now)
 
-def _guarded(scheduler_class: type[BaseScheduler]) -> type[BaseScheduler]:
-    return type(scheduler_class.__name__, (_NoProcessingWhenStopped, scheduler_class), {})
+    def shutdown(self) -> None:
+        self.closing = True
+        super().shutdown()
 
 
 def build_scheduler(
@@ -141,7 +141,7 @@ def build_scheduler(
     """
     db_path = str(Path(db_path).resolve())
     open_db(db_path).close()  # migrations first: scheduler_runs must exist before a job runs
-    jobstore = SQLAlchemyJobStore(
+    jobstore = ClosingJobStore(
         url=f"sqlite:///{db_path}", tablename=JOBS_TABLE, engine_options={"connect_args": {"timeout": 30}}
     )
     job_defaults = {
@@ -149,7 +149,7 @@ def build_scheduler(
         "max_instances": 1,  # never two jobs at once; a firing during a run is skipped
         "misfire_grace_time": int(config.schedule.misfire_grace_hours * 3600),
     }
-    scheduler = _guarded(scheduler_class)(
+    scheduler = scheduler_class(
         jobstores={"default": jobstore},
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults=job_defaults,
@@ -233,21 +233,6 @@ def stored_next_run(db_path: str | os.PathLike) -> datetime | None:
     return utc_timestamp_to_datetime(row[0]) if row and row[0] is not None else None
 
 
-@contextmanager
-def _single_scheduler(db_path: Path) -> Iterator[None]:
-    """One scheduler process per database; a second one exits with a clear message."""
-    lock_path = Path(f"{db_path}.scheduler.lock")
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(f"a callwatch scheduler is already running for {db_path} (lock {lock_path})") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _close_interrupted(db_path: Path) -> None:
     """Runs left 'running' by a scheduler that was killed mid-job are failed runs, said so."""
     db = open_db(db_path)
@@ -267,7 +252,7 @@ def _close_interrupted(db_path: Path) -> None:
 def serve(config: Config, db_path: str | os.PathLike | None = None) -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT."""
     db = resolve_db_path(db_path, config.db_path)
-    with _single_scheduler(db.resolve()):
+    with scheduler_lock(db.resolve()):
         scheduler = build_scheduler(config, db)
         _close_interrupted(db)
         stopping = threading.Event()

@@ -90,12 +90,13 @@ NIGHT_TARGETS = {"requests": 0.25, "wall": 0.30}
 # --- child processes -------------------------------------------------------------------------------
 def serve_sites(root: Path, names: list[str]) -> None:
     """Worker: one SnapshotServer per source; print the ports; stop when stdin closes (or at the limit)."""
-    from pipeline.snapshot_server import SnapshotServer, SnapshotSite
+    sys.path.insert(0, str(ROOT / "tests"))  # the tests' site server (pytest-httpserver)
+    from site_server import SnapshotServer, SnapshotSite
 
     servers = [SnapshotServer(SnapshotSite(root / name)) for name in names]
     for server in servers:
         server.__enter__()
-    print(json.dumps({name: server.httpd.server_address[1] for name, server in zip(names, servers, strict=True)}),
+    print(json.dumps({name: server.httpd.port for name, server in zip(names, servers, strict=True)}),
           flush=True)
     deadline = time.monotonic() + SERVER_LIFETIME
     while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.settings import build_settings
+from crawlers.source_record import record_sources
 from crawlers.sources import Source, load_sources
 from pipeline.errors import ConfigError
 from pipeline.store import now_iso, open_db, save_source_run
@@ -53,6 +54,7 @@ def run_crawl(
 ) -> None:
     """Crawl the selected sources into `db_path` as run `run_id` (in a child process)."""
     selected = select_sources(load_sources(sources_path), only)
+    record_sources(db_path, run_id, selected)
     command = [sys.executable, "-m", "crawlers.crawl", "--db", str(db_path), "--run-id", str(run_id)]
     if sources_path:
         command += ["--sources", str(sources_path)]

@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from pipeline.maintext import extract_main_text
+from crawlers.maintext import extract_main_text
 from pipeline.store import now_iso, open_db, save_page, save_source_run, touch_page
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ class StorePipeline:
         if spider.visits is not None:
             spider.visits.save(self.db)
         status, error = source_outcome(spider.start_error, spider.page_errors, spider.page_failures,
-                                       self.counts["pages_seen"], visits.get("pages_listed"))
+                                       self.counts["pages_seen"], spider.diagnosis, visits.get("pages_listed"))
         save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
                         finished_at=now_iso(), **self.counts, **visits)
         emit_progress({"event": "source", "source": spider.source.name, "status": status,
@@ -124,7 +124,8 @@ class StorePipeline:
 
 
 def source_outcome(start_error: str | None, page_errors: int, page_failures: list[str],
-                   pages_seen: int, pages_listed: int | None = None) -> tuple[str, str | None]:
+                   pages_seen: int, diagnosis: str | None = None,
+                   pages_listed: int | None = None) -> tuple[str, str | None]:
     """(status, error) of a source: `failed` when nothing was stored because requests failed,
     `empty` when it answered but yielded nothing, else `ok`; the error names the reasons.
 
@@ -143,6 +144,8 @@ def source_outcome(start_error: str | None, page_errors: int, page_failures: lis
         # Every page failing (timeouts, size cap…) is a failure too, not a quiet "empty".
         return "failed", start_error or pages_error
     if yielded == 0:
+        if diagnosis:  # e.g. the follow pattern matched nothing, and which one would
+            return "empty", f"the source answered but yielded no page: {diagnosis}"
         return "empty", "the source answered but yielded no page"
     error = "; ".join(e for e in (start_error, pages_error) if e) or None
     return "ok", error

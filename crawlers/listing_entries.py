@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from scrapy.http import TextResponse
+from w3lib.url import safe_url_string
 
 # An entry never grows past these: a listing with a single article would otherwise make the whole
 # page (menus, footer, a "generated at" line) its entry, changing with every edit of the site.
@@ -29,7 +30,9 @@ def entry_digests(response: TextResponse, urls: Iterable[str]) -> dict[str, str]
         href = link.get("href")
         if not href:
             continue
-        url = response.urljoin(href.strip()).split("#")[0]
+        # As Scrapy's LinkExtractor writes it (non-ASCII percent-encoded), and as written.
+        joined = response.urljoin(href.strip()).split("#")[0]
+        url = joined if joined in wanted else safe_url_string(joined)
         if url not in wanted:
             continue
         first_link.setdefault(url, link)

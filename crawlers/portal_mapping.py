@@ -18,12 +18,13 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from pipeline.status import STOCKHOLM, next_deadline
+from pipeline.vocabulary import STOCKHOLM, next_deadline
 
 log = logging.getLogger(__name__)
 
 ORIGIN = "eu-portal"
 TOPIC_PAGE = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/"
+PORTAL_SITE = "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/calls-for-proposals"
 LEGACY_DATASOURCE = "SEDIA_PRD_CENTRICITY"
 
 STATUS_CODES = {"forthcoming": "31094501", "open": "31094502", "closed": "31094503"}
@@ -259,10 +260,16 @@ def amounts_of(budget_overview: str | None, identifier: str) -> list[dict[str, A
     return [{"value": total, "currency": "EUR"}] if total else []
 
 
-def topic_url(identifier: str, metadata_url: str | None) -> str:
-    """The topic's portal page; legacy rows point at the topicDetails JSON instead."""
+def topic_url(identifier: str, metadata_url: str | None, result_type: str | None = None) -> str:
+    """The topic's portal page, which names the topic: the store keeps one page per URL, so
+    topics of one call sharing the row's `url` (a call-level page, a copied row) would replace
+    each other there and one topic would vanish from the register. The row's `url` is kept only
+    when it is this topic's page (legacy rows point at the topicDetails JSON instead), or for a
+    cascade call, whose identifier is not its own and whose page is named by its number."""
     if metadata_url and "/portal/screen/" in metadata_url:
-        return metadata_url
+        last = metadata_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        if last == identifier or result_type == TYPE_CODES["cascade"]:
+            return metadata_url
     return TOPIC_PAGE + identifier
 
 
@@ -299,7 +306,8 @@ def map_result(result: dict[str, Any], source: str, today: date) -> dict[str, An
         "amounts": amounts,
         "kind": "funding-call",
         "origin": ORIGIN,
-        "call": call_id,
+        "call": call_id,  # the call the topic belongs to: shared by its sibling topics, never merged on
+        "call_title": call_title,
     }
     # The dates go into the text too: the stored content hash covers title and text only,
     # so a moved deadline must change the text to be recorded as a change.
@@ -322,7 +330,7 @@ def map_result(result: dict[str, Any], source: str, today: date) -> dict[str, An
     elif result.get("summary") and result["summary"].strip() != title:
         lines.append(result["summary"].strip())
     return {
-        "url": topic_url(identifier, _first(metadata, "url")),
+        "url": topic_url(identifier, _first(metadata, "url"), _first(metadata, "type")),
         "source": source,
         "title": title,
         "text": "\n".join(lines),

@@ -122,8 +122,11 @@ class SourceVisits:
         self.fetched += 1
 
     def stored(self, url: str, page_url: str, outcome: str) -> None:
-        record = self._record(url)
-        record.page_url, record.outcome = page_url, outcome
+        """A page this run asked for was stored as `page_url` (call documents are not asked for
+        by the policy: they come with their article)."""
+        record = self.records.get(url)
+        if record is not None and record.due_reason:
+            record.page_url, record.outcome = page_url, outcome
 
     def failed(self, url: str) -> None:
         if url in self.records and self.records[url].due_reason:

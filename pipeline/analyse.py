@@ -16,10 +16,10 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.store import now_iso, open_db
+from pipeline.vocabulary import EXTRACTION_JSON_COLUMNS
 
 log = logging.getLogger(__name__)
 
-JSON_FIELDS = ("events", "funders", "topics", "amounts", "identifiers")
 BATCH = 200
 
 
@@ -134,8 +134,9 @@ def _extract_batch(db: sqlite_utils.Database, pages: list[dict[str, Any]], versi
     hashes = {page["url"]: page["content_hash"] for page in pages}
     rows = []
     for result in extract_records(records):
-        row = {key: result.get(key) for key in ("lang", "kind", "call_status", "deadline", "opening")}
-        row.update({key: json.dumps(result.get(key) or [], ensure_ascii=False) for key in JSON_FIELDS})
+        row = {key: result.get(key) for key in ("lang", "kind", "call_status", "deadline", "opening",
+                                                 "registration")}
+        row.update({key: json.dumps(result.get(key) or [], ensure_ascii=False) for key in EXTRACTION_JSON_COLUMNS})
         row.update(url=result["id"], content_hash=hashes[result["id"]], pipeline_version=version,
                    extracted_at=now_iso())
         rows.append(row)

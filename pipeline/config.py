@@ -1,10 +1,11 @@
 """The `callwatch.toml` configuration: database, sources, schedule, SMTP, digest and recipients.
 
 One file, found by `--config` or `$CALLWATCH_CONFIG`; without one the defaults apply, so
-`callwatch digest --to ADDR` works with SMTP settings from the environment alone. Secrets come
-only from the environment (`CALLWATCH_SMTP_PASSWORD`); a password in the file is an error, and
-the password is never part of a repr or a log line. Every mistake raises `ConfigError` naming
-the file, the line and the key (`callwatch.toml:12: key 'schedule.cron': ...`).
+`callwatch digest --to ADDR` works with SMTP settings from the environment alone. Each table
+of the file is a pydantic model below (unknown keys refused). Secrets come only from the
+environment (`CALLWATCH_SMTP_PASSWORD`); a password in the file is an error, and the password is
+never part of a repr or a log line. Every mistake in the file is reported at once, one line each,
+naming the file, the line and the key (`callwatch.toml:12: key 'schedule.cron': ...`).
 """
 
 from __future__ import annotations
@@ -12,31 +13,47 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import ErrorDetails
+
+from pipeline.config_file import Mistake, TomlFile, describe_problem, read_toml, split_items
 from pipeline.errors import ConfigError
-from pipeline.toml_lines import TomlLines, read_toml, where
+from pipeline.vocabulary import PageKind
 
 CONFIG_ENV = "CALLWATCH_CONFIG"
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "Europe/Stockholm"
-TLS_MODES = ("none", "starttls", "ssl")
-LANGUAGES = ("sv", "en")
-KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+TlsMode = Literal["none", "starttls", "ssl"]
+TLS_MODES = get_args(TlsMode)
+Language = Literal["sv", "en"]
+LANGUAGES = get_args(Language)
 TAXONOMY = Path(__file__).resolve().parent.parent / "models" / "taxonomy.toml"
 
 
-def topic_labels() -> dict[str, str]:
-    """Topic key -> label from the taxonomy (empty when none is shipped)."""
+def topic_labels(language: str = "en") -> dict[str, str]:
+    """Topic key -> label from the taxonomy, Swedish (`sv_label`) for "sv" (empty when none is shipped)."""
     try:
         topics = tomllib.loads(TAXONOMY.read_text(encoding="utf-8")).get("topics", {})
     except (OSError, tomllib.TOMLDecodeError):
         return {}
-    return {key: str(value.get("label") or key) for key, value in topics.items() if isinstance(value, dict)}
+    field = "sv_label" if language == "sv" else "label"
+    return {key: str(value.get(field) or value.get("label") or key)
+            for key, value in topics.items() if isinstance(value, dict)}
 
 
 # Topic keys recipients may subscribe to; a typo would otherwise silently match nothing.
@@ -44,22 +61,74 @@ _TOPICS = frozenset(topic_labels())
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
-    cron: str = DEFAULT_CRON
-    timezone: str = DEFAULT_TIMEZONE
-    misfire_grace_hours: float = 12.0  # a night missed while the machine slept still runs on wake
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
 
 
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str = "localhost"
-    port: int | None = None  # None: the usual port of the TLS mode (25, 587, 465)
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)  # from the environment only
-    sender: str = "callwatch@localhost"
-    tls: str = "starttls"
-    timeout: float = 30.0
+def _port(value: int) -> int:
+    if not 0 < value < 65536:
+        raise ValueError(f"{value} is not a port number")
+    return value
+
+
+def _topic(value: str) -> str:
+    if _TOPICS and value not in _TOPICS:
+        raise ValueError(f"unknown topic {value!r} (known: {', '.join(sorted(_TOPICS))})")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
+def _cron(value: str) -> str:
+    try:
+        cron_trigger(value, "UTC")  # the time zone does not change which expressions are valid
+    except ValueError as exc:
+        raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+    return value
+
+
+# Strict: TOML has real types, so `port = "587"` or `send_when_empty = 1` is a mistake to report,
+# not a value to coerce (bool is an int in Python; strict refuses `port = true` too).
+Text = Annotated[str, Strict()]
+Word = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, min_length=1)]
+Email = Annotated[str, Strict(), StringConstraints(strip_whitespace=True), AfterValidator(_email)]
+Flag = Annotated[bool, Strict()]
+Days = Annotated[int, Strict(), Field(ge=0)]
+Positive = Annotated[float, Strict(), Field(gt=0)]  # strict floats still take TOML integers
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScheduleConfig(_Table):
+    cron: Annotated[str, Strict(), AfterValidator(_cron)] = DEFAULT_CRON
+    timezone: Annotated[str, Strict(), AfterValidator(_timezone)] = DEFAULT_TIMEZONE
+    misfire_grace_hours: Positive = 12.0  # a night missed while the machine slept still runs on wake
+
+
+class SmtpConfig(_Table):
+    host: Text = "localhost"
+    port: Annotated[int, Strict(), AfterValidator(_port)] | None = None  # None: the TLS mode's usual port
+    user: Text | None = None
+    # Set from CALLWATCH_SMTP_PASSWORD only (by model_copy, which does not validate).
+    password: Text | None = Field(default=None, repr=False, exclude=True)
+    sender: Email = Field(default="callwatch@localhost", alias="from")
+    tls: TlsMode = "starttls"
+    timeout: Positive = 30.0
+
+    @field_validator("password")
+    @classmethod
+    def _not_in_the_file(cls, value: str | None) -> str | None:
+        raise ValueError("not allowed in the file (secrets only from the environment: CALLWATCH_SMTP_PASSWORD)")
 
     @property
     def effective_port(self) -> int:
@@ -68,25 +137,42 @@ class SmtpConfig:
         return {"none": 25, "starttls": 587, "ssl": 465}[self.tls]
 
 
-@dataclass(frozen=True)
-class DigestConfig:
-    language: str = "sv"
-    send_when_empty: bool = False
-    closing_within_days: int = 14
-    opening_within_days: int = 14
-    source_health: bool = True
+class DigestConfig(_Table):
+    language: Language = "sv"
+    send_when_empty: Flag = False
+    closing_within_days: Days = 14
+    opening_within_days: Days = 14
+    source_health: Flag = True
 
 
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    name: str | None = None
-    language: str | None = None  # overrides digest.language for this recipient
-    topics: tuple[str, ...] = ()
-    funders: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    source_health: bool | None = None  # None: digest.source_health decides
+class Recipient(_Table):
+    email: Email
+    name: Text | None = None
+    language: Language | None = None  # overrides digest.language for this recipient
+    topics: tuple[Annotated[Word, AfterValidator(_topic)], ...] = ()
+    funders: tuple[Word, ...] = ()
+    kinds: tuple[PageKind, ...] = ()
+    regions: tuple[Word, ...] = ()
+    source_health: Flag | None = None  # None: digest.source_health decides
+
+
+class ConfigFile(_Table):
+    """The whole file; `db` and `sources` are relative to the file (validated with it as context)."""
+
+    db: Text | None = None
+    sources: Text | None = None
+    schedule: ScheduleConfig = ScheduleConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    digest: DigestConfig = DigestConfig()
+    recipients: tuple[Recipient, ...] = ()
+
+    @field_validator("db")
+    @classmethod
+    def _not_a_directory(cls, value: str | None, info: ValidationInfo) -> str | None:
+        path = _relative(info.context, value)
+        if path is not None and path.is_dir():
+            raise ValueError(f"{path} is a directory, not a database file")
+        return value
 
 
 @dataclass(frozen=True)
@@ -94,9 +180,9 @@ class Config:
     path: Path | None = None
     db_path: Path | None = None
     sources_path: Path | None = None
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
-    smtp: SmtpConfig = field(default_factory=SmtpConfig)
-    digest: DigestConfig = field(default_factory=DigestConfig)
+    schedule: ScheduleConfig = ScheduleConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    digest: DigestConfig = DigestConfig()
     recipients: tuple[Recipient, ...] = ()
 
     def recipient(self, email: str) -> Recipient | None:
@@ -104,6 +190,14 @@ class Config:
             if r.email.lower() == email.lower():
                 return r
         return None
+
+
+def recipient_for(address: str) -> Recipient:
+    """A recipient without filters for an address given on the command line (`--to`)."""
+    try:
+        return Recipient(email=address)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        raise ConfigError(f"--to {address!r}: not an email address") from None
 
 
 def resolve_config_path(path: str | os.PathLike | None, env: Mapping[str, str] | None = None) -> Path | None:
@@ -116,73 +210,18 @@ def load_config(path: str | os.PathLike | None = None, env: Mapping[str, str] | 
     """Read the config at `path` (else $CALLWATCH_CONFIG, else defaults), then apply SMTP env vars."""
     env = os.environ if env is None else env
     config_path = resolve_config_path(path, env)
-    raw: dict[str, Any] = {}
-    lines = TomlLines("")
-    if config_path is not None:
-        raw, lines = read_toml(config_path, "config file")
-    return _parse(_Reader(config_path, lines, (), raw, _TOP_KEYS), env)
-
-
-Loc = tuple[str | int, ...]
-
-
-class _Reader:
-    """Typed access to one TOML table that names file, line and key in every error.
-
-    `loc` is the table's path in the data (`("recipients", 2)`), which is also how
-    `TomlLines` finds the line a key is written on.
-    """
-
-    def __init__(self, path: Path | None, lines: TomlLines, loc: Loc, table: Any, known: set[str]):
-        self.path, self.lines, self.loc = path, lines, loc
-        if not isinstance(table, dict):
-            raise ConfigError(f"{self.where()}: must be a table")
-        self.table = table
-        unknown = sorted(set(table) - known)
-        if unknown:
-            keys = ", ".join(f"'{self.dotted(k)}'" for k in unknown)
-            hint = " (secrets only from the environment)" if any("password" in k for k in unknown) else ""
-            at = where(path, lines.first_line(*((*loc, k) for k in unknown)))
-            raise ConfigError(f"{at}: unknown key(s) {keys}{hint}")
-
-    def table_reader(self, key: str, known: set[str]) -> _Reader:
-        return _Reader(self.path, self.lines, (*self.loc, key), self.table.get(key, {}), known)
-
-    def dotted(self, key: str | None = None) -> str:
-        """`schedule.cron`, `recipients[2].email`: how the key is named in messages."""
-        text = ""
-        for part in (*self.loc, *(() if key is None else (key,))):
-            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text
-
-    def where(self, key: str | None = None) -> str:
-        """`file:line: key 'name'` for `key` of this table (this table itself without one)."""
-        loc = (*self.loc, key) if key is not None else self.loc
-        at = where(self.path, self.lines.line(*loc) if loc else None)
-        name = self.dotted(key)
-        return f"{at}: key '{name}'" if name else at
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None) -> Any:
-        if key not in self.table:
-            return default
-        value = self.table[key]
-        # bool is an int in Python; refuse `port = true` and `send_when_empty = 1` alike
-        if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise ConfigError(f"{self.where(key)}: expected {names}, got {value!r}")
-        return value
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, list, [])
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            raise ConfigError(f"{self.where(key)}: expected a list of non-empty strings")
-        return tuple(v.strip() for v in value)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str | None) -> str | None:
-        value = self.get(key, str, default)
-        if value is not None and value not in choices:
-            raise ConfigError(f"{self.where(key)}: {value!r} is not one of {', '.join(choices)}")
-        return value
+    file = read_toml(config_path, "config file") if config_path is not None else TomlFile(None, "", {})
+    parsed: ConfigFile = file.validate(ConfigFile, _mistake, more=lambda: _duplicate_recipients(file.data),
+                                       context=config_path)
+    return Config(
+        path=config_path,
+        db_path=_relative(config_path, parsed.db),
+        sources_path=_relative(config_path, parsed.sources),
+        schedule=parsed.schedule,
+        smtp=_with_environment(parsed.smtp, env),
+        digest=parsed.digest,
+        recipients=parsed.recipients,
+    )
 
 
 def _relative(config_path: Path | None, value: str | None) -> Path | None:
@@ -194,42 +233,71 @@ def _relative(config_path: Path | None, value: str | None) -> Path | None:
     return p
 
 
-_TOP_KEYS = {"db", "sources", "schedule", "smtp", "digest", "recipients"}
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    """`schedule.cron`, `recipients[2].email` (entries counted from 1): how a key is named."""
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
 
 
-def _parse(top: _Reader, env: Mapping[str, str]) -> Config:
-    path = top.path
-    db_path = _relative(path, top.get("db", str))
-    if db_path is not None and db_path.is_dir():
-        raise ConfigError(f"{top.where('db')}: {db_path} is a directory, not a database file")
-    schedule = _parse_schedule(top.table_reader("schedule", {"cron", "timezone", "misfire_grace_hours"}))
-    smtp = _parse_smtp(top.table_reader("smtp", {"host", "port", "user", "from", "tls", "timeout"}), env)
-    digest = _parse_digest(top.table_reader("digest", {
-        "language", "send_when_empty", "closing_within_days", "opening_within_days", "source_health"}))
-    recipients = _parse_recipients(top, top.get("recipients", list, []))
-    return Config(
-        path=path,
-        db_path=db_path,
-        sources_path=_relative(path, top.get("sources", str)),
-        schedule=schedule,
-        smtp=smtp,
-        digest=digest,
-        recipients=recipients,
-    )
+def _mistake(error: ErrorDetails) -> Mistake:
+    loc = error["loc"]
+    key_loc, item = split_items(loc)
+    key = _dotted(key_loc)
+    if error["type"] == "extra_forbidden":
+        hint = " (secrets only from the environment)" if "password" in str(loc[-1]) else ""
+        return Mistake(loc, f"unknown key '{key}'{hint}")
+    return Mistake(loc, f"key '{key}': {item}{describe_problem(error)}")
 
 
-def _parse_schedule(r: _Reader) -> ScheduleConfig:
-    cron = r.get("cron", str, DEFAULT_CRON)
-    timezone = r.get("timezone", str, DEFAULT_TIMEZONE)
+def _duplicate_recipients(data: dict[str, Any]) -> Iterator[Mistake]:
+    entries = data.get("recipients")
+    seen: set[str] = set()
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        email = entry.get("email") if isinstance(entry, dict) else None
+        if not isinstance(email, str):
+            continue
+        if email.strip().lower() in seen:
+            loc = ("recipients", index, "email")
+            yield Mistake(loc, f"key '{_dotted(loc)}': duplicate recipient {email.strip()}")
+        seen.add(email.strip().lower())
+
+
+def _with_environment(smtp: SmtpConfig, env: Mapping[str, str]) -> SmtpConfig:
+    """The environment overrides the file (deployment secrets and per-host settings live there)."""
+    update: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, key, check in (
+        ("CALLWATCH_SMTP_HOST", "host", str),
+        ("CALLWATCH_SMTP_PORT", "port", _env_port),
+        ("CALLWATCH_SMTP_USER", "user", str),
+        ("CALLWATCH_SMTP_PASSWORD", "password", str),
+        ("CALLWATCH_SMTP_FROM", "sender", lambda v: _email(v.strip())),
+        ("CALLWATCH_SMTP_TLS", "tls", _tls),
+    ):
+        if env.get(name):
+            try:
+                update[key] = check(env[name])
+            except ValueError as exc:
+                problems.append(f"environment {name}: {exc}")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return smtp.model_copy(update=update)
+
+
+def _env_port(value: str) -> int:
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{r.where('timezone')}: unknown time zone {timezone!r}") from None
-    check_cron(cron, timezone, r.where("cron"))
-    grace = r.get("misfire_grace_hours", (int, float), 12.0)
-    if grace <= 0:
-        raise ConfigError(f"{r.where('misfire_grace_hours')}: must be positive")
-    return ScheduleConfig(cron=cron, timezone=timezone, misfire_grace_hours=float(grace))
+        return _port(int(value))
+    except ValueError:
+        raise ValueError(f"not a port number: {value!r}") from None
+
+
+def _tls(value: str) -> str:
+    value = value.strip().lower()
+    if value not in TLS_MODES:
+        raise ValueError(f"{value!r} is not one of {', '.join(TLS_MODES)}")
+    return value
 
 
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -284,104 +352,3 @@ def cron_trigger(cron: str, timezone: str):  # -> CronTrigger (apscheduler impor
     minute, hour, day, month, day_of_week = fields
     return CronTrigger(minute=minute, hour=hour, day=day, month=month,
                        day_of_week=_crontab_days(day_of_week), timezone=timezone)
-
-
-def check_cron(cron: str, timezone: str, where: str) -> None:
-    """Raise ConfigError unless `cron` is a 5-field crontab expression we can schedule."""
-    try:
-        cron_trigger(cron, timezone)
-    except ValueError as exc:
-        raise ConfigError(f"{where}: invalid cron expression {cron!r}: {exc}") from None
-
-
-def _parse_smtp(r: _Reader, env: Mapping[str, str]) -> SmtpConfig:
-    host = r.get("host", str, "localhost")
-    port = r.get("port", int)
-    user = r.get("user", str)
-    sender = r.get("from", str, "callwatch@localhost")
-    tls = r.choice("tls", TLS_MODES, "starttls")
-    timeout = r.get("timeout", (int, float), 30.0)
-    # The environment overrides the file (deployment secrets and per-host settings live there).
-    host = env.get("CALLWATCH_SMTP_HOST") or host
-    if env.get("CALLWATCH_SMTP_PORT"):
-        try:
-            port = int(env["CALLWATCH_SMTP_PORT"])
-        except ValueError:
-            raise ConfigError(
-                f"environment CALLWATCH_SMTP_PORT: not a port number: {env['CALLWATCH_SMTP_PORT']!r}"
-            ) from None
-    user = env.get("CALLWATCH_SMTP_USER") or user
-    sender = env.get("CALLWATCH_SMTP_FROM") or sender
-    if env.get("CALLWATCH_SMTP_TLS"):
-        tls = env["CALLWATCH_SMTP_TLS"].strip().lower()
-        if tls not in TLS_MODES:
-            raise ConfigError(f"environment CALLWATCH_SMTP_TLS: {tls!r} is not one of {', '.join(TLS_MODES)}")
-    if port is not None and not 0 < port < 65536:
-        raise ConfigError(f"{r.where('port')}: {port} is not a port number")
-    if not _EMAIL.match(sender):
-        raise ConfigError(f"{r.where('from')}: {sender!r} is not an email address")
-    return SmtpConfig(
-        host=host,
-        port=port,
-        user=user or None,
-        password=env.get("CALLWATCH_SMTP_PASSWORD") or None,
-        sender=sender,
-        tls=tls,
-        timeout=float(timeout),
-    )
-
-
-def _parse_digest(r: _Reader) -> DigestConfig:
-    days = {}
-    for key in ("closing_within_days", "opening_within_days"):
-        days[key] = r.get(key, int, 14)
-        if days[key] < 0:
-            raise ConfigError(f"{r.where(key)}: must not be negative")
-    return DigestConfig(
-        language=r.choice("language", LANGUAGES, "sv"),
-        send_when_empty=r.get("send_when_empty", bool, False),
-        source_health=r.get("source_health", bool, True),
-        **days,
-    )
-
-
-def _parse_recipients(top: _Reader, entries: list[Any]) -> tuple[Recipient, ...]:
-    recipients: list[Recipient] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(entries, start=1):
-        r = _Reader(top.path, top.lines, ("recipients", index), entry,
-                    {"email", "name", "language", "topics", "funders", "kinds", "regions", "source_health"})
-        email = r.get("email", str)
-        if not email or not _EMAIL.match(email.strip()):
-            raise ConfigError(f"{r.where('email')}: missing or not an email address")
-        email = email.strip()
-        if email.lower() in seen:
-            raise ConfigError(f"{r.where('email')}: duplicate recipient {email}")
-        seen.add(email.lower())
-        topics = r.strings("topics")
-        unknown_topics = [t for t in topics if _TOPICS and t not in _TOPICS]
-        if unknown_topics:
-            raise ConfigError(
-                f"{r.where('topics')}: unknown topic(s) {', '.join(unknown_topics)} "
-                f"(known: {', '.join(sorted(_TOPICS))})"
-            )
-        kinds = r.strings("kinds")
-        bad = [k for k in kinds if k not in KINDS]
-        if bad:
-            raise ConfigError(
-                f"{r.where('kinds')}: unknown kind(s) {', '.join(bad)} "
-                f"(expected {', '.join(KINDS)})"
-            )
-        recipients.append(
-            Recipient(
-                email=email,
-                name=r.get("name", str),
-                language=r.choice("language", LANGUAGES, None),
-                topics=topics,
-                funders=r.strings("funders"),
-                kinds=kinds,
-                regions=r.strings("regions"),
-                source_health=r.get("source_health", bool),
-            )
-        )
-    return tuple(recipients)

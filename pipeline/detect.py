@@ -19,20 +19,28 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline.call_documents import complete_with_documents
 from pipeline.matching import (
-    CALL_KINDS,
     PageFacts,
     group_pages,
     normalise_identifier,
     normalise_name,
     primary_identifier,
 )
-from pipeline.status import derive_status, next_deadline, today_in_stockholm
 from pipeline.store import now_iso
+from pipeline.vocabulary import (
+    REGISTER_KINDS,
+    decode_json_list,
+    derive_status,
+    key_dates,
+    next_deadline,
+    today_in_stockholm,
+)
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION_CHARS = 600
+SEEN_COLUMNS = {"last_seen", "last_seen_run"}  # move on every run that sees the call's pages
 
 
 @dataclass
@@ -60,7 +68,7 @@ def detect_calls(db: sqlite_utils.Database, run_id: int, today: date | None = No
     # transaction, so only BEGIN ... COMMIT makes the run all or nothing (and fast).
     with db.atomic():
         facts = load_page_facts(db)
-        candidates = [f for f in facts if f.kind in CALL_KINDS]
+        candidates = [f for f in facts if f.kind in REGISTER_KINDS]
         groups = group_pages(candidates)
         summary.pages, summary.calls = len(candidates), len(groups)
         register = _Register(db, run_id, today, summary)
@@ -84,19 +92,24 @@ def load_page_facts(db: sqlite_utils.Database) -> list[PageFacts]:
         links[url].append(call_id)
     rows = db.query(
         """select p.url, p.source, p.title, p.text, p.meta, p.first_seen_run, p.last_seen_run,
-                  p.last_seen, e.kind, e.call_status, e.deadline, e.opening, e.events, e.funders,
-                  e.topics, e.amounts, e.identifiers
+                  p.last_seen, p.parent_url, e.kind, e.call_status, e.deadline, e.opening, e.events,
+                  e.funders, e.topics, e.amounts, e.identifiers, e.registration
            from pages p left join extractions e on e.url = p.url
            where p.meta is not null or e.url is not null
            order by p.url"""
     )
-    return [_page_facts(row, links.get(row["url"], [])) for row in rows]
+    pages: list[PageFacts] = []
+    documents: dict[str, list[PageFacts]] = defaultdict(list)  # article URL -> its call documents
+    for row in rows:
+        facts = _page_facts(row, links.get(row["url"], []))
+        (documents[row["parent_url"]] if row["parent_url"] else pages).append(facts)
+    return [complete_with_documents(page, documents.get(page.url, ())) for page in pages]
 
 
 def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
     url = row["url"]
-    meta = _json(row["meta"], dict, url, "meta") or {}
-    extracted_ids = _json(row["identifiers"], list, url, "identifiers") or []
+    meta = _meta(row["meta"], url)
+    extracted_ids = _list(row, "identifiers")
     meta_id = normalise_identifier(meta.get("identifier"))
     identifier = meta_id or primary_identifier(extracted_ids)
     label = str(meta["identifier"]).strip() if meta_id else next(
@@ -114,13 +127,16 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
         identifier_label=label,
         identifiers=identifiers,
         parent_identifier=normalise_identifier(meta.get("call")),
+        parent_label=str(meta["call"]).strip() if meta.get("call") else None,
+        parent_title=str(meta["call_title"]).strip() if meta.get("call") and meta.get("call_title") else None,
         opening=meta.get("opening") or row["opening"],
         cutoffs=sorted({str(d)[:10] for d in cutoffs if d}),
-        events=sorted({str(d)[:10] for d in _json(row["events"], list, url, "events") or [] if d}),
+        events=sorted({str(d)[:10] for d in _list(row, "events") if d}),
+        registration=(row["registration"] or "")[:10] or None,
         call_status=row["call_status"],
-        funders=meta.get("funders") or _json(row["funders"], list, url, "funders") or [],
-        topics=_json(row["topics"], list, url, "topics") or [],
-        amounts=meta.get("amounts") or _json(row["amounts"], list, url, "amounts") or [],
+        funders=meta.get("funders") or _list(row, "funders"),
+        topics=_list(row, "topics"),
+        amounts=meta.get("amounts") or _list(row, "amounts"),
         from_api=bool(meta),
         first_seen_run=row["first_seen_run"],
         last_seen_run=row["last_seen_run"],
@@ -129,19 +145,23 @@ def _page_facts(row: dict[str, Any], call_ids: list[str]) -> PageFacts:
     )
 
 
-def _json(value: str | None, expected: type, url: str, column: str) -> Any:
-    """Parse a JSON column; a malformed value is logged and ignored, never fatal for the run."""
+def _meta(value: str | None, url: str) -> dict[str, Any]:
+    """An API page's `meta` object; a malformed value is logged and ignored, never fatal for the run."""
     if value is None or value == "":
-        return None
+        return {}
     try:
         parsed = json.loads(value)
     except (TypeError, ValueError):
-        log.warning("ignoring malformed %s JSON of %s", column, url)
-        return None
-    if not isinstance(parsed, expected):
-        log.warning("ignoring %s of %s: expected a %s", column, url, expected.__name__)
-        return None
+        log.warning("ignoring malformed meta JSON of %s", url)
+        return {}
+    if not isinstance(parsed, dict):
+        log.warning("ignoring meta of %s: expected an object", url)
+        return {}
     return parsed
+
+
+def _list(row: dict[str, Any], column: str) -> list[Any]:
+    return decode_json_list(row[column], what=f"{column} of {row['url']}")
 
 
 def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
@@ -164,9 +184,13 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "kind": best.kind,
         "url": best.url,
         "identifier": next((p.identifier_label or p.identifier for p in group if p.identifier), None),
+        # the call a topic (or round) belongs to: a field of each, never a reason to merge them
+        "call_identifier": next((p.parent_label for p in group if p.parent_label), None),
+        "call_title": next((p.parent_title for p in group if p.parent_label), None),
         "opening": opening,
         "cutoffs": cutoffs,
         "events": events,
+        "registration": min((p.registration for p in group if p.registration), default=None),
         "fallback_status": next((p.call_status for p in group if p.call_status), None),
         "funders": list(funders.values()),
         "topics": sorted({t for p in group for t in p.topics if isinstance(t, str)}),
@@ -175,11 +199,6 @@ def merge_fields(group: list[PageFacts]) -> dict[str, Any]:
         "last_seen_run": max((p.last_seen_run or 0 for p in group), default=None),
         "last_seen": max((p.last_seen or "" for p in group), default=None) or None,
     }
-
-
-def key_dates(kind: str | None, cutoffs: list[str], events: list[str]) -> list[str]:
-    """The dates a call is judged by: its cut-offs; for an event without any, the event's dates."""
-    return cutoffs or (events if kind == "event" else [])
 
 
 def dated_fields(kind: str | None, opening: str | None, cutoffs: list[str], events: list[str],
@@ -290,7 +309,7 @@ class _Register:
         old = self.calls.get(call_id)
         if old is not None:
             # Sticky dates: a page that stops stating a date has not cancelled it.
-            fields["cutoffs"] = fields["cutoffs"] or _loads(old["cutoffs"])
+            fields["cutoffs"] = fields["cutoffs"] or decode_json_list(old["cutoffs"])
             fields["opening"] = fields["opening"] or old["opening"]
         fallback = fields.pop("fallback_status")
         fields.update(dated_fields(fields["kind"], fields["opening"], fields["cutoffs"],
@@ -308,7 +327,8 @@ class _Register:
             if changed:
                 self._update_call(call_id, changed)
                 old.update(changed)
-                self.summary.updated += 1
+                if set(changed) - SEEN_COLUMNS:  # seen again is not a change anyone is told about
+                    self.summary.updated += 1
         for page in group:
             self._link(call_id, page, role="describes")
             if any(other != call_id for other in page.call_ids):
@@ -325,8 +345,8 @@ class _Register:
 
     def _record_changes(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         call_id = old["id"]
-        old_dates = key_dates(old["kind"], _loads(old["cutoffs"]), _loads(old.get("events")))
-        new_dates = key_dates(new["kind"], _loads(new["cutoffs"]), _loads(new.get("events")))
+        old_dates = key_dates(old["kind"], decode_json_list(old["cutoffs"]), decode_json_list(old.get("events")))
+        new_dates = key_dates(new["kind"], decode_json_list(new["cutoffs"]), decode_json_list(new.get("events")))
         if deadline_moved(old["deadline"], new["deadline"], old_dates, new_dates):
             self._event(call_id, "deadline", old["deadline"], new["deadline"])
         if old["opening"] != new["opening"]:
@@ -340,8 +360,8 @@ class _Register:
         for call_id, old in self.calls.items():
             if call_id in skip:
                 continue
-            new = dated_fields(old["kind"], old["opening"], _loads(old["cutoffs"]),
-                               _loads(old.get("events")), old["status"], self.today)
+            new = dated_fields(old["kind"], old["opening"], decode_json_list(old["cutoffs"]),
+                               decode_json_list(old.get("events")), old["status"], self.today)
             if new["deadline"] is None:
                 new["deadline"] = old["deadline"]
             if new["deadline"] != old["deadline"] or new["status"] != old["status"]:
@@ -442,11 +462,3 @@ class _Register:
 
 def _dumps(value: list) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _loads(value: str | None) -> list:
-    try:
-        parsed = json.loads(value) if value else []
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else []

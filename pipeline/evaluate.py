@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import CallwatchError
-
-KINDS = ("funding-call", "partner-search", "event", "news", "project", "info")
+from pipeline.vocabulary import PAGE_KINDS
 
 
 class GoldFileError(CallwatchError):
@@ -51,7 +50,7 @@ class Counts:
 class Report:
     documents: int = 0
     kind_correct: int = 0
-    kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
+    kinds: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in PAGE_KINDS})
     deadline_correct: int = 0
     funders: Counts = field(default_factory=Counts)
     topics: Counts = field(default_factory=Counts)
@@ -104,10 +103,11 @@ class Report:
 
 
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Gold records from a JSON Lines file, checked for the fields evaluation needs."""
+    """Annotated records from a JSON Lines file (for evaluation and for training), each checked
+    for an id, a text and a known kind."""
     records = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise GoldFileError(f"{path}: cannot read gold file: {exc.strerror}") from exc
     for number, line in enumerate(lines, start=1):
@@ -120,6 +120,8 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
         for name in ("id", "text", "kind"):
             if name not in record:
                 raise GoldFileError(f"{path}:{number}: gold record lacks '{name}'")
+        if record["kind"] not in PAGE_KINDS:
+            raise GoldFileError(f"{path}:{number}: unknown kind {record['kind']!r} (one of {', '.join(PAGE_KINDS)})")
         records.append(record)
     return records
 
@@ -227,7 +229,7 @@ def format_report(report: Report, with_errors: bool = True) -> str:
 
 def format_confusion(report: Report) -> list[str]:
     """The kind confusion matrix: a row per gold kind, a column per predicted kind."""
-    kinds = [k for k in KINDS if any(k in pair for pair in report.confusion)]
+    kinds = [k for k in PAGE_KINDS if any(k in pair for pair in report.confusion)]
     kinds += sorted({str(k) for pair in report.confusion for k in pair} - set(kinds))
     short = {k: k.replace("funding-call", "call").replace("partner-search", "partner")[:8] for k in kinds}
     lines = ["kind confusion (rows: gold, columns: predicted)",

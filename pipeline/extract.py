@@ -17,11 +17,11 @@ from pipeline.errors import CallwatchError
 from pipeline.nlp.build import load_nlp
 from pipeline.nlp.data import data_fingerprint
 from pipeline.nlp.language import detect_language, pipeline_language
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 # Stored with every extraction; pages are re-extracted when it changes.
 PIPELINE_VERSION = f"{RULES_VERSION}+{data_fingerprint()}"
 
@@ -31,8 +31,8 @@ BATCH_SIZE = 64
 # a long PDF as text runs to megabytes, past spaCy's max_length (E088) and our time budget. Such a
 # text is read up to this length, cut at a paragraph or sentence end, and the cut is logged.
 MAX_TEXT_CHARS = 100_000
-FIELDS = ("lang", "kind", "call_status", "deadline", "opening", "events", "funders", "topics", "amounts",
-          "identifiers")
+FIELDS = ("lang", "kind", "call_status", "deadline", "opening", "events", "registration", "funders", "topics",
+          "amounts", "identifiers")
 
 
 class ExtractInputError(CallwatchError):
@@ -132,6 +132,8 @@ def fields_of(doc: Doc) -> dict[str, Any]:
         "deadline": doc._.deadline,
         "opening": doc._.opening,
         "events": list(doc._.events or []),
+        # attending an event needs registering by then; on other pages it is nobody's deadline
+        "registration": doc._.registration if kind == "event" else None,
         "funders": list(doc._.funders or []),
         "topics": list(doc._.topics or []),
         "amounts": list(doc._.amounts or []),

@@ -1,11 +1,13 @@
-"""One writer per database: a lock file beside the DB, held for a whole run.
+"""Locks beside the database: one writer per database (`run_lock`, held for a whole run) and one
+scheduler per database (`scheduler_lock`).
 
 A manual `callwatch run` and the nightly job must never crawl into the same DB at once. The
-lock is an OS-level `flock`, so it is released even when the holder is killed.
+locks are OS-level `flock`s, so they are released even when the holder is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -20,10 +22,18 @@ class LockedError(CallwatchError):
     """Another callwatch process holds the database."""
 
 
-@contextmanager
-def run_lock(db_path: str | os.PathLike, wait: float = 0.0) -> Iterator[None]:
+def run_lock(db_path: str | os.PathLike, wait: float = 0.0) -> contextlib.AbstractContextManager[None]:
     """Hold the run lock of `db_path`; wait up to `wait` seconds, else raise LockedError."""
-    lock_path = Path(f"{db_path}.lock")
+    return _file_lock(Path(f"{db_path}.lock"), wait, f"another callwatch run is using {db_path}; try again later")
+
+
+def scheduler_lock(db_path: str | os.PathLike) -> contextlib.AbstractContextManager[None]:
+    """Hold the scheduler lock of `db_path` (no waiting): one scheduler process per database."""
+    return _file_lock(Path(f"{db_path}.scheduler.lock"), 0.0, f"a callwatch scheduler is already running for {db_path}")
+
+
+@contextmanager
+def _file_lock(lock_path: Path, wait: float, busy: str) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + wait
@@ -33,9 +43,7 @@ def run_lock(db_path: str | os.PathLike, wait: float = 0.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockedError(
-                        f"another callwatch run is using {db_path} (lock {lock_path}); try again later"
-                    ) from None
+                    raise LockedError(f"{busy} (lock {lock_path})") from None
                 time.sleep(0.2)
         try:
             handle.seek(0)

@@ -18,8 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-CALL_KINDS = ("funding-call", "partner-search", "event")
-
 # Words that announce a call rather than name it ("Ny utlysning: X" is the call X).
 _TITLE_PREFIXES = re.compile(
     r"^(?:(?:ny|nya|öppen|new|open)\s+)?(?:utlysning(?:ar)?|call(?:\s+for\s+proposals)?|"
@@ -42,9 +40,12 @@ class PageFacts:
     identifier_label: str | None = None  # the same id as the source writes it (…-IAFlag-02)
     identifiers: list[str] = field(default_factory=list)  # every official id it names
     parent_identifier: str | None = None  # from API meta: the call this topic belongs to
+    parent_label: str | None = None  # the same call id as the source writes it
+    parent_title: str | None = None
     opening: str | None = None
     cutoffs: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    registration: str | None = None  # an event's registration deadline
     call_status: str | None = None
     funders: list[dict[str, Any]] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)

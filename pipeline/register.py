@@ -5,7 +5,6 @@ Shared by `callwatch calls` and the exports so they agree on what a call looks l
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -13,19 +12,20 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.search import search_call_ids
+from pipeline.vocabulary import CALL_JSON_COLUMNS, OPEN, OPEN_OR_FORTHCOMING, decode_json_list
 
-JSON_COLUMNS = ("funders", "topics", "amounts", "cutoffs", "events")
 REGISTER_FIELDS = (
     "id", "title", "kind", "url", "deadline", "opening", "status", "funders", "topics", "amounts",
-    "identifier", "cutoffs", "events", "description", "first_seen_run", "last_seen_run", "first_seen",
-    "last_seen",
+    "identifier", "call_identifier", "call_title", "cutoffs", "events", "registration", "description",
+    "first_seen_run", "last_seen_run", "first_seen", "last_seen",
 )
 
 
 @dataclass
 class CallFilters:
     new: bool = False  # first seen in the latest run
-    open: bool = False
+    open: bool = False  # status open: can be applied for today
+    open_or_forthcoming: bool = False  # ...or announced to open
     kind: str | None = None
     topic: str | None = None
     funder: str | None = None  # case-insensitive substring of a funder's name or wording
@@ -41,8 +41,10 @@ def latest_run_id(db: sqlite_utils.Database) -> int | None:
     return row[0]
 
 
-def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None) -> list[dict[str, Any]]:
-    """Calls matching `filters`, nearest deadline first (undated last), with sources and is_new."""
+def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None,
+               with_history: bool = False) -> list[dict[str, Any]]:
+    """Calls matching `filters`, nearest deadline first (undated last), with sources and is_new
+    (and, `with_history`, every recorded change: moved deadlines, status changes, sources added)."""
     filters = filters or CallFilters()
     latest = latest_run_id(db)
     where, params = ["1 = 1"], {}
@@ -50,7 +52,11 @@ def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None) ->
         where.append("first_seen_run = :latest")
         params["latest"] = latest
     if filters.open:
-        where.append("status = 'open'")
+        where.append("status = :open")
+        params["open"] = OPEN
+    if filters.open_or_forthcoming:
+        where.append(f"status in ({', '.join(f':s{i}' for i in range(len(OPEN_OR_FORTHCOMING)))})")
+        params.update({f"s{i}": status for i, status in enumerate(OPEN_OR_FORTHCOMING)})
     if filters.kind:
         where.append("kind = :kind")
         params["kind"] = filters.kind
@@ -76,10 +82,28 @@ def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None) ->
             needle in str(f.get(key) or "").casefold() for f in c["funders"] for key in ("name", "text")
         )]
     sources = sources_by_call(db, [c["id"] for c in calls])
+    history = history_by_call(db, [c["id"] for c in calls]) if with_history else {}
     for call in calls:
         call["sources"] = sources.get(call["id"], [])
         call["is_new"] = latest is not None and call["first_seen_run"] == latest
+        if with_history:
+            call["history"] = history.get(call["id"], [])
     return calls
+
+
+def history_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each call's recorded changes (`call_events`), oldest first."""
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(call_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = call_ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(
+            f"""select call_id, run_id, at, field, old_value as old, new_value as new from call_events
+                where call_id in ({marks}) order by call_id, id""",
+            chunk,
+        ):
+            result[row.pop("call_id")].append(row)
+    return result
 
 
 def sources_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -103,10 +127,6 @@ def sources_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str,
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     call = dict(row)
-    for column in JSON_COLUMNS:
-        try:
-            value = json.loads(call[column]) if call[column] else []
-        except ValueError:
-            value = []
-        call[column] = value if isinstance(value, list) else []
+    for column in CALL_JSON_COLUMNS:
+        call[column] = decode_json_list(call[column])
     return call

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from pipeline.status import derive_status
+from pipeline.vocabulary import OPEN_OR_FORTHCOMING, derive_status
 
 FULL = "full"
 NEW = "new"
@@ -46,7 +46,6 @@ NOT_DUE = "not due"
 # Reasons a listing page itself reveals: a listing page showing none of these has nothing more
 # to tell, so paging can stop there (pages due for their own reasons are asked for anyway).
 LISTING_REASONS = frozenset({NEW, ENTRY_CHANGED})
-LIVE_STATUSES = frozenset({"open", "forthcoming"})
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ def is_live(page: StoredPage, today: date, policy: RevisitPolicy = POLICY) -> bo
         return True
     opening = page.opening if _day(page.opening) else None
     status = derive_status(opening, [d.isoformat() for d in dates], horizon)
-    return (status or page.status) in LIVE_STATUSES
+    return (status or page.status) in OPEN_OR_FORTHCOMING
 
 
 def was_dropped(page: StoredPage, walk: Walk) -> bool:

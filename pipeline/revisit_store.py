@@ -8,7 +8,6 @@ call it describes in the register, which is fresher). `save_visits` records one 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +15,9 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.revisit import LIVE_STATUSES, StoredPage
+from pipeline.revisit import StoredPage
+from pipeline.store import now_iso
+from pipeline.vocabulary import OPEN_OR_FORTHCOMING, decode_json_list
 
 
 @dataclass
@@ -48,7 +49,7 @@ def load_known_pages(db: sqlite_utils.Database, source: str) -> KnownPages:
         """select p.url, p.fetched_at, e.content_hash = p.content_hash as extracted, e.call_status,
                   e.opening, e.deadline, e.events
            from pages p left join extractions e on e.url = p.url
-           where p.source = ?""", [source])}
+           where p.source = ? and p.parent_url is null""", [source])}  # call documents come with their article
     calls: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(
         """select cp.url, c.status, c.opening, c.deadline, c.cutoffs, c.events
@@ -77,15 +78,16 @@ def _stored_page(url: str, revisit: dict[str, Any] | None, page: dict[str, Any] 
     page = page or {}
     checked = revisit.get("checked_on") or (page.get("fetched_at") or "")[:10] or None
     deadlines = [page.get("deadline")]
-    events = _json_list(page.get("events"))
+    events = decode_json_list(page.get("events"))
     opening = page.get("opening")
     statuses = [call["status"] for call in calls]
     for call in calls:
-        deadlines += [call["deadline"], *_json_list(call["cutoffs"])]
-        events += _json_list(call["events"])
+        deadlines += [call["deadline"], *decode_json_list(call["cutoffs"])]
+        events += decode_json_list(call["events"])
         opening = opening or call["opening"]
     # The register's status is judged with today's date; an extraction's only with the page's.
-    status = next((s for s in statuses if s in LIVE_STATUSES), statuses[0] if statuses else page.get("call_status"))
+    fallback = statuses[0] if statuses else page.get("call_status")
+    status = next((s for s in statuses if s in OPEN_OR_FORTHCOMING), fallback)
     return StoredPage(
         url=url,
         stored=bool(page),
@@ -106,7 +108,12 @@ def _stored_page(url: str, revisit: dict[str, Any] | None, page: dict[str, Any] 
 def save_visits(db: sqlite_utils.Database, source: str, run_id: int, today: date,
                 records: Iterable[VisitRecord]) -> None:
     """Record one source's run in `page_revisits`, in one transaction: a column this run learnt
-    nothing about keeps its value."""
+    nothing about keeps its value. A stored page its listing named but this run did not ask for
+    was seen (`pages.last_seen`, `last_seen_run`: it is still there), not fetched (`fetched_at`
+    stays)."""
+    records = list(records)
+    seen = [(now_iso(), run_id, r.page_url) for r in records
+            if r.listed_depth is not None and not r.due_reason and r.page_url]
     rows = [
         {
             "url": r.url,
@@ -143,11 +150,10 @@ def save_visits(db: sqlite_utils.Database, source: str, run_id: int, today: date
                  interval_days = coalesce(excluded.interval_days, interval_days)""",
             rows,
         )
+        # ... unless its last fetch failed: a dead link in a listing is not a page seen again.
+        db.conn.executemany(
+            """update pages set last_seen = ?, last_seen_run = ? where url = ?
+               and not exists (select 1 from page_revisits v where v.page_url = pages.url and v.outcome = 'failed')""",
+            seen,
+        )
 
-
-def _json_list(value: str | None) -> list[Any]:
-    try:
-        parsed = json.loads(value) if value else []
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else []

@@ -1,20 +1,31 @@
 """The SQLite schema, created in code and changed only by appending migrations.
 
-Migrations are applied in list order and recorded by name in `_migrations`, so an existing
-database is brought up to date on open and a new migration never renumbers an old one.
+Each step is a function registered, in order, on the sqlite-utils 4 `Migrations` set below;
+`migrate` applies the steps a store has not had yet, each in its own transaction together with
+its record in `_sqlite_migrations`, so an existing store is brought up to date on open and a new
+step never renumbers an old one. The analyst views are not a step: `migrate` recreates any view
+whose SQL changed on every open, so an edited view reaches existing stores.
 These table and column names are the documented schema analysts rely on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
 
-Migration = Callable[[sqlite_utils.Database], None]
+from pipeline.search import enable_search, reindex_only_on_text_changes
+from pipeline.views import create_views
+
+# Append new steps at the end of this file; never reorder or rename existing ones (their names
+# are what existing stores recorded).
+migrations = Migrations("callwatch")
+
+# Before sqlite-utils' Migrations, applied step names were recorded in this table (same names).
+LEGACY_RECORD = "_migrations"
 
 
-def _m001_core(db: sqlite_utils.Database) -> None:
+@migrations(name="001_core")
+def create_core(db: sqlite_utils.Database) -> None:
     db["pages"].create(
         {
             "url": str,
@@ -81,7 +92,8 @@ def _m001_core(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m002_extractions(db: sqlite_utils.Database) -> None:
+@migrations(name="002_extractions")
+def create_extractions(db: sqlite_utils.Database) -> None:
     db["extractions"].create(
         {
             "url": str,
@@ -104,7 +116,8 @@ def _m002_extractions(db: sqlite_utils.Database) -> None:
     db["extractions"].create_index(["kind"])
 
 
-def _m003_calls(db: sqlite_utils.Database) -> None:
+@migrations(name="003_calls")
+def create_calls(db: sqlite_utils.Database) -> None:
     db["calls"].create(
         {
             "id": str,
@@ -156,7 +169,8 @@ def _m003_calls(db: sqlite_utils.Database) -> None:
     db["call_events"].create_index(["call_id"])
 
 
-def _m_digest_outbox(db: sqlite_utils.Database) -> None:
+@migrations(name="digest_outbox_scheduler")
+def create_digest_outbox_scheduler(db: sqlite_utils.Database) -> None:
     """Digest runs, the per-recipient outbox (exactly-once delivery) and the scheduler's job log."""
     db["digests"].create(
         {
@@ -212,26 +226,56 @@ def _m_digest_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m_calls_register(db: sqlite_utils.Database) -> None:
-    """Calls register: event dates on calls, link roles, when detect ran, FTS, analyst views."""
-    from pipeline.search import enable_search
-    from pipeline.views import create_views
-
+@migrations(name="calls_register")
+def add_calls_register(db: sqlite_utils.Database) -> None:
+    """Calls register: event dates on calls, link roles, when detect ran, FTS (the analyst views,
+    first made here, are now made by `migrate` after every step)."""
     db["calls"].add_column("events", str)  # JSON list of event dates (info days, the event itself)
     db["call_pages"].add_column("role", str)  # describes | mentions
     db["runs"].add_column("detected_at", str)  # set when detect finished: `calls --new` uses it
     enable_search(db)
-    create_views(db)
 
 
-def _m_fts_reindex_on_text_only(db: sqlite_utils.Database) -> None:
+@migrations(name="fts_reindex_on_text_only")
+def reindex_fts_on_text_only(db: sqlite_utils.Database) -> None:
     """FTS update triggers fire only when indexed text changes, not on every last_seen touch."""
-    from pipeline.search import reindex_only_on_text_changes
-
     reindex_only_on_text_changes(db)
 
 
-def _m_revisit_policy(db: sqlite_utils.Database) -> None:
+@migrations(name="page_documents")
+def add_page_documents(db: sqlite_utils.Database) -> None:
+    """Call documents (PDF, DOCX) are pages too; `parent_url` is the article that links to them."""
+    db["pages"].add_column("parent_url", str)
+    db["pages"].create_index(["parent_url"])
+
+
+@migrations(name="sources_and_call_fields")
+def add_sources_and_call_fields(db: sqlite_utils.Database) -> None:
+    """The sources each run crawled, so later stages (the digest's regions and "found on" titles)
+    read them from the store instead of a sources file; and the fields the digest shows besides:
+    the call a portal topic or Vinnova round belongs to (number and title), an event's
+    registration deadline."""
+    db["sources"].create(
+        {
+            "slug": str,  # the source's name in sources.toml, pages.source and source_runs.source
+            "title": str,
+            "url": str,  # what the crawl reads: a listing page, a feed, an API endpoint
+            "site": str,  # where a person browses the source's calls ("found on" links here)
+            "region": str,
+            "kind": str,
+            "lang": str,
+            "run_id": int,  # the run that last crawled it with these settings
+        },
+        pk="slug",
+    )
+    db["calls"].add_column("call_identifier", str)  # the call a portal topic / Vinnova round is part of
+    db["calls"].add_column("call_title", str)
+    db["calls"].add_column("registration", str)  # an event's registration deadline, when stated
+    db["extractions"].add_column("registration", str)
+
+
+@migrations(name="revisit_policy")
+def add_revisit_policy(db: sqlite_utils.Database) -> None:
     """What the revisit policy (pipeline/revisit.py) remembers per page, and what each source's
     run asked for: pages named by its listing, due, fetched, and skipped as not due."""
     db["page_revisits"].create(
@@ -249,44 +293,52 @@ def _m_revisit_policy(db: sqlite_utils.Database) -> None:
             "interval_days": int,  # asked for again this many days after checked_on, unless due sooner
         },
         pk="url",
-        if_not_exists=True,
     )
-    db["page_revisits"].create_index(["source"], if_not_exists=True)
-    db["page_revisits"].create_index(["page_url"], if_not_exists=True)
-    columns = db["source_runs"].columns_dict
+    db["page_revisits"].create_index(["source"])
+    db["page_revisits"].create_index(["page_url"])
     for column in ("pages_listed", "pages_due", "pages_fetched", "pages_skipped"):
-        if column not in columns:
-            db["source_runs"].add_column(column, int)
+        db["source_runs"].add_column(column, int)
 
 
-# Append new migrations at the end; never reorder or rename existing ones.
-MIGRATIONS: list[tuple[str, Migration]] = [
-    ("001_core", _m001_core),
-    ("002_extractions", _m002_extractions),
-    ("003_calls", _m003_calls),
-    ("digest_outbox_scheduler", _m_digest_outbox),
-    ("calls_register", _m_calls_register),
-    ("fts_reindex_on_text_only", _m_fts_reindex_on_text_only),
-    ("revisit_policy", _m_revisit_policy),
-]
+# ---- new steps go above this line -------------------------------------------------------------
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Apply every migration not yet recorded; return the names applied."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
-    applied = []
-    for name, migrate in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            migrate(db)
-            db["_migrations"].insert({"name": name, "applied_at": _now()})
-        applied.append(name)
-    return applied
+def pending_steps(db: sqlite_utils.Database) -> list[str]:
+    """Names of the steps this store has not had yet (reads only)."""
+    legacy = _legacy_names(db)
+    return [m.name for m in migrations.pending(db) if m.name not in legacy]
 
 
-def _now() -> str:
-    from datetime import UTC, datetime
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Bring the store's schema up to date and its views current; return the steps applied.
 
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    Writes nothing when the store is current (a read-only store can then still be read).
+    """
+    with db.atomic():
+        _adopt_legacy_record(db)
+    pending = pending_steps(db)
+    if pending:
+        migrations.apply(db)
+    with db.atomic():
+        create_views(db)  # replaces only views whose SQL changed
+    return pending
+
+
+def _legacy_names(db: sqlite_utils.Database) -> set[str]:
+    if not db[LEGACY_RECORD].exists():
+        return set()
+    return {row["name"] for row in db[LEGACY_RECORD].rows}
+
+
+def _adopt_legacy_record(db: sqlite_utils.Database) -> None:
+    """Move the steps recorded by the earlier hand-made runner into `_sqlite_migrations`
+    (same names, same times), so they are never applied twice; then drop the old table."""
+    if not db[LEGACY_RECORD].exists():
+        return
+    migrations.ensure_migrations_table(db)
+    db[migrations.migrations_table].insert_all(
+        ({"migration_set": migrations.name, "name": row["name"], "applied_at": row["applied_at"]}
+         for row in db[LEGACY_RECORD].rows_where(order_by="rowid")),
+        ignore=True,  # (migration_set, name) is unique: a step recorded twice stays one row
+    )
+    db[LEGACY_RECORD].drop()

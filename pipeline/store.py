@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.errors import StoreError
-from pipeline.schema import apply_migrations
+from pipeline.schema import migrate, pending_steps
 
 log = logging.getLogger(__name__)
 
@@ -35,24 +35,65 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def open_db(path: str | os.PathLike) -> sqlite_utils.Database:
-    """Open (creating if needed) the store at `path`, in WAL mode, with the schema up to date."""
+def open_db(path: str | os.PathLike, *, create: bool = True, write: bool = True) -> sqlite_utils.Database:
+    """Open the store at `path` in WAL mode, with its schema up to date and its views current.
+
+    `create=False` refuses a store that does not exist (every command that only reads one: a
+    typo in a path must not silently give an empty store). `write=False` accepts a read-only or
+    immutable file as long as its schema is current; otherwise a store callwatch cannot write
+    is refused up front, in one line naming the file.
+    """
     path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"no database at {path}: run `callwatch run` first, or check --db, "
+                         "$CALLWATCH_DB and the config's `db`")
+    writable = _writable(path)
+    if write and not writable:
+        raise StoreError(_read_only_message(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, timeout=30)
         db = sqlite_utils.Database(conn)
-        db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL, not the default FULL: in WAL mode a commit then writes the WAL without an
-        # fsync (the WAL is synced at checkpoints). A power cut may lose the last commits, never
-        # corrupt the database; a crash of the process loses nothing. FULL cost one fsync per
-        # saved page, a fifth of a whole crawl's time.
-        db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA busy_timeout=30000")
-        apply_migrations(db)
+        if writable:
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL, not the default FULL: in WAL mode a commit then writes the WAL without an
+            # fsync (the WAL is synced at checkpoints). A power cut may lose the last commits, never
+            # corrupt the database; a crash of the process loses nothing. FULL cost one fsync per
+            # saved page, a fifth of a whole crawl's time.
+            db.execute("PRAGMA synchronous=NORMAL")
+            migrate(db)
+        elif pending_steps(db):
+            db.close()
+            raise StoreError(f"{_read_only_message(path)}, and its schema is older than this callwatch: "
+                             "make it writable once so it can be upgraded")
     except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+        raise StoreError(f"cannot open the database {path}: {exc}{_directory_hint(path)}") from exc
     return db
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write here: the file, and its directory (for the -wal and -shm files).
+
+    os.access also answers False for a root-owned process on an immutable (chattr +i) file.
+    """
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    parent = next((p for p in path.parents if p.exists()), Path("."))
+    return os.access(parent, os.W_OK)
+
+
+def _read_only_message(path: Path) -> str:
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the database {path} is read-only (file permissions, an immutable file or a read-only mount)"
+    return f"the database {path} is in a directory callwatch cannot write to (SQLite needs its -wal and -shm files)"
+
+
+def _directory_hint(path: Path) -> str:
+    if path.parent.exists() and not os.access(path.parent, os.W_OK):
+        return f" (the directory {path.parent} is read-only)"
+    return ""
 
 
 def hash_content(title: str | None, text: str | None) -> str:
@@ -79,6 +120,7 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> s
         "content_hash": digest,
         "body_hash": page.get("body_hash"),
         "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True) if meta is not None else None,
+        "parent_url": page.get("parent_url"),  # a call document: the article linking to it
         "fetched_at": now,
         "last_seen": now,
         "last_seen_run": run_id,

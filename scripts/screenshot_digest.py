@@ -34,39 +34,63 @@ def find_chromium() -> str:
 def sample_html(language: str, today: date) -> str:
     """A digest of made-up items through the real templates (includes a hostile title)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from pipeline.config import Recipient
     from pipeline.digest.render import render_digest
     from pipeline.digest.select import Item
 
-    def call(cid: str, title: str, days: int, funders: list[str], topics: list[str], **extra: object) -> dict:
+    def day(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
+
+    portal = {"title": "EU Funding & Tenders Portal",
+              "url": "https://ec.europa.eu/info/funding-tenders/opportunities/portal/"}
+    office = {"title": "EU-kontoret Region Exempelland: Aktuellt", "url": "https://region.example/eu/aktuellt/"}
+
+    def call(cid: str, title: str, days: int, funders: list[tuple[str, str]], topics: list[str],
+             links: list[dict], **extra: object) -> dict:
         return {"id": cid, "title": title, "url": f"https://example.org/calls/{cid}", "kind": "funding-call",
-                "deadline": (today + timedelta(days=days)).isoformat(),
-                "funders": [{"name": f, "text": f} for f in funders], "topics": topics,
-                "sources": ["eu-portal"], **extra}
+                "deadline": day(days), "funders": [{"name": n, "text": t} for n, t in funders],
+                "topics": topics, "source_links": links, "regions": ["Exempelland"], "page_lang": "sv",
+                **extra}
 
     items = [
-        Item("new:1", "new", "1", call=call("1", "Transforming health and care systems (THCS) – Joint call",
-                                            9, ["Horizon Europe"], ["health-care", "digital-health"],
-                                       identifier="HORIZON-HLTH-2025-CARE-01-01")),
-        Item("new:2", "new", "2",
-             call=call("2", "Innovair – hållbar luftfart", 80, ["Vinnova"], ["transport-mobility"])),
+        Item("new:1", "new", "1", call=call("1", "Transforming health and care systems (THCS) – Joint call", 9,
+                                            [("Horizon Europe", "HORIZON")], ["health-care", "digital-health"],
+                                            [portal], identifier="HORIZON-HLTH-2025-CARE-01-01",
+                                            call_identifier="HORIZON-HLTH-2025-CARE-01",
+                                            amounts=[{"value": 150_000_000, "currency": "EUR"}])),
+        Item("new:2", "new", "2", call=call("2", "Kompetensförsörjning i små företag – Övre Norrland", 80,
+                                            [("European Regional Development Fund", "Regionalfonden")],
+                                            ["skills-education", "innovation-smes"], [office],
+                                            amounts=[{"value": 24_000_000, "currency": "SEK"}])),
         Item("new:3", "new", "3", call=call("3", '<script>alert("x")</script> Title scraped from a hostile page', 40,
-                                       ["Region Skåne"], ["regional-development"])),
-        Item("deadline:4", "changed", "4",
-             payload={"old": (today + timedelta(days=10)).isoformat(), "new": (today + timedelta(days=30)).isoformat()},
-             call=call("4", "Interreg Öresund-Kattegat-Skagerrak: small projects", 30, ["Interreg ÖKS"],
-                       ["international-cooperation"])),
-        Item("closing:5", "closing", "5", call=call("5", "EU4Health: mental health prevention", 3, ["EU4Health"],
-                                               ["health-care"], identifier="EU4H-2025-PJ-02")),
+                                            [("Region Skåne", "Region Skåne")], ["regional-development"], [office])),
+        Item("deadline:4", "changed", "4", payload={"old": day(10), "new": day(30)},
+             call=call("4", "Interreg Öresund-Kattegat-Skagerrak: small projects", 30,
+                       [("Interreg Öresund-Kattegat-Skagerrak", "Interreg ÖKS")], ["international-cooperation"],
+                       [office])),
+        Item("closing:5", "closing", "5", call=call("5", "EU4Health: mental health prevention", 3,
+                                                    [("EU4Health", "EU4Health")], ["health-care"], [portal],
+                                                    identifier="EU4H-2025-PJ-02")),
         Item("new:6", "partner", "6", call={**call("6", "Partner sought: digital twins for regional hospitals", 25,
-                                              [], ["digital-health"]), "kind": "partner-search"}),
+                                                   [("Interreg Aurora", "Interreg Aurora")], ["digital-health"],
+                                                   [office]), "kind": "partner-search"}),
+        Item("new:7", "event", "7", call={**call("7", "Informationsmöte om THCS-partnerskapets utlysning", 0,
+                                                 [("European Partnership on Transforming Health and Care Systems",
+                                                   "THCS")], ["health-care"], [office]),
+                                          "kind": "event", "deadline": None, "events": [day(6)],
+                                          "registration": day(1)}),
         Item("health:9:vgr", "health", None,
-             payload={"source": "vgr", "problem": "empty", "usual_pages": 38, "run_id": 9,
-                      "run_at": f"{today.isoformat()}T01:00:00"}),
+             payload={"source": "vgr", "title": "Västra Götalandsregionen: utlysningar", "problem": "empty",
+                      "usual_pages": 38, "run_id": 9, "run_at": f"{today.isoformat()}T01:00:00"}),
         Item("health:9:skane-eu", "health", None, payload={"source": "skane-eu", "problem": "failed", "run_id": 9,
                                                    "run_at": f"{today.isoformat()}T01:00:00",
                                                    "error": "SourceError: HTTP 503 from https://skane.example/"}),
     ]
-    return render_digest(items, language=language, today=today, name="Anna").html
+    recipient = Recipient(email="anna@region.example", name="Anna", language=language,
+                          topics=("health-care", "digital-health", "skills-education", "regional-development",
+                                  "international-cooperation"),
+                          regions=("Exempelland",))
+    return render_digest(items, language=language, today=today, name="Anna", recipient=recipient).html
 
 
 def screenshot(html_path: Path, out: Path, width: int, height: int) -> None:

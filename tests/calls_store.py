@@ -47,9 +47,10 @@ def html_page(url: str, source: str, title: str, text: str = "") -> dict[str, An
 def extraction(kind: str = "funding-call", deadline: str | None = None, opening: str | None = None,
                funders: tuple[str, ...] = (), identifiers: tuple[str, ...] = (),
                topics: tuple[str, ...] = (), events: tuple[str, ...] = (),
-               call_status: str | None = None) -> dict[str, Any]:
+               call_status: str | None = None, registration: str | None = None) -> dict[str, Any]:
     return {
         "kind": kind, "deadline": deadline, "opening": opening, "call_status": call_status,
+        "registration": registration,
         "funders": [{"name": f, "text": f} for f in funders], "identifiers": list(identifiers),
         "topics": list(topics), "events": list(events), "amounts": [],
     }

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
+from site_server import SnapshotServer, SnapshotSite
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
 
@@ -47,3 +46,22 @@ def write_sources(path: Path, entries: list[dict]) -> Path:
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def serve_fixture_site(serve_site) -> Callable:
+    """Serve a `tests/sites.py` site; for one whose articles live on a second host of the
+    organisation, serve that host too and point the first one's links at it."""
+    from sites import OTHER_HOST_FIXTURE, OTHER_HOST_PLACEHOLDER
+
+    def serve(site) -> tuple[SnapshotServer, SnapshotServer]:
+        article_server = serve_site(OTHER_HOST_FIXTURE) if site.other_host else None
+        server = serve_site(site.fixture)
+        if article_server is not None:
+            for path in server.site.root.rglob("*"):
+                if path.is_file():
+                    body = path.read_bytes()
+                    path.write_bytes(body.replace(OTHER_HOST_PLACEHOLDER.encode(), article_server.url.encode()))
+        return server, article_server or server
+
+    return serve

@@ -1,7 +1,7 @@
 """Builders for digest tests: rows written straight into a real SQLite store, a real SMTP server.
 
-The digest's input is the store (calls, call_pages, call_events, runs, source_runs), so tests
-write those rows directly instead of running crawl/extract/detect.
+The digest's input is the store (calls, call_pages, call_events, runs, source_runs, sources), so
+tests write those rows directly instead of running crawl/extract/detect.
 """
 
 from __future__ import annotations
@@ -17,7 +17,19 @@ from pathlib import Path
 import sqlite_utils
 from aiosmtpd.controller import Controller
 
+from pipeline.sources_table import SourceInfo, save_sources
+
 TODAY = date(2026, 11, 22)
+
+# What the runs that crawled these sources recorded in the store (the digest reads this, not a file).
+SOURCES = (
+    SourceInfo("eu-portal", "EU Funding & Tenders Portal", "https://api.tech.ec.europa.eu/search-api/prod/rest/search",
+               "https://ec.europa.eu/info/funding-tenders/opportunities/portal/", "eu", "eu-portal", "en"),
+    SourceInfo("skane-eu", "Region Skåne: EU-nyheter", "https://skane.example/news", "https://skane.example/news",
+               "skane", "listing", "sv"),
+    SourceInfo("vgr", "Västra Götalandsregionen: utlysningar", "https://vgr.example/utlysningar",
+               "https://vgr.example/utlysningar", "vastra-gotaland", "listing", "sv"),
+)
 
 SOURCES_TOML = """
 [[sources]]
@@ -38,6 +50,10 @@ kind = "listing"
 url = "https://vgr.example/utlysningar"
 region = "vastra-gotaland"
 """
+
+
+def add_sources(db: sqlite_utils.Database, sources: tuple[SourceInfo, ...] = SOURCES, run_id: int = 1) -> None:
+    save_sources(db, sources, run_id)
 
 
 def add_run(db: sqlite_utils.Database, status: str = "ok", day: str = "2026-11-20") -> int:

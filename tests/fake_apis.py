@@ -10,8 +10,9 @@ the quirks the spiders must survive:
   captured page, including its duplicate `reference` and its stale status codes, plus a legacy
   `SEDIA_PRD_CENTRICITY` copy of a current topic and an EU4Health topic derived from a captured
   row (so programme filters and legacy preference can be tested).
-- Vinnova: JSON with a UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML
-  documentation page (the real captured one) for a wrong path.
+- Vinnova: rounds and calls (by date, or by a comma-separated list of numbers), as JSON with a
+  UTF-8 BOM, gzip-compressed when the client accepts it, and its HTML documentation page (the
+  real captured one) for a wrong path.
 
 Also `run_spider`: runs one spider through the real Scrapy engine in a child process (the
 Twisted reactor cannot restart in one process) and returns the items it yielded.
@@ -23,25 +24,39 @@ import copy
 import dataclasses
 import email.parser
 import email.policy
+import functools
 import gzip
 import json
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# shared/ lies beside the project root (in CI too, beside the fresh clone).
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+
+def _shared_fixtures() -> Path:
+    """shared/fixtures beside the project root (in CI too, beside the fresh clone), or beside
+    one of its parents (a git worktree placed one level deeper)."""
+    for parent in Path(__file__).resolve().parents[2:]:
+        if (parent / "shared" / "fixtures").is_dir():
+            return parent / "shared" / "fixtures"
+    return Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+SHARED_FIXTURES = _shared_fixtures()
 PORTAL_CAPTURE = SHARED_FIXTURES / "sedia_search_page.json"
 VINNOVA_DOC_PAGE = SHARED_FIXTURES / "vinnova_api_docpage.html"
 VINNOVA_ROUNDS = Path(__file__).parent / "fixtures" / "vinnova_rounds.json"
+# Calls in the shape public clients of /api/utlysningar read (Diarienummer, Titel, Beskrivning,
+# Publiceringsdatum, AnsokningsomgangDnrLista); no capture of that endpoint is at hand.
+VINNOVA_CALLS = Path(__file__).parent / "fixtures" / "vinnova_calls.json"
 REPO = Path(__file__).resolve().parents[1]
 
 JSON_PARTS = ("query", "languages", "sort", "displayFields")
@@ -78,6 +93,33 @@ def portal_rows() -> list[dict[str, Any]]:
                  f"topic-details/{EU4HEALTH_ID}"]
     hm.pop("budgetOverview", None)
     return [legacy, *rows, health]
+
+
+def portal_rows_with_sibling_topics() -> list[dict[str, Any]]:
+    """portal_rows() plus further topics of three captured calls (same `callIdentifier`, their own
+    topic identifiers), made the way a replay makes them: by copying a captured row, so each copy
+    still carries the copied topic's `url`. One sibling has its own title and a later deadline, one
+    stays open after its sibling closed, and one looks exactly like its sibling (title, dates,
+    programme) but for its identifier."""
+    rows = portal_rows()
+
+    def sibling(of: str, identifier: str, reference: str, **fields: list[str]) -> dict[str, Any]:
+        row = copy.deepcopy(next(r for r in rows if r["metadata"]["identifier"] == [of]
+                                 and r["metadata"]["DATASOURCE"] == ["SEDIA"]))
+        row["reference"] = reference
+        row["metadata"]["identifier"] = [identifier]
+        row["metadata"].update(fields)
+        return row
+
+    return [
+        *rows,
+        sibling("HORIZON-CL4-2027-04-DIGITAL-EMERGING-10", "HORIZON-CL4-2027-04-DIGITAL-EMERGING-11",
+                "50131804TOPICSen", title=["Quantum-safe digital infrastructures (RIA)"],
+                deadlineDate=["2027-05-18T00:00:00.000+0000"]),
+        sibling("HORIZON-CL6-2026-04-GOVERNANCE-01", "HORIZON-CL6-2026-04-GOVERNANCE-02", "50127692TOPICSen",
+                title=["Farm advisory services for agroecology"], deadlineDate=["2027-01-20T00:00:00.000+0000"]),
+        sibling("HORIZON-CL3-2026-02-CS-ECCC-01", "HORIZON-CL3-2026-02-CS-ECCC-02", "50147305TOPICSen"),
+    ]
 
 
 class BadRequest(Exception):
@@ -166,7 +208,13 @@ def matches(query: dict[str, Any] | None, metadata: dict[str, Any]) -> bool:
 
 @dataclass
 class VinnovaApi:
+    """`/api/<endpoint>/<date>` answers every record of that endpoint (as if all changed since);
+    `/api/<endpoint>/<dnr>,<dnr>` answers those records, including `older_rounds`, which only
+    come by number (rounds that did not change since the date asked)."""
+
     rounds_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_ROUNDS.read_bytes())
+    calls_json: bytes = dataclasses.field(default_factory=lambda: VINNOVA_CALLS.read_bytes())
+    older_rounds: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False  # answer cut-short JSON
     requests: list[dict[str, str]] = field(default_factory=list)
 
@@ -175,7 +223,12 @@ class VinnovaApi:
         match = re.fullmatch(r"/api/(ansokningsomgangar|utlysningar)/(\d{4}-\d{2}-\d{2}|[\d,-]+)", path)
         if not match:  # the real API answers its documentation page for a wrong path
             return 200, {"Content-Type": "text/html; charset=utf-8"}, VINNOVA_DOC_PAGE.read_bytes()
-        body = b"\xef\xbb\xbf" + self.rounds_json  # the API's BOM
+        data = self.rounds_json if match[1] == "ansokningsomgangar" else self.calls_json
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", match[2]):  # numbers, not a date
+            wanted = set(match[2].split(","))
+            records = json.loads(data) + (self.older_rounds if match[1] == "ansokningsomgangar" else [])
+            data = json.dumps([r for r in records if r.get("Diarienummer") in wanted]).encode()
+        body = b"\xef\xbb\xbf" + data  # the API's BOM
         if self.broken:
             body = body[: len(body) // 2]
         out = {"Content-Type": "application/json; charset=utf-8"}
@@ -184,57 +237,34 @@ class VinnovaApi:
         return 200, out, body
 
 
-class _Handler(BaseHTTPRequestHandler):
-    portal: PortalApi | None = None
-    vinnova: VinnovaApi | None = None
-
-    def log_message(self, *args: Any) -> None:  # keep test output quiet
-        pass
-
-    def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        # This server closes every connection; without saying so, Twisted would pool the
-        # connection and the next request could fail with ConnectionDone.
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:  # noqa: N802
-        path = urlsplit(self.path).path
-        if self.vinnova is not None and path != "/robots.txt":
-            self._send(*self.vinnova.answer(path, dict(self.headers.items())))
-        else:
-            self._send(404, {"Content-Type": "text/plain"}, b"not found")
-
-    def do_POST(self) -> None:  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.portal is None or not urlsplit(self.path).path.endswith("/search"):
-            self._send(404, {"Content-Type": "text/plain"}, b"not found")
-            return
+def _answer(portal: PortalApi | None, vinnova: VinnovaApi | None, request: Request) -> Response:
+    """Route one request to the fake API it is for. Every answer closes its connection: without
+    saying so, Twisted would pool the connection and the next request could fail (ConnectionDone)."""
+    close = {"Connection": "close"}
+    if request.method == "POST" and portal is not None and request.path.endswith("/search"):
         try:
-            data = self.portal.search(self.path, self.headers.get("Content-Type", ""), body)
+            data = portal.search(request.full_path, request.headers.get("Content-Type", ""), request.get_data())
         except BadRequest as exc:
-            self._send(exc.status, {"Content-Type": "application/json"},
-                       json.dumps({"error": str(exc)}).encode())
-            return
-        self._send(200, {"Content-Type": "application/json"}, json.dumps(data).encode())
+            return Response(json.dumps({"error": str(exc)}), status=exc.status, headers=close,
+                            content_type="application/json")
+        return Response(json.dumps(data), status=200, headers=close, content_type="application/json")
+    if request.method == "GET" and vinnova is not None and request.path != "/robots.txt":
+        status, headers, body = vinnova.answer(request.path, dict(request.headers.items()))
+        return Response(body, status=status, headers={**headers, **close})
+    return Response(b"not found", status=404, headers=close, content_type="text/plain")
 
 
 @contextmanager
 def serve(portal: PortalApi | None = None, vinnova: VinnovaApi | None = None) -> Iterator[str]:
-    """Serve the given fake APIs on 127.0.0.1; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"portal": portal, "vinnova": vinnova})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """Serve the given fake APIs on 127.0.0.1 (pytest-httpserver); yields the base URL."""
+    server = HTTPServer("127.0.0.1", 0, threaded=True)
+    server.expect_request(re.compile(".*")).respond_with_handler(functools.partial(_answer, portal, vinnova))
+    server.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        server.shutdown()
-        server.server_close()
+        server.clear()
+        server.stop()
 
 
 _CHILD = """
@@ -270,7 +300,7 @@ def run_spider(source: Any, tmp_path: Path, last_ok_at: str | None = None) -> Sp
     """Run the spider of `source.kind` for `source` through the real Scrapy engine in a child
     process with the production settings (item pipelines replaced by a JSON-lines feed)."""
     items_path, report_path = tmp_path / "items.jsonl", tmp_path / "report.json"
-    args = {"source": dataclasses.asdict(source), "items": str(items_path), "report": str(report_path),
+    args = {"source": source.model_dump(), "items": str(items_path), "report": str(report_path),
             "db": str(tmp_path / "spider.db"), "last_ok_at": last_ok_at}
     child = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], cwd=REPO,
                            capture_output=True, text=True, timeout=120)

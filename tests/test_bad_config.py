@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.toml_lines import TomlLines
+from pipeline.config_file import TomlFile
 
 GOOD_SOURCE = '[[sources]]\nname = "agency"\nkind = "listing"\nurl = "http://127.0.0.1:9/news"\n'
 # Never read the developer's own config or DB while testing.
@@ -51,7 +51,7 @@ SOURCES_CASES = {
     "unknown field": (
         GOOD_SOURCE + '\n[[sources]]\nname = "errin-news"\nkind = "listing"\nurl = "https://errin.eu/news"\n'
         'folow = "/news/"  # <- here\n',
-        ["source #2 'errin-news'", "unknown field(s) folow"],
+        ["source #2 'errin-news'", "unknown field 'folow'"],
     ),
     "missing field": (
         GOOD_SOURCE + '\n[[sources]]  # <- here\nname = "no-url"\nkind = "feed"\n',
@@ -81,7 +81,7 @@ SOURCES_CASES = {
     ),
     "unknown top-level key": (
         'version = 2  # <- here\n' + GOOD_SOURCE,
-        ["unknown top-level key(s): version"],
+        ["unknown top-level key 'version'"],
     ),
     "TOML syntax": (
         GOOD_SOURCE + '\n[[sources]\nname = "x"\n',  # tomllib finds it on the header line
@@ -113,12 +113,12 @@ def test_callwatch_sources_reports_the_same_line(tmp_path):
 CONFIG_CASES = {
     "unknown key in a table": (
         '[schedule]\ncron = "0 2 * * *"\n\n[digest]\nlanguage = "sv"\nlangauge = "en"  # <- here\n',
-        ["unknown key(s) 'digest.langauge'"],
+        ["unknown key 'digest.langauge'"],
     ),
     "unknown key of a later recipient": (
         '[[recipients]]\nemail = "a@example.org"\n\n[[recipients]]\nemail = "b@example.org"\n'
         'topic = ["health-care"]  # <- here\n',
-        ["unknown key(s) 'recipients[2].topic'"],
+        ["unknown key 'recipients[2].topic'"],
     ),
     "invalid cron": (
         '# nightly\n[schedule]\ntimezone = "Europe/Stockholm"\ncron = "0 2 * *"  # <- here\n',
@@ -196,11 +196,76 @@ def test_lines_of_arrays_of_tables_skip_strings_and_multiline_values():
         'matrix = [\n  [1],\n  ["a = b"],\n]\n'                       # 5-8
         '[[sources]]\nname = "a"\n[sources.options]\nkeys = ["x"]\n'  # 9-12
         "[[sources]]  # second\n'quoted key' = 1\noptions.more = 2\n"  # 13-15
+        '"a = b".c = 3\n'                                             # 16
     )
-    lines = TomlLines(text)
-    assert lines.line("title") == 1 and lines.line("matrix") == 5
-    assert lines.line("sources", 1) == 9 and lines.line("sources", 1, "options", "keys") == 12
-    assert lines.line("sources", 2) == 13 and lines.line("sources", 2, "quoted key") == 14
-    assert lines.line("sources", 2, "options") == 15
-    assert lines.line("sources", 2, "url") == 13  # a missing key points at its table
-    assert lines.line("sources", 3) == 9 and lines.line("nowhere") is None
+    lines = TomlFile(None, text, {}).line  # indices count from 0, as in pydantic's error locations
+    assert lines(("title",)) == 1 and lines(("matrix",)) == 5
+    assert lines(("sources", 0)) == 9 and lines(("sources", 0, "options", "keys")) == 12
+    assert lines(("sources", 1)) == 13 and lines(("sources", 1, "quoted key")) == 14
+    assert lines(("sources", 1, "options")) == 15 and lines(("sources", 1, "options", "more")) == 15
+    assert lines(("sources", 1, "a = b", "c")) == 16
+    assert lines(("sources", 1, "url")) == 13  # a missing key points at its table
+    assert lines(("sources", 2)) == 9 and lines(("nowhere",)) is None
+
+
+def test_every_mistake_in_a_sources_file_is_reported_on_its_own_line(tmp_path):
+    body = (
+        '[[sources]]\nname = "agency"\nkind = "listing"\nurl = "http://127.0.0.1:9/news"\n'
+        'max_pages = 0  # <- 5\n'
+        '\n[[sources]]  # <- 7 (no url)\nname = "Bad Name"  # <- 8\nkind = "javascript"  # <- 9\n'
+        'folow = "/x/"  # <- 10\n'
+        '\n[[sources]]\nkind = "feed"\nurl = "https://a.example/feed/"\nname = "agency"  # <- 15\n'
+        'enabled = "false"  # <- 16\n'
+    )
+    sources = tmp_path / "sources.toml"
+    sources.write_text(body, encoding="utf-8")
+    db = tmp_path / "calls.db"
+    before = files(tmp_path)
+    result = invoke("run", "--sources", str(sources), "--db", str(db))
+    assert_refused(result, f"{sources}:5:")
+    expected = {
+        5: ("source #1 'agency'", "max_pages"),
+        7: ("source #2 'Bad Name'", "missing or empty field 'url'"),
+        8: ("source #2 'Bad Name'", "lowercase slug"),
+        9: ("source #2 'Bad Name'", "unknown kind 'javascript'"),
+        10: ("source #2 'Bad Name'", "unknown field 'folow'"),
+        15: ("source #3 'agency'", "duplicate name (also source #1)"),
+        16: ("source #3 'agency'", "field 'enabled' must be true or false"),
+    }
+    assert f"{len(expected)} mistakes in {sources}:" in result.output, result.output
+    reported = [line for line in result.output.splitlines() if line.startswith(f"{sources}:")]
+    assert len(reported) == len(expected), result.output  # one line per mistake, nothing else
+    for (line, words), text in zip(expected.items(), reported, strict=True):  # in the file's order
+        assert f"{sources}:{line}: " in text and all(word in text for word in words), text
+    nothing_written(before, tmp_path, db)
+
+
+def test_every_mistake_in_a_config_file_is_reported_on_its_own_line(tmp_path):
+    body = (
+        '[schedule]\ncron = "0 2 * *"  # <- 2\ntimezone = "Europe/Stokholm"  # <- 3\n'
+        '[smtp]\npassword = "hunter2"  # <- 5\nport = "587"  # <- 6\n'
+        '[[recipients]]\nemail = "a@example.org"\nkinds = ["funding"]  # <- 9\n'
+        '[[recipients]]\nemail = "A@example.org"  # <- 11\nregion = ["skane"]  # <- 12\n'
+    )
+    config = tmp_path / "callwatch.toml"
+    config.write_text(body, encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(GOOD_SOURCE, encoding="utf-8")
+    db = tmp_path / "calls.db"
+    before = files(tmp_path)
+    result = invoke("run", "--config", str(config), "--sources", str(tmp_path / "sources.toml"), "--db", str(db))
+    assert_refused(result, f"{config}:2:")
+    expected = {
+        2: "key 'schedule.cron': invalid cron expression",
+        3: "key 'schedule.timezone': unknown time zone",
+        5: "secrets only from the environment",
+        6: "key 'smtp.port': must be an integer",
+        9: "key 'recipients[1].kinds': item 1: 'funding' is not one of",
+        11: "key 'recipients[2].email': duplicate recipient",
+        12: "unknown key 'recipients[2].region'",
+    }
+    assert f"{len(expected)} mistakes in {config}:" in result.output, result.output
+    reported = [line for line in result.output.splitlines() if line.startswith(f"{config}:")]
+    assert len(reported) == len(expected), result.output
+    for (line, words), text in zip(expected.items(), reported, strict=True):
+        assert f"{config}:{line}: " in text and words in text, text
+    nothing_written(before, tmp_path, db)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from datasette.app import Datasette
 
 from pipeline.cli import cli
+from pipeline.search import register_search_function
 from pipeline.store import open_db, start_run
 from pipeline.views import VIEWS, datasette_metadata
 
@@ -39,9 +40,9 @@ def two_nights(tmp_path):
     partners = html_page(SKANE + "partnersok", "skane-eu", "Partnersök: Interreg Öresund-Kattegat-Skagerrak")
     ex = {
         cheques["url"]: extraction(deadline="2027-02-01", funders=("Västra Götalandsregionen",),
-                                   topics=("innovation",)),
+                                   topics=("innovation-smes",)),
         partners["url"]: extraction(kind="partner-search", deadline="2026-12-15",
-                                    funders=("Interreg ÖKS",), topics=("cross-border",)),
+                                    funders=("Interreg ÖKS",), topics=("international-cooperation",)),
     }
     night(db, [care, cheques, partners], ex)
 
@@ -49,7 +50,7 @@ def two_nights(tmp_path):
     added = html_page(VGR + "hälsa", "vgr", "Utlysning: Hälsoinnovation i primärvården",
                       "Region Skåne och Vinnova söker projekt för hälsa.")
     ex[added["url"]] = extraction(deadline="2027-03-10", funders=("Region Skåne", "Vinnova"),
-                                  topics=("health",))
+                                  topics=("health-care",))
     run2, _ = night(db, [moved, cheques, partners, added], ex)
     return path, run2, added
 
@@ -93,7 +94,7 @@ def test_without_filters_every_call_is_listed_by_deadline(two_nights):
 
 @pytest.mark.parametrize(("args", "expected_titles"), [
     (["--kind", "partner-search"], ["Partnersök: Interreg Öresund-Kattegat-Skagerrak"]),
-    (["--topic", "health"], ["Utlysning: Hälsoinnovation i primärvården"]),
+    (["--topic", "health-care"], ["Utlysning: Hälsoinnovation i primärvården"]),
     (["--funder", "skåne"], ["Utlysning: Hälsoinnovation i primärvården"]),
     (["--funder", "VÄSTRA"], ["Innovationscheckar för små företag"]),
     (["--deadline-before", "2027-02-01"],
@@ -155,8 +156,9 @@ def test_every_command_has_help_with_an_example(command):
 def test_canned_queries_and_views_run_on_a_real_db(two_nights):
     path, _, _ = two_nights
     database = datasette_metadata(path.stem)["databases"][path.stem]
-    params = {"date": "2027-03-01", "funder": "Skåne", "q": "innovation*", "call_id": CARE.lower()}
+    params = {"date": "2027-03-01", "funder": "Skåne", "q": "innovation", "call_id": CARE.lower()}
     with sqlite3.connect(path) as conn:
+        register_search_function(conn)  # as `callwatch serve`'s Datasette plugin does
         for name, query in database["queries"].items():
             names = re.findall(r":(\w+)", query["sql"])
             rows = conn.execute(query["sql"], {n: params[n] for n in names}).fetchall()
@@ -204,3 +206,54 @@ def test_search_follows_changed_page_text_and_ignores_touches(tmp_path):
     with sqlite3.connect(path) as conn:  # the index is consistent with its content table
         conn.execute("insert into pages_fts(pages_fts, rank) values ('integrity-check', 1)")
         conn.execute("insert into calls_fts(calls_fts, rank) values ('integrity-check', 1)")
+
+
+def test_open_means_status_open_in_the_cli_and_the_views_and_forthcoming_has_its_own_name(two_nights):
+    path, run2, _ = two_nights
+    db = open_db(path)
+    soon = html_page(VGR + "vatgas", "vgr", "Utlysning: vätgas i transporter", "Öppnar i januari.")
+    night(db, [soon], {soon["url"]: extraction(deadline="2027-04-01", opening="2027-01-15")})  # TODAY + 2 months
+    db.close()
+
+    open_ids = [r["id"] for r in callwatch("calls", "--db", str(path), "--open", "--format", "json")]
+    both = callwatch("calls", "--db", str(path), "--open-or-forthcoming", "--format", "json")
+    with sqlite3.connect(path) as conn:
+        open_view = [r[0] for r in conn.execute("select id from open_calls")]
+        both_view = [r[0] for r in conn.execute("select id from open_or_forthcoming_calls")]
+        forthcoming = [r[0] for r in conn.execute("select id from calls where status = 'forthcoming'")]
+
+    assert len(forthcoming) == 1 and forthcoming[0] not in open_ids
+    assert sorted(open_ids) == sorted(open_view) and len(open_ids) == 4
+    assert sorted(r["id"] for r in both) == sorted(both_view) == sorted(open_ids + forthcoming)
+
+
+def test_an_unknown_topic_is_an_error_listing_the_valid_keys(two_nights):
+    path, _, _ = two_nights
+    result = CliRunner().invoke(cli, ["calls", "--db", str(path), "--topic", "nonsense"])
+    assert result.exit_code == 2
+    assert "unknown topic 'nonsense'" in result.output
+    assert "health-care" in result.output and "innovation-smes" in result.output
+
+
+def test_the_table_counts_one_call_in_the_singular(two_nights):
+    path, _, _ = two_nights
+    one = CliRunner().invoke(cli, ["calls", "--db", str(path), "--new"], env={"COLUMNS": "200"}).output
+    many = CliRunner().invoke(cli, ["calls", "--db", str(path)], env={"COLUMNS": "200"}).output
+    assert one.splitlines()[0].strip() == "1 call"
+    assert many.splitlines()[0].strip() == "4 calls"
+
+
+def test_history_shows_the_moved_deadline(two_nights):
+    path, run2, _ = two_nights
+    rows = callwatch("calls", "--db", str(path), "--history", "--format", "json")
+    care = next(r for r in rows if r["identifier"] == CARE)
+    assert {"run_id": run2, "field": "deadline", "old": "2027-04-16", "new": "2027-05-20"}.items() <= \
+        care["history"][0].items()
+    assert all(r["history"] == [] for r in rows if r is not care)  # the others never changed
+    assert "history" not in callwatch("calls", "--db", str(path), "--format", "json")[0]
+
+    table = CliRunner().invoke(cli, ["calls", "--db", str(path), "--history"], env={"COLUMNS": "250"}).output
+    assert f"deadline 2027-04-16 -> 2027-05-20 (run {run2})" in table
+    rows = list(csv.DictReader(io.StringIO(callwatch("calls", "--db", str(path), "--history", "--format", "csv"))))
+    assert next(r for r in rows if r["url"].endswith(CARE.lower()))["history"] == \
+        f"deadline 2027-04-16 -> 2027-05-20 (run {run2})"

@@ -10,12 +10,12 @@ from pathlib import Path
 from calls_store import TODAY
 from click.testing import CliRunner
 from conftest import FAST_CRAWL, write_sources
+from site_server import SnapshotServer, SnapshotSite
 
 from crawlers.crawl import run_crawl
 from pipeline.analyse import analyse_pending_pages
 from pipeline.cli import cli
 from pipeline.detect import detect_calls
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import finish_run, open_db, start_run
 
 PAGE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{title} - Regionen</title></head>

@@ -122,3 +122,11 @@ def test_cron_days_of_week_follow_crontab_not_apschedulers_numbering(cron, weekd
         seen.add(fire.strftime("%a"))
         assert (fire.hour, fire.minute) == (2, 0)
     assert seen == weekdays
+
+
+def test_an_address_given_on_the_command_line_is_checked_like_a_configured_one():
+    from pipeline.config import recipient_for
+
+    assert recipient_for(" anna@region.example ").email == "anna@region.example"
+    with pytest.raises(ConfigError, match="--to 'anna at region'"):
+        recipient_for("anna at region")

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 from conftest import FAST_CRAWL, write_sources
+from site_server import SnapshotServer, SnapshotSite
 from test_calls_site import PAGE
 
 from pipeline.lock import LockedError, run_lock
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 
 PAGES = 60
 TOPICS = ("vätgas", "skogsbruk", "kulturarv", "digitalisering", "vattenrening", "turism", "batterier",

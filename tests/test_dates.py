@@ -9,7 +9,8 @@ import pytest
 import spacy
 
 import pipeline.nlp.dates  # noqa: F401  (registers the factory)
-from pipeline.status import today_in_stockholm
+from pipeline.nlp.date_mentions import find_dates
+from pipeline.vocabulary import today_in_stockholm
 
 
 @pytest.fixture(scope="module")
@@ -281,3 +282,210 @@ def test_dates_in_a_bulleted_list_under_a_labelled_heading(read):
     assert read(text, "2027-01-10", "en")._.deadline == "2027-04-02"
     plain = "Our projects:\n- Harbour renewal: 14 May 2027\n- New ferry line: 2 April 2027"
     assert read(plain, "2027-01-10", "en")._.deadline is None
+
+
+def test_a_yearless_29_february_far_from_a_leap_year_is_read_not_crashed_on() -> None:
+    from pipeline.nlp.dates import extract_dates
+
+    found = extract_dates("Sista ansökningsdag är den 29 februari. Välkommen med din ansökan!", date(2026, 12, 3))
+    assert found.deadline == "2028-02-29"  # the nearest leap year ahead
+    assert extract_dates("Sista ansökningsdag är den 31 april.", date(2026, 12, 3)).deadline is None
+
+
+# --- date forms and years --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Deadline: 9-Apr-27", "en"),  # database style, two-digit year
+        ("Proposals are due 09-Apr-2027.", "en"),
+        ("Ansökan ska vara inne senast 09-04-2027.", "sv"),  # day-month-year with hyphens
+        ("Closing date April 9. 2027.", "en"),
+        ("Sista ansökningsdag: fredag9 april 2027", "sv"),  # the weekday lost its space with the markup
+        ("The deadline for letters of intent09.04.2027 at noon.", "en"),  # so did the label
+    ],
+)
+def test_more_written_date_forms(read, text, lang):
+    assert read(text, "2027-01-10", lang)._.deadline == "2027-04-09"
+
+
+def test_a_number_is_not_read_as_a_hyphenated_date(read):
+    assert read("Programmet 2021-2027 har 12-15 utlysningar. Deadline: 1 mars 2027.", "2027-01-10")._.deadline == (
+        "2027-03-01"
+    )
+
+
+def test_a_year_less_date_after_another_in_the_same_sentence_lies_after_it(read):
+    # in December, "27 augusti" alone would be the August just gone; after "22 juni" next year it is next August
+    text = "Omgång 1 öppnar 18 mars och stänger 8 april. Omgång 2 öppnar 22 juni och stänger 27 augusti."
+    found = [m.value.isoformat() for m in find_dates(text, date(2026, 12, 2))]
+    assert found == ["2027-03-18", "2027-04-08", "2027-06-22", "2027-08-27"]
+    # but a date just written earlier in the same year stays in it
+    doc = read("The forum meets on 30 and 31 October, with a side event on 29 October.", "2026-06-01", "en")
+    assert doc._.events == ["2026-10-29", "2026-10-30"]
+
+
+# --- deadlines stated as the end of a period -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Utlysningens tid: 2027-02-01 – 2027-03-15\nAnsökan görs i e-tjänsten.", "sv"),
+        ("The call will be open between 1 February and 15 March 2027.", "en"),
+        ("Du kan söka stödet mellan den 1 februari och den 15 mars 2027.", "sv"),
+        ("Ansökningsomgång 1: 1 februari-15 mars 2027\nAnsökningsomgång 2: 1 augusti-1 september 2027", "sv"),
+        ("Under perioden 1 februari – 15 mars 2027 går det att ansöka om stöd.", "sv"),
+        ("The dates of the second call for proposals are 1 February 2027 – 15 March 2027.", "en"),
+    ],
+)
+def test_a_window_closes_on_its_last_day(read, text, lang):
+    doc = read(text, "2027-01-10", lang)
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_a_range_that_is_not_an_application_window(read):
+    # what the money may be spent on, or when the funded work happens
+    for text in (
+        "Bidraget kan användas för kostnader under perioden 1 juli–31 december 2027.",
+        "Ansök om stöd för aktiviteter som genomförs mellan 1 juli och 31 december 2027.",
+        "Utlysningen gäller resor 1 juli–31 december 2027.",
+    ):
+        assert read(text, "2027-01-10")._.deadline is None, text
+    doc = read("Call 2: activities must be carried out 1 July – 31 December 2027.", "2027-01-10", "en")
+    assert doc._.deadline is None
+    # an event that opens its doors over a week
+    doc = read("Under en vecka, 5–13 maj, öppnar projekten sina dörrar för besökare.", "2027-01-10")
+    assert doc._.deadline is None
+    # a sentence ending on a year, then another starting on a date
+    doc = read("Ansökningstiden är 1 februari till 15 mars 2027. 20–21 april hålls en träff för sökande.",
+               "2027-01-10")
+    assert (doc._.deadline, doc._.events) == ("2027-03-15", ["2027-04-20"])
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Utlysningen avslutas den 15 mars.", "sv"),
+        ("Sista ansöknings dag är 15 mars.", "sv"),
+        ("The application date is 15 March.", "en"),
+        ("Öppen för ansökningar till 15 mars", "sv"),
+        ("Utlysningen öppnades den 1/2 och stänger den 15/3.", "sv"),
+        ("Call 2, closed 15 March 2027", "en"),
+        ("Följande ansökningstid utgår 15.3.2027.", "sv"),
+    ],
+)
+def test_more_ways_of_stating_the_closing_date(read, text, lang):
+    assert read(text, "2027-01-10", lang)._.deadline == "2027-03-15"
+
+
+# --- labels in the page's layout ----------------------------------------------------------------
+
+
+def test_labels_written_below_their_dates(read):
+    text = ("Key dates\nFebruary 1, 2027\nOpens for applications\nMarch 15, 2027, 12:00 noon\nApplication deadline\n"
+            "June 2027\nDecision")
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_labels_written_above_their_dates_stay_above(read):
+    text = "- Opening date\n- February 1, 2027\n- Deadline\n- March 15, 2027\n- Deadline model\n- two-stage"
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == ("2027-02-01", "2027-03-15")
+
+
+def test_a_news_headline_under_its_date_is_not_a_label(read):
+    doc = read("News\n\n12 January 2027\nNorth Sea programme - call 4 open\nRead more", "2027-01-12", "en")
+    assert (doc._.opening, doc._.deadline) == (None, None)
+
+
+def test_a_label_line_ending_in_its_cue(read):
+    text = "HOW TO APPLY\nSend your project idea to the network coordinator no later than:\n15 March 2027\n"
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
+    # without the colon a long line over a date is a heading, not its label
+    text = ("Key dates\n\n1 Feb 2027\n\nDate the call is made active\n\n15 Mar 2027\n\n"
+            "Application submission deadline\n\n1 Jun 2027\n\nEarliest project start")
+    assert read(text, "2027-01-10", "en")._.deadline is None
+
+
+def test_a_field_value_is_not_labelled_by_the_next_field(read):
+    text = "Key dates: Call announcement: 10 January 2027 Deadline for outline proposals: 15 March 2027"
+    doc = read(text, "2027-01-10", "en")
+    assert doc._.deadline == "2027-03-15"
+
+
+# --- dates that are not the call's deadline -------------------------------------------------------
+
+
+def test_a_byline_is_not_a_submission(read):
+    doc = read("Submitted by Anna on 12 January 2027\n\nThe partnership met in Lund.", "2027-01-12", "en")
+    assert doc._.deadline is None
+    assert read("Applications must be submitted by 17 March 2027.", "2027-01-12", "en")._.deadline == "2027-03-17"
+    assert read("Final reports must be submitted by 17 March 2027.", "2027-01-12", "en")._.deadline is None
+
+
+def test_a_replaced_deadline_is_not_the_deadline(read):
+    text = "The call now has a new deadline of 15 March 2027. It originally had a deadline of 1 February."
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
+
+
+def test_a_date_something_else_happens_by(read):
+    doc = read("By 15 March 2027, applicants will be notified of the outcome.", "2027-01-10", "en")
+    assert doc._.deadline is None
+    doc = read("Senast den 15 mars beslutar vi om fördelningen.", "2027-01-10")
+    assert doc._.deadline is None
+    assert read("Svara på enkäten innan den 15 mars.", "2027-01-10")._.deadline is None
+
+
+def test_a_year_less_date_told_in_the_past_tense_lies_in_the_past(read):
+    # a news item of December: the call closed last June, not next June
+    doc = read("Formas stängde sin utlysning den 10 juni. Ett hundratal skisser kom in.", "2026-12-02")
+    assert doc._.deadline == "2026-06-10"
+    assert read("Utlysningen stänger den 10 juni.", "2026-12-02")._.deadline == "2027-06-10"
+    doc = read("Seminariet hölls den 10 januari i Umeå.", "2026-12-20")
+    assert doc._.events == []
+
+
+def test_a_spending_limit_is_not_a_deadline(read):
+    doc = read("Grant funds must be spent by June 30, 2027. Applications close on 1 March 2027.", "2027-01-10", "en")
+    assert doc._.deadline == "2027-03-01"
+
+
+def test_open_before_a_noun_does_not_open_a_date(read):
+    doc = read("The deadline for both open calls is on 15 March 2027.", "2027-01-10", "en")
+    assert (doc._.opening, doc._.deadline) == (None, "2027-03-15")
+
+
+def test_a_deadline_far_after_an_event_word_is_a_deadline(read):
+    text = "Proposals to host the annual conference should be sent to the secretariat by 15 March 2027."
+    doc = read(text, "2027-01-10", "en")
+    assert (doc._.deadline, doc._.events) == ("2027-03-15", [])
+    doc = read("The workshop took place in Tampere from 21-23 May 2026.", "2026-06-01", "en")
+    assert (doc._.deadline, doc._.opening) == (None, None)
+    doc = read("From 20 to 21 May 2027 a seminar on cooperation is held in Vienna.", "2027-01-10", "en")
+    assert (doc._.deadline, doc._.opening, doc._.events) == (None, None, ["2027-05-20"])
+
+
+def test_a_news_listing_date_over_a_headline_is_not_a_deadline(read):
+    listing = "Latest news\n\n5 January 2027\nDeadline extended\n\n2 January 2027\nNew partners join"
+    assert read(listing, "2027-01-10", "en")._.deadline is None
+    cut_off = "Stage one\n\n15 March 2027 at 16:00\nDeadline for project ideas\n\nStage two by invitation."
+    assert read(cut_off, "2027-01-10", "en")._.deadline == "2027-03-15"
+
+
+def test_a_registration_deadline_is_kept_apart_from_the_calls_deadline(read):
+    doc = read("Informationsmöte om Interreg Aurora den 14 januari kl. 10–11 via Teams.\n"
+               "Anmäl dig senast 10 januari via länken nedan.", "2026-12-01")
+    assert (doc._.registration, doc._.deadline, doc._.events) == ("2027-01-10", None, ["2027-01-14"])
+    doc = read("Join our webinar on 10 February 2026. The next cut-off for full applications is 4 March 2026. "
+               "Registration closes 6 February.", "2026-01-15", lang="en")
+    assert (doc._.registration, doc._.deadline) == ("2026-02-06", "2026-03-04")
+    doc = read("Konferensavgift 2 950 kronor. Sista dag för anmälan är 20 maj.", "2026-03-01")
+    assert doc._.registration == "2026-05-20" and doc._.deadline is None
+    # a reporting deadline is someone else's too, but not one to register by
+    doc = read("Slutrapporten ska lämnas in senast den 30 juni 2026.", "2026-03-01")
+    assert doc._.registration is None and doc._.deadline is None
+    # a registration date already past is not shown as one still to meet
+    assert read("Anmäl dig senast den 4 mars.", "2026-03-10")._.registration is None

@@ -253,6 +253,15 @@ def test_an_event_is_its_own_opportunity_and_closes_after_its_date(tmp_path):
     assert {c["kind"]: c["status"] for c in calls(db)}["event"] == "closed"
 
 
+def test_an_events_registration_deadline_reaches_the_register(tmp_path):
+    _, db = open_store(tmp_path)
+    info_day = html_page(SKANE + "infodag", "skane-eu", "Infodag om Horizon Europe hälsa")
+    night(db, [info_day], {info_day["url"]: extraction(kind="event", events=("2026-12-03",),
+                                                       registration="2026-11-28")})
+    [event] = calls(db)
+    assert (event["registration"], event["deadline"], event["status"]) == ("2026-11-28", "2026-12-03", "open")
+
+
 def test_malformed_extraction_json_does_not_stop_the_run(tmp_path, caplog):
     _, db = open_store(tmp_path)
     bad = html_page(VGR + "bad", "vgr", "Trasig rad")

@@ -11,6 +11,7 @@ from digest_store import (
     add_call,
     add_run,
     add_source_run,
+    add_sources,
     free_port,
     parts,
     smtp_section,
@@ -30,7 +31,9 @@ def smtp():
 
 @pytest.fixture
 def db(tmp_path):
-    return open_db(tmp_path / "callwatch.db")
+    db = open_db(tmp_path / "callwatch.db")
+    add_sources(db)  # as the crawl records them
+    return db
 
 
 def _store_with_a_night(db):
@@ -227,3 +230,35 @@ email = "anna@region.example"
     for body in (text, html):
         assert "Nya utlysningar" in body and "9 dagar kvar" in body and "Källornas hälsa" in body
     assert re.search(r'<html lang="sv">', html)
+
+
+def test_the_subject_names_new_partner_searches_events_and_moves_as_what_they_are(tmp_path, db, smtp):
+    r1 = add_run(db, day="2026-11-10")
+    add_call(db, "moved", "Interreg call with a new deadline", r1, deadline="2027-01-15")
+    with db.conn:
+        db["digests"].insert({"started_at": "2026-11-10T02:00:00+00:00", "run_id": r1, "since_run": 0,
+                              "until_run": r1, "status": "ok"})
+    r2 = add_run(db, day="2026-11-21")
+    add_call(db, "partners", "Partner sought: telemedicine in the Arctic", r2, kind="partner-search")
+    add_call(db, "info-day", "Infodag om hälsoutlysningarna", r2, kind="event", deadline=None,
+             events=("2026-12-10",))
+    add_call(db, "soon", "Opens next week", r2, deadline="2027-03-01", opening="2026-11-27")
+    with db.conn:
+        db["call_events"].insert({"call_id": "moved", "run_id": r2, "field": "deadline", "old_value": "2027-01-15",
+                                  "new_value": "2027-02-20", "at": "2026-11-21T01:00:00+00:00"})
+    config = load_config(write_config(tmp_path, smtp_section(smtp.port) + """
+[[recipients]]
+email = "sv@region.example"
+language = "sv"
+
+[[recipients]]
+email = "en@region.example"
+language = "en"
+"""))
+    send_digests(db, config, r2, today=TODAY)
+    [sv] = smtp.inbox.to("sv@region.example")
+    [en] = smtp.inbox.to("en@region.example")
+    assert sv["Subject"] == ("callwatch 2026-11-22: 1 ny utlysning, 1 ny partnersökning, 1 nytt evenemang, "
+                             "1 ändrad sista ansökningsdag")
+    assert en["Subject"] == "callwatch 2026-11-22: 1 new call, 1 new partner search, 1 new event, 1 deadline moved"
+    assert "uppdatering" not in sv["Subject"] and "update" not in en["Subject"]

@@ -13,6 +13,7 @@ from digest_store import (
     add_event,
     add_run,
     add_source_run,
+    add_sources,
     parts,
     smtp_section,
     write_config,
@@ -32,7 +33,9 @@ def smtp():
 
 @pytest.fixture
 def db(tmp_path):
-    return open_db(tmp_path / "callwatch.db")
+    db = open_db(tmp_path / "callwatch.db")
+    add_sources(db)  # as the crawl records them
+    return db
 
 
 def _digested(db, run_id):
@@ -98,8 +101,10 @@ def test_source_health_reports_silent_failures_judged_by_the_sources_history(tmp
 
     _, [text] = _send(tmp_path, db, smtp, tonight)
     health = text.split("Source health", 1)[1]
-    assert "vgr – returned no pages" in health and "usually about 40 pages" in health
-    assert "eu-portal – failed" in health and "HTTP 500 from API" in health
+    # the source's title from the store, with the slug the logs and source_runs use
+    assert "Västra Götalandsregionen: utlysningar (vgr) – returned no pages" in health
+    assert "usually about 40 pages" in health
+    assert "EU Funding & Tenders Portal (eu-portal) – failed" in health and "HTTP 500 from API" in health
     assert "skane-eu" not in health
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from calls_store import TODAY
 from conftest import write_sources
 from digest_store import SmtpServer, parts, smtp_section, write_config
+from site_server import SnapshotServer, SnapshotSite
 from test_calls_site import nightly, write_site
 
 from pipeline.config import load_config
 from pipeline.digest import send_digests
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import open_db
 
 

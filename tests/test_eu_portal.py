@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
-from fake_apis import EU4HEALTH_ID, LEGACY_COPY_OF, PORTAL_CAPTURE, PortalApi, run_spider, serve
+from fake_apis import (
+    EU4HEALTH_ID,
+    LEGACY_COPY_OF,
+    PORTAL_CAPTURE,
+    PortalApi,
+    portal_rows_with_sibling_topics,
+    run_spider,
+    serve,
+)
 
 from crawlers.portal_mapping import (
     TopicCollector,
@@ -24,7 +32,7 @@ from crawlers.portal_mapping import (
 from crawlers.sources import Source
 from crawlers.spiders.eu_portal import multipart_body
 from pipeline.cli import cli
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.vocabulary import derive_status, today_in_stockholm
 
 CAPTURED = json.loads(PORTAL_CAPTURE.read_text(encoding="utf-8"))["results"]
 TODAY = date(2026, 11, 22)
@@ -326,3 +334,32 @@ def test_the_shipped_api_sources_have_valid_queries():
     # Horizon Europe, EU4Health, Digital Europe, I3, LIFE, Erasmus+ are followed.
     assert {"43108390", "43332642", "43152860", "44416173", "43252405", "43353764"} <= programmes
     assert any(s.options.get("identifier_prefixes") == ["HORIZON-HLTH-"] for s in portal.values())
+
+
+def test_topics_of_one_call_are_each_their_own_opportunity_sharing_the_call(tmp_path: Path):
+    api = PortalApi(rows=portal_rows_with_sibling_topics(), page_cap=5)
+    db_path = tmp_path / "calls.db"
+    with serve(portal=api) as base:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f'[[sources]]\nname = "eu-horizon"\nkind = "eu-portal"\n'
+                           f'url = "{base}/search-api/prod/rest/search"\n', encoding="utf-8")
+        CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])
+        CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])  # a second night
+    listed = CliRunner().invoke(cli, ["calls", "--db", str(db_path), "--format", "json"])
+    register = {c["identifier"]: c for c in json.loads(listed.output)}
+
+    expected = _expected_topics(api, today_in_stockholm())
+    parent = {r["metadata"]["identifier"][0]: r["metadata"]["callIdentifier"][0] for r in api.rows}
+    call_titles = {r["metadata"]["callIdentifier"][0]: r["metadata"].get("callTitle", [None])[0] for r in api.rows
+                   if "SEDIA_PRD_CENTRICITY" not in r["metadata"]["DATASOURCE"]}
+    assert len(expected) == 12 and set(register) == set(expected)  # no topic merged into a sibling
+    for identifier, (_, deadline, status) in expected.items():
+        call = register[identifier]
+        assert (call["deadline"], call["status"]) == (deadline, status), identifier
+        assert call["call_identifier"] == parent[identifier], identifier  # the shared call is a field
+        assert call["call_title"] == call_titles.get(parent[identifier]), identifier
+        assert [s["url"] for s in call["sources"]] == [call["url"]] and call["url"].endswith("/" + identifier)
+    siblings = [c for c in register.values() if c["call_identifier"] == "HORIZON-CL3-2026-02-CS-ECCC"]
+    assert len(siblings) == 2 and siblings[0]["title"] == siblings[1]["title"]  # alike but for the id
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("select count(*) from call_events where field = 'merged'").fetchone()[0] == 0

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import write_sources
+from site_server import SnapshotServer, SnapshotSite
 from test_run_job import call_articles, swedish_date, write_news_site
 
 from pipeline.cli import cli
 from pipeline.extract import MAX_TEXT_CHARS
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import open_db
 
 MINUTE = ("§ {n}. Styrelsen behandlade ärende {n} om regional utveckling, kompetensförsörjning och "

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from scrapy.http import HtmlResponse, XmlResponse
 
+from crawlers.feeds import feed_entries
 from crawlers.listing_entries import entry_digests
 from crawlers.revisits import SourceVisits
 from crawlers.sources import Source
-from crawlers.spiders.feed import FeedSpider, feed_entries
+from crawlers.spiders.feed import FeedSpider
 from crawlers.spiders.sitemap import SitemapSpider
 from pipeline.revisit import StoredPage
 from pipeline.revisit_store import KnownPages
@@ -63,11 +64,11 @@ def test_a_sitemap_asks_for_new_urls_and_for_those_whose_lastmod_changed():
                                          follow="/utlysningar/"))
     spider.visits = visits_of({forskning: "2026-08-01", innovation: "2026-09-01"})
 
-    requests = list(spider.parse_sitemap(XmlResponse(url="http://snapshot.invalid/sitemap.xml", body=body), top=True))
+    requests = list(spider.parse_sitemap(XmlResponse(url="http://snapshot.invalid/sitemap.xml", body=body)))
 
     assert [r.url for r in requests] == [forskning]  # lastmod 2026-08-01 -> 2026-09-01
     spider.visits = visits_of({forskning: "2026-09-01"})
-    requests = list(spider.parse_sitemap(XmlResponse(url="http://snapshot.invalid/sitemap.xml", body=body), top=True))
+    requests = list(spider.parse_sitemap(XmlResponse(url="http://snapshot.invalid/sitemap.xml", body=body)))
     assert [r.url for r in requests] == [innovation]  # not known yet
 
 

@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import FAST_CRAWL, write_sources
 from revisit_site import Article, default_articles, swedish_date, write_site
+from site_server import SnapshotServer, SnapshotSite
 
 from pipeline.cli import cli
 from pipeline.digest.select import collect_health
 from pipeline.revisit import first_interval
 from pipeline.run import run_job
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import open_db
 
 T = date(2026, 3, 2)
@@ -76,9 +76,10 @@ def listing_pages_asked(paths: list[str]) -> list[str]:
 
 
 def snapshot(db, url: str) -> dict[str, Any]:
-    """Everything the store holds about one page."""
+    """Everything the store holds about one page (but when it was last seen in its listing)."""
+    page = {k: v for k, v in db["pages"].get(url).items() if k not in ("last_seen", "last_seen_run")}
     return {
-        "page": db["pages"].get(url),
+        "page": page,
         "versions": list(db.query("select content_hash, run_id, text from page_versions where url = ?", [url])),
         "extraction": db.execute("select * from extractions where url = ?", [url]).fetchall(),
         "links": list(db.query("select * from call_pages where url = ?", [url])),
@@ -107,6 +108,9 @@ def test_an_unchanged_night_asks_only_for_what_is_ahead_and_loses_nothing(region
     assert second["pages_seen"] == 2
     # nothing lost: a page not fetched keeps its version, its extraction and its call links
     assert {slug: snapshot(db, region.url(slug)) for slug in SKIPPED} == before
+    # seen again where the listing still names it (the first page), though not fetched
+    last_seen = {slug: db["pages"].get(region.url(slug))["last_seen_run"] for slug in SKIPPED}
+    assert last_seen == {"nyhet-samarbete": 2, "nyhet-beviljat": 1, "utlysning-energi": 1, "konferens-halsa": 1}
     assert db.execute("select count(*) from call_events where field = 'page_vanished'").fetchone()[0] == 0
     assert collect_health(db, 2, {}) == []  # a source whose pages were not due is not "empty"
 

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_sources
 from digest_store import SmtpServer, free_port, parts, smtp_section
+from site_server import SnapshotServer, SnapshotSite
 
 from pipeline.cli import cli
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 from pipeline.store import open_db
 
 MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",

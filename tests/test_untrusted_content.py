@@ -24,11 +24,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_sources
 from fake_apis import VINNOVA_ROUNDS, VinnovaApi, serve
+from site_server import SnapshotServer, SnapshotSite
 from test_calls_site import PAGE
 
 from pipeline.cli import cli
 from pipeline.cli.calls import CSV_FIELDS
-from pipeline.snapshot_server import SnapshotServer, SnapshotSite
 
 CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r") + "\x7f"
 HOSTILE = (

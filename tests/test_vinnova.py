@@ -5,6 +5,7 @@ like Vinnova's API (BOM, gzip, HTML in place of JSON)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from crawlers.sources import Source
 from crawlers.spiders.vinnova import since_date
 from crawlers.vinnova_mapping import VinnovaFormatError, map_round, map_rounds, parse_rounds
 from pipeline.cli import cli
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.vocabulary import derive_status, today_in_stockholm
 
 ROUNDS = json.loads(VINNOVA_ROUNDS.read_text(encoding="utf-8"))
 API = "https://data.vinnova.se/api"
@@ -121,13 +122,41 @@ def test_spider_reads_gzipped_json_with_a_bom(tmp_path: Path):
         run = run_spider(Source(name="vinnova", kind="vinnova", url=f"{base}/api"), tmp_path,
                          last_ok_at="2026-11-01T02:00:00+00:00")
     assert run.start_error is None
-    assert sorted(i["meta"]["identifier"] for i in run.items) == ["2025-03456", "2026-01234", "2026-02345",
-                                                                   "2026-04567"]
-    (request,) = api.requests
-    assert request["path"] == "/api/ansokningsomgangar/2026-10-18"  # 14 days before the last success
-    assert "gzip" in request["accept-encoding"]  # so the answer came compressed
-    assert "'httpcompression/response_count': 1" in run.log  # and was decompressed by Scrapy
-    assert "application/json" in request["accept"]
+    rounds = sorted(i["meta"]["identifier"] for i in run.items if i["meta"]["kind"] == "funding-call")
+    assert rounds == ["2025-03456", "2026-01234", "2026-02345", "2026-04567"]
+    by_date = [r for r in api.requests if r["path"].endswith("/2026-10-18")]  # 14 days before the last success
+    assert sorted(r["path"] for r in by_date) == ["/api/ansokningsomgangar/2026-10-18", "/api/utlysningar/2026-10-18"]
+    for request in api.requests:
+        assert "gzip" in request["accept-encoding"]  # so the answer came compressed
+        assert "application/json" in request["accept"]
+    assert f"'httpcompression/response_count': {len(api.requests)}" in run.log  # and was decompressed by Scrapy
+
+
+def test_rounds_are_attached_to_their_call_and_what_did_not_change_is_asked_for_by_number(tmp_path: Path):
+    older = {**round_("2026-02345"), "Diarienummer": "2026-02346", "Titel": "Utmaningsdriven innovation – våren 2027",
+             "Oppningsdatum": "2027-03-01T00:00:00", "Stangningsdatum": "2027-09-15T14:00:00",
+             "AvlasningstillfalleLista": []}
+    api = VinnovaApi(older_rounds=[older])
+    with serve(vinnova=api) as base:
+        run = run_spider(Source(name="vinnova", kind="vinnova", url=f"{base}/api"), tmp_path,
+                         last_ok_at="2026-11-01T02:00:00+00:00")
+    assert run.start_error is None
+    paths = {r["path"] for r in api.requests}
+    # a round listed by a changed call, and calls named by changed rounds, asked for by number
+    assert {"/api/ansokningsomgangar/2026-02346", "/api/utlysningar/2025-03450,2026-05670"} <= paths
+    rounds = {i["meta"]["identifier"]: i for i in run.items if i["meta"]["kind"] == "funding-call"}
+    assert set(rounds) == {"2025-03456", "2026-01234", "2026-02345", "2026-02346", "2026-04567"}
+    for number in ("2026-02345", "2026-02346"):
+        meta = rounds[number]["meta"]
+        assert (meta["call"], meta["call_title"]) == ("2026-02340", "Utmaningsdriven innovation")
+        assert "Utlysning: Utmaningsdriven innovation (2026-02340)" in rounds[number]["text"]
+    assert rounds["2026-02346"]["meta"]["cutoffs"] == ["2027-09-15"]  # its own dates, not its sibling's
+    assert rounds["2025-03456"]["meta"]["call_title"] is None  # its call is not in the API's answer
+    calls = {i["meta"]["identifier"]: i for i in run.items if i["meta"]["kind"] == "info"}
+    assert set(calls) == {"2026-01230", "2026-02340", "2026-04560"}
+    assert calls["2026-02340"]["meta"]["rounds"] == ["2026-02345", "2026-02346"]
+    assert calls["2026-02340"]["url"] == f"{base}/api/utlysningar/2026-02340"
+    assert calls["2026-01230"]["published"] == "2026-06-10"
 
 
 def test_spider_fails_the_source_clearly_when_vinnova_answers_html(tmp_path: Path):
@@ -174,12 +203,13 @@ def test_callwatch_run_reads_vinnova_incrementally_and_a_broken_source_stops_no_
         CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path), "--only", "vinnova"])
         second = _source_runs(db_path)
 
-    assert first["vinnova"]["status"] == "ok" and first["vinnova"]["pages_seen"] == 4
+    # 4 rounds anyone may apply to, and the 3 calls they belong to
+    assert first["vinnova"]["status"] == "ok" and first["vinnova"]["pages_seen"] == 7
     assert first["eu-all"]["status"] == "ok" and first["eu-all"]["pages_seen"] == 9
     assert first["vinnova-misconfigured"]["status"] == "failed"
     assert "HTML page instead of JSON" in first["vinnova-misconfigured"]["error"]
     assert second["vinnova"]["status"] == "ok"
-    asked = [r["path"] for r in api.requests if r["path"].startswith("/api/")]
+    asked = [r["path"] for r in api.requests if re.fullmatch(r"/api/ansokningsomgangar/\d{4}-\d\d-\d\d", r["path"])]
     # First run: a year back; second run: the first run's day minus the 14-day margin.
     assert asked == [f"/api/ansokningsomgangar/{today - timedelta(days=365)}",
                      f"/api/ansokningsomgangar/{today - timedelta(days=14)}"]
@@ -187,3 +217,22 @@ def test_callwatch_run_reads_vinnova_incrementally_and_a_broken_source_stops_no_
         "select meta from pages where url = 'https://www.vinnova.se/e/halsa/innovationer-for-halsa-och-vard-2026/'"
     ).fetchone()
     assert json.loads(page[0])["identifier"] == "2026-01234"
+
+
+def test_callwatch_run_puts_each_round_in_the_register_with_its_call(tmp_path: Path):
+    db_path = tmp_path / "calls.db"
+    with serve(vinnova=VinnovaApi()) as base:
+        sources = _write_sources(tmp_path / "sources.toml", [("vinnova", "vinnova", f"{base}/api")])
+        CliRunner().invoke(cli, ["run", "--sources", str(sources), "--db", str(db_path)])
+    listed = CliRunner().invoke(cli, ["calls", "--db", str(db_path), "--format", "json"])
+    register = {c["identifier"]: c for c in json.loads(listed.output)}
+
+    # the rounds are the opportunities; a call is never one of its own
+    assert set(register) == {"2025-03456", "2026-01234", "2026-02345", "2026-04567"}
+    care = register["2026-01234"]
+    assert (care["call_identifier"], care["call_title"]) == ("2026-01230", "Hälsa och vård: innovationer 2026")
+    assert care["deadline"] == "2027-02-10"
+    # the call's page is a source of each of its rounds
+    call_page = f"{base}/api/utlysningar/2026-01230"
+    assert {"source": "vinnova", "url": call_page, "role": "mentions", "vanished": False} in care["sources"]
+    assert register["2025-03456"]["call_identifier"] == "2025-03450"  # known from the round alone

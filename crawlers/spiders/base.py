@@ -17,6 +17,7 @@ spider would otherwise go idle.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
@@ -30,9 +31,10 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from crawlers.documents import MAX_DOCUMENT_BYTES, DocumentError, document_links, read_document
 from crawlers.revisits import SourceVisits
 from crawlers.sources import Source
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class SourceSpider(scrapy.Spider):
         self.start_error: str | None = None
         self.page_errors = 0
         self.page_failures: list[str] = []
+        # Why the entry page offered nothing to read (see crawlers.diagnosis), for an `empty` source.
+        self.diagnosis: str | None = None
         self.visits: SourceVisits | None = None  # set by spiders that follow the revisit policy
 
     @classmethod
@@ -100,12 +104,35 @@ class SourceSpider(scrapy.Spider):
             "visit_url": response.meta.get(VISIT_URL),
         }
 
-    def parse_article(self, response: Response) -> Iterator[dict[str, Any]]:
+    def parse_article(self, response: Response) -> Iterator[dict[str, Any] | Request]:
         if self.visits is not None:
             self.visits.arrived()
         item = self.page_item(response)
         if item:
             yield item
+            yield from self.document_requests(response)
+
+    def document_requests(self, response: TextResponse) -> Iterator[Request]:
+        """The call documents (PDF, DOCX) an article links to, size-capped, as polite as pages."""
+        for url in document_links(response):
+            yield Request(url, callback=self.parse_document, errback=self.on_document_error,
+                          cb_kwargs={"parent_url": response.url}, meta={"download_maxsize": MAX_DOCUMENT_BYTES})
+
+    def parse_document(self, response: Response, parent_url: str) -> Iterator[dict[str, Any]]:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            document = read_document(response.body, response.url, content_type)
+        except DocumentError as exc:
+            # Recorded with the source's errors; the article itself is already stored.
+            self.note_page_error(f"call document {response.url} (linked from {parent_url}): {exc}")
+            return
+        yield {"url": response.url, "source": self.source.name, "parent_url": parent_url,
+               "title": document.title or response.url.rsplit("/", 1)[-1], "text": document.text,
+               "lang": self.source.lang, "body_hash": hashlib.sha256(response.body).hexdigest()}
+
+    def on_document_error(self, failure: Failure) -> None:
+        reason = describe_failure(failure, MAX_DOCUMENT_BYTES)
+        self.note_page_error(f"call document: {reason}")
 
     def on_entry_error(self, failure: Failure) -> None:
         """The source's own URL (listing, feed, sitemap, API) could not be read."""

@@ -21,7 +21,7 @@ from scrapy.http import Response
 
 from crawlers.portal_mapping import TopicCollector, build_query, languages, search_texts
 from crawlers.spiders.base import SourceSpider, describe_failure
-from pipeline.status import today_in_stockholm
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,12 @@ import logging
 import click
 from rich.logging import RichHandler
 
-from pipeline.cli.calls import calls, export, serve
+from pipeline.cli.calls import calls, export
 from pipeline.cli.crawl import demo, run, sources
 from pipeline.cli.digest import digest, schedule
-from pipeline.cli.extract import evaluate_command, extract
+from pipeline.cli.extract import evaluate_command, extract, train
+from pipeline.cli.serve import serve
+from pipeline.cli.source_checks import check, discover
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,5 +30,8 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
 
 
-for command in (run, demo, sources, extract, evaluate_command, digest, schedule, calls, export, serve):
+sources.add_command(discover)
+sources.add_command(check)
+
+for command in (run, demo, sources, extract, evaluate_command, train, digest, schedule, calls, export, serve):
     cli.add_command(command)

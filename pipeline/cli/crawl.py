@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -24,16 +27,19 @@ sources_option = click.option(
 )
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @sources_option
+@click.pass_context
 @reports_errors
-def sources(sources_path: str | None) -> None:
-    """List the monitored sources and validate the sources file.
+def sources(ctx: click.Context, sources_path: str | None) -> None:
+    """List the monitored sources and validate the sources file (see also `discover`, `check`).
 
     Exits non-zero with a message naming the entry and field when the file is invalid.
 
     Example: callwatch sources --sources my-sources.toml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     entries = load_sources(sources_path)
     table = Table(title=f"{len(entries)} sources")
     for column in ("name", "kind", "lang", "region", "url"):
@@ -41,6 +47,17 @@ def sources(sources_path: str | None) -> None:
     for s in entries:
         table.add_row(s.name + ("" if s.enabled else " (disabled)"), s.kind, s.lang or "", s.region or "", s.url)
     Console().print(table)
+
+
+def crawl_log_settings() -> dict[str, Any]:
+    """How much the crawl process logs, from `callwatch -v`: by default nothing but what the
+    progress prints (one line per source, a failed one with its reason, as in `source_runs.error`);
+    Scrapy's own errors with their tracebacks from -v; everything with -vv. An offline night
+    would otherwise bury the per-source table under thousands of traceback lines."""
+    level = logging.getLogger().getEffectiveLevel()
+    if level <= logging.DEBUG:
+        return {"LOG_LEVEL": "DEBUG"}
+    return {"LOG_LEVEL": "INFO" if level <= logging.INFO else "CRITICAL"}
 
 
 @click.command()
@@ -74,8 +91,8 @@ def run(sources_path: str | None, db_path: str | None, config_path: str | None, 
     path = config_db_path(db_path, config)
     sources_file = sources_path or config.sources_path
     with RunProgress(console) as progress:
-        summary = run_job(path, sources_file, only, on_event=progress, lock_wait=wait,
-                          config=config if send_digest else None, full=full)
+        summary = run_job(path, sources_file, only, crawl_settings=crawl_log_settings(), on_event=progress,
+                          lock_wait=wait, config=config if send_digest else None, full=full)
     console.print(render_summary(summary))
     digest = summary.get("digest")
     if digest:

@@ -53,8 +53,10 @@ def digest(config_path: str | None, db_path: str | None, preview: str | None, to
 
     config = load_config(config_path)
     db_file = config_db_path(db_path, config)
-    db = open_db(db_file)
     since_date = _date(since)
+    # A digest reads the store a run wrote: a mistyped path must not become an empty store and an
+    # empty digest ("nothing new") with exit code 0. A preview writes nothing.
+    db = open_db(db_file, create=False, write=not preview)
     if preview:
         rendered = preview_digest(db, config, to=to or None, since=since_date)
         html_path = Path(preview)

@@ -10,24 +10,41 @@ from typing import IO, Any
 import click
 
 from pipeline.cli.common import reports_errors
-from pipeline.errors import CallwatchError
 
 
-class ExtractInputFileError(CallwatchError):
-    """An input line is not a JSON object."""
-
-
-def _read_jsonl(handle: IO[str], name: str) -> Iterator[dict[str, Any]]:
+def read_records(handle: IO[str], name: str, problems: list[str]) -> Iterator[dict[str, Any]]:
+    """The usable records of a JSON Lines input, in order. Each unusable line is reported on
+    stderr as `name:line: what is wrong`, appended to `problems`, and skipped."""
     for number, line in enumerate(handle, start=1):
+        if number == 1:
+            line = line.removeprefix("\ufeff")  # a UTF-8 byte order mark (files saved on Windows)
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExtractInputFileError(f"{name}:{number}: not valid JSON: {exc.msg}") from exc
-        if not isinstance(record, dict):
-            raise ExtractInputFileError(f"{name}:{number}: expected a JSON object")
-        yield record
+        problem = _parse_line(line)
+        if isinstance(problem, str):
+            problems.append(f"{name}:{number}: {problem}")
+            click.echo(problems[-1], err=True)
+            continue
+        yield problem
+
+
+def _parse_line(line: str) -> dict[str, Any] | str:
+    """The record on this line, or what keeps it from being extracted."""
+    try:
+        record = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as exc:
+        # exc.msg alone is cut ("Expecting ',' delimiter"): where it went wrong is the other half.
+        return f"not valid JSON: {exc.msg}: column {exc.colno}"
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    if record.get("id") is None:
+        return 'the record has no "id"'
+    text = record.get("text")
+    if text is not None and not isinstance(text, str):
+        return f'record {record["id"]!r}: "text" must be a string, not {type(text).__name__}'
+    if not text or not text.strip():
+        return f'record {record["id"]!r} has no "text": nothing to extract'
+    return record
 
 
 @click.command()
@@ -39,14 +56,24 @@ def _read_jsonl(handle: IO[str], name: str) -> Iterator[dict[str, Any]]:
 def extract(input_file: IO[str], output_file: IO[str]) -> None:
     """Extract kind, dates, funders, topics and amounts from texts, as JSON Lines.
 
+    A line that is not a JSON object with an "id" and a non-empty "text" is reported on stderr
+    with its line number and skipped; the other lines are extracted, and the exit code is 1 at
+    the end if any line was skipped.
+
     Example: echo '{"id": "1", "text": "Sista ansökningsdag är 6 mars 2025."}' | callwatch extract
     """
     from pipeline.extract import extract_records  # spaCy loads only when this command runs
 
     name = getattr(input_file, "name", "-")
-    for result in extract_records(_read_jsonl(input_file, name)):
+    problems: list[str] = []
+    written = 0
+    for result in extract_records(read_records(input_file, name, problems)):
         output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
+        written += 1
     output_file.flush()
+    if problems:
+        raise click.ClickException(f"{len(problems)} line(s) of {name} skipped (listed above); "
+                                   f"{written} record(s) extracted")
 
 
 @click.command(name="eval")
@@ -72,3 +99,33 @@ def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
     else:
         click.echo(format_report(report, with_errors=with_errors))
     sys.stdout.flush()
+
+
+@click.command(name="train")
+@click.option("--data", "data_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Annotated JSON Lines to train on (repeatable). Default: eval/corpus/train.jsonl and dev.jsonl.")
+@click.option("--epochs", type=int, default=None, help="Passes over the data (default: the tuned number).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the fixed project seed).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Where to save the pipelines (default: models/kind/<lang>, what extraction loads).")
+@reports_errors
+def train(data_paths: tuple[str, ...], epochs: int | None, seed: int | None, out_dir: str | None) -> None:
+    """Train the page-kind classifier (one spaCy text classifier per language) from annotated pages.
+
+    Deterministic for a given seed and data; takes seconds on two cores. Score the result with
+    `callwatch eval --gold eval/corpus/dev.jsonl` (tune on train/dev only, never on the sealed test).
+
+    Example: callwatch train --data eval/corpus/train.jsonl
+    """
+    from pathlib import Path
+
+    from pipeline.nlp import train as training
+
+    summary = training.train_kind_models(
+        data_paths or training.DEFAULT_TRAINING,
+        epochs=epochs if epochs is not None else training.EPOCHS,
+        seed=seed if seed is not None else training.SEED,
+        out_dir=Path(out_dir) if out_dir else None,
+    )
+    kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["kinds"].items()))
+    click.echo(f"trained on {summary['records']} pages ({kinds}) in {summary['seconds']} s")

@@ -10,6 +10,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.safe_text import one_line
+
 STATUS_STYLE = {"ok": "green", "failed": "red", "empty": "yellow", "running": "yellow"}
 
 
@@ -39,11 +41,12 @@ class RunProgress:
         elif kind == "source":
             self.sources_done += 1
             style = STATUS_STYLE.get(event["status"], "")
-            # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup.
+            # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup;
+            # one line per source, never wrapped, so a log of a failing night reads line by line.
+            error = one_line(event.get("error"))
             skipped = f", {event['pages_skipped']} not due" if event.get("pages_skipped") else ""
             self.console.print(f"[{style}]{event['status']:>6}[/] {event['source']}: {event['pages_seen']} pages"
-                               + skipped + (f" ({escape(event['error'])})" if event.get("error") else ""),
-                               highlight=False)
+                               + skipped + (f" ({escape(error)})" if error else ""), highlight=False, soft_wrap=True)
         elif kind == "stage" and event["stage"] == "extract":
             self.progress.update(self.task, description="extracting", completed=0)
         elif kind == "extracted":

@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.config import Config, Recipient, load_config
+from pipeline.config import Config, Recipient, load_config, recipient_for
 from pipeline.digest import outbox
 from pipeline.digest.render import RenderedDigest, render_digest
 from pipeline.digest.select import Item, arrange, collect_items, is_expired, load_calls, matches
@@ -25,9 +25,10 @@ from pipeline.digest.send import (
     describe_failure,
     is_recipient_failure,
 )
-from pipeline.errors import ConfigError, DigestError
-from pipeline.status import today_in_stockholm
+from pipeline.errors import DigestError
+from pipeline.sources_table import SourceInfo, load_sources_info
 from pipeline.store import now_iso
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 
@@ -61,22 +62,20 @@ class Plan:
     expired: list[Item]
 
 
-def _regions_by_source(config: Config, needed: bool) -> dict[str, str | None]:
-    """Source name -> region from the sources file; only read when some recipient filters on region."""
-    if not needed:
-        return {}
-    from crawlers.sources import load_sources  # the registry, read-only; data still flows one way
-
-    try:
-        return {s.name: s.region for s in load_sources(config.sources_path)}
-    except ConfigError as exc:
-        raise DigestError(f"region filters need the sources file: {exc}") from exc
+def _crawled_sources(db: sqlite_utils.Database, recipients: list[Recipient]) -> dict[str, SourceInfo]:
+    """What the runs recorded about their sources (titles, sites, regions): the store, never a
+    sources file, so a run made with another sources file is reported with that file's regions."""
+    sources = load_sources_info(db)
+    if any(r.regions for r in recipients) and not any(s.region for s in sources.values()):
+        log.warning("recipients filter on regions but no crawled source has a region in the store yet "
+                    "(each `callwatch run` records its sources' regions): those recipients get nothing")
+    return sources
 
 
 def _recipients(config: Config, to: tuple[str, ...] | list[str] | None) -> list[Recipient]:
     """`--to` addresses (with their configured filters if they are recipients), else the config's."""
     if to:
-        return [config.recipient(addr) or Recipient(email=addr.strip()) for addr in to]
+        return [config.recipient(addr) or recipient_for(addr) for addr in to]
     if not config.recipients:
         where = config.path or "no config file"
         raise DigestError(f"no recipients: add [[recipients]] to the config ({where}) or pass --to ADDR")
@@ -111,7 +110,7 @@ def plan_digests(
     """What each recipient's next digest holds, without writing anything."""
     today = today or today_in_stockholm()
     recipients = _recipients(config, to)
-    regions = _regions_by_source(config, any(r.regions for r in recipients))
+    sources = _crawled_sources(db, recipients)
     # A run still in progress (a crawl in another process) is left to the next digest: its calls
     # may not be detected yet, and a window past it would skip them for good.
     window = {
@@ -119,13 +118,13 @@ def plan_digests(
         "until_run": max(_latest_run(db) or 0, run_id or 0),
         "health_run": run_id if run_id is not None else _latest_run(db),
     }
-    candidates = collect_items(db, today=today, settings=config.digest, regions_by_source=regions, **window)
+    candidates = collect_items(db, today=today, settings=config.digest, sources=sources, **window)
     plans = []
     for recipient in recipients:
         handled = outbox.handled_keys(db, recipient.email)
         fresh = [i for i in candidates if i.key not in handled and matches(i, recipient, config.digest.source_health)]
         waiting = outbox.pending_items(db, recipient.email)
-        calls = load_calls(db, (i.call_id for i in waiting if i.call_id), regions)
+        calls = load_calls(db, (i.call_id for i in waiting if i.call_id), sources)
         for item in waiting:
             item.call = calls.get(item.call_id) if item.call_id else None
         waiting_keys = {i.key for i in waiting}
@@ -145,6 +144,7 @@ def render_plan(plan: Plan, config: Config, today: date) -> RenderedDigest:
         today=today,
         closing_days=config.digest.closing_within_days,
         name=plan.recipient.name,
+        recipient=plan.recipient,
     )
 
 

@@ -15,98 +15,13 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipeline.config import topic_labels
-from pipeline.digest.select import SECTIONS, Item
+from pipeline.config import Recipient
+from pipeline.digest.labels import LABELS, format_amount, funder_name, topic_label
+from pipeline.digest.select import SECTIONS, Item, subscription_reasons
 from pipeline.safe_text import one_line, strip_controls
-from pipeline.status import STOCKHOLM
+from pipeline.vocabulary import EVENT, FUNDING_CALL, STOCKHOLM, next_deadline
 
 TEMPLATES = Path(__file__).with_name("templates")
-
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "heading": "Funding calls digest",
-        "greeting": "Hello {name},",
-        "intro": "What callwatch found since the last digest.",
-        "empty": "Nothing new since the last digest.",
-        "section.new": "New funding calls",
-        "section.changed": "Deadline moved",
-        "section.closing": "Closing within {days} days",
-        "section.opening": "Opening soon",
-        "section.partner": "New partner searches",
-        "section.event": "New events",
-        "section.health": "Source health",
-        "deadline": "Deadline",
-        "opening": "Opens",
-        "funders": "Funder",
-        "topics": "Topics",
-        "identifier": "Identifier",
-        "sources": "Found on",
-        "moved": "moved from {old} to {new}",
-        "days.today": "today",
-        "days.one": "1 day left",
-        "days.many": "{n} days left",
-        "days.in": "in {n} days",
-        "no_deadline": "no deadline given",
-        "health.failed": "failed",
-        "health.empty": "returned no pages",
-        "health.usually": "usually about {n} pages",
-        "health.run-failed": "the whole run failed",
-        "health.run": "run {run} at {at}",
-        "footer": "Sent by callwatch. Items are sent once; change subscriptions in callwatch.toml.",
-        "subject": "callwatch {date}: {summary}",
-        "subject.empty": "nothing new",
-        "count.new": "{n} new calls",
-        "count.new.one": "1 new call",
-        "count.other.one": "1 update",
-        "count.health.one": "1 source problem",
-        "date": "Date",
-        "count.closing": "{n} closing soon",
-        "count.health": "{n} source problems",
-        "count.other": "{n} updates",
-    },
-    "sv": {
-        "heading": "Utlysningar – sammanfattning",
-        "greeting": "Hej {name}!",
-        "intro": "Det här har callwatch hittat sedan förra utskicket.",
-        "empty": "Inget nytt sedan förra utskicket.",
-        "section.new": "Nya utlysningar",
-        "section.changed": "Ändrad sista ansökningsdag",
-        "section.closing": "Stänger inom {days} dagar",
-        "section.opening": "Öppnar snart",
-        "section.partner": "Nya partnersökningar",
-        "section.event": "Nya evenemang",
-        "section.health": "Källornas hälsa",
-        "deadline": "Sista ansökningsdag",
-        "opening": "Öppnar",
-        "funders": "Finansiär",
-        "topics": "Ämnen",
-        "identifier": "Id",
-        "sources": "Hittad på",
-        "moved": "flyttad från {old} till {new}",
-        "days.today": "i dag",
-        "days.one": "1 dag kvar",
-        "days.many": "{n} dagar kvar",
-        "days.in": "om {n} dagar",
-        "no_deadline": "ingen sista dag angiven",
-        "health.failed": "misslyckades",
-        "health.empty": "gav inga sidor",
-        "health.usually": "brukar ge omkring {n} sidor",
-        "health.run-failed": "hela körningen misslyckades",
-        "health.run": "körning {run} {at}",
-        "footer": "Skickat av callwatch. Varje nyhet skickas en gång; ändra prenumerationer i callwatch.toml.",
-        "subject": "callwatch {date}: {summary}",
-        "subject.empty": "inget nytt",
-        "count.new": "{n} nya utlysningar",
-        "count.new.one": "1 ny utlysning",
-        "count.other.one": "1 uppdatering",
-        "count.health.one": "1 källproblem",
-        "date": "Datum",
-        "count.closing": "{n} stänger snart",
-        "count.health": "{n} källproblem",
-        "count.other": "{n} uppdateringar",
-    },
-}
-
 
 @dataclass(frozen=True)
 class RenderedDigest:
@@ -127,7 +42,6 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
-_TOPIC_LABELS = topic_labels()
 _HTML_ENV = _env(autoescape=True)
 _TEXT_ENV = _env(autoescape=False)
 
@@ -179,63 +93,115 @@ def _days(labels: dict[str, str], iso: str | None, today: date, future_phrase: b
     return labels["days.one"] if n == 1 else labels["days.many"].format(n=n)
 
 
-def _entry(item: Item, labels: dict[str, str], today: date) -> dict[str, Any]:
+def _health_entry(item: Item, labels: dict[str, str]) -> dict[str, Any]:
+    p = item.payload
+    problem = labels[f"health.{p.get('problem', 'failed')}"]
+    details = []
+    if p.get("usual_pages"):
+        details.append(labels["health.usually"].format(n=p["usual_pages"]))
+    if p.get("error"):
+        details.append(_one_line(p["error"]))
+    source = _one_line(p.get("source"))
+    title = _one_line(p.get("title"))
+    return {
+        # the title people know it by, and the slug the logs and `source_runs` use
+        "title": f"{title} ({source})" if title and source else (source or "callwatch"),
+        "url": None,
+        "problem": problem,
+        "details": details,
+        "when": labels["health.run"].format(run=p.get("run_id"), at=_local_time(p.get("run_at"))),
+    }
+
+
+def _reasons(item: Item, recipient: Recipient | None, labels: dict[str, str], language: str) -> str:
+    """"ämne Hälsa, vård och omsorg · region Skåne": what of the subscription this item matched."""
+    found = subscription_reasons(item, recipient) if recipient is not None else None
+    words = []
+    for kind, value in found or ():
+        if kind == "topic":
+            value = topic_label(value, language)
+        elif kind == "kind":
+            value = labels.get(f"kind.{value}", value)
+        words.append(labels[f"reason.{kind}"].format(value=value))
+    return _one_line(" · ".join(words))
+
+
+def _entry(item: Item, labels: dict[str, str], today: date, language: str,
+           recipient: Recipient | None = None) -> dict[str, Any]:
     if item.section == "health":
-        p = item.payload
-        problem = labels[f"health.{p.get('problem', 'failed')}"]
-        details = []
-        if p.get("usual_pages"):
-            details.append(labels["health.usually"].format(n=p["usual_pages"]))
-        if p.get("error"):
-            details.append(_one_line(p["error"]))
-        return {
-            "title": _one_line(p.get("source")) or "callwatch",
-            "url": None,
-            "problem": problem,
-            "details": details,
-            "when": labels["health.run"].format(run=p.get("run_id"), at=_local_time(p.get("run_at"))),
-        }
+        return _health_entry(item, labels)
     call = item.call or {}
+    kind = call.get("kind") or FUNDING_CALL
+    is_event = kind == EVENT
     deadline = (call.get("deadline") or "")[:10] or None
-    if not deadline and call.get("kind") == "event":  # an event's date, the next one still ahead
-        dates = sorted(str(d)[:10] for d in call.get("events") or ())
-        deadline = next((d for d in dates if d >= today.isoformat()), dates[-1] if dates else None)
+    event_date = next_deadline([str(d) for d in call.get("events") or ()], today) if is_event else None
+    if is_event:
+        # an event's cut-offs are those of the calls it presents (its own date is in `events`)
+        deadline = next_deadline([str(d) for d in call.get("cutoffs") or ()], today)
+    registration = (call.get("registration") or "")[:10] or None
+    if registration and registration < today.isoformat():
+        registration = None  # registration has closed; the event may still be worth knowing of
+    shown_date = event_date or deadline
     opening = (call.get("opening") or "")[:10] or None
-    funders = []
+    funders: list[str] = []
     for f in call.get("funders") or ():
-        name = (f.get("name") or f.get("text")) if isinstance(f, dict) else str(f)
+        name = funder_name(f, language, call.get("page_lang"))
         if name and name not in funders:
             funders.append(name)
+    amounts = [a for a in (format_amount(a, language) for a in call.get("amounts") or ()) if a]
     note = None
     if item.section == "changed":
         old, new = (item.payload.get("old") or "")[:10], (item.payload.get("new") or "")[:10]
         note = labels["moved"].format(old=old, new=new)
-    is_event = call.get("kind") == "event"
+    identifier = _one_line(call.get("identifier")) or None
+    part_of = _one_line(call.get("call_identifier")) or None
+    call_title = _one_line(call.get("call_title"))
     return {
-        "date_label": labels["date"] if is_event else labels["deadline"],
+        "date_label": labels["date"] if event_date else labels["deadline"],
         "title": _one_line(call.get("title") or call.get("identifier") or call.get("url")),
         "url": safe_url(call.get("url")),
         "raw_url": _one_line(call.get("url")),
+        "funders_label": labels.get(f"funders.{kind}", labels["funders.funding-call"]),
         "funders": _one_line(", ".join(funders)),
-        "deadline": deadline,
-        "days_left": _days(labels, deadline, today, future_phrase=is_event),
+        "amounts": _one_line(", ".join(dict.fromkeys(amounts[:4]))),
+        "deadline": shown_date,
+        "days_left": _days(labels, shown_date, today, future_phrase=bool(event_date)),
+        "call_deadline": deadline if event_date and deadline else None,
+        "registration": registration,
+        "registration_left": _days(labels, registration, today),
         "opening": opening if item.section == "opening" or (opening and opening > today.isoformat()) else None,
         "opens_in": _days(labels, opening, today, future_phrase=True),
-        "topics": _one_line(", ".join(_TOPIC_LABELS.get(str(t), str(t)) for t in call.get("topics") or ())),
-        "identifier": _one_line(call.get("identifier")) or None,
-        "sources": _one_line(", ".join(call.get("sources") or ())),
+        "topics": _one_line(", ".join(topic_label(str(t), language) for t in call.get("topics") or ())),
+        "identifier": identifier,
+        "call_identifier": (f"{call_title} ({part_of})" if call_title else part_of)
+        if part_of and part_of != identifier else None,
+        "sources": [
+            {"title": _one_line(s.get("title")), "url": safe_url(s.get("url"))}
+            for s in call.get("source_links") or ({"title": slug, "url": None} for slug in call.get("sources") or ())
+        ],
+        "why": _reasons(item, recipient, labels, language),
         "note": note,
-        "urgent": bool(deadline and 0 <= (date.fromisoformat(deadline) - today).days <= 7),
+        "urgent": any(_within(d, today, 7) for d in (shown_date, registration)),
     }
 
 
+def _within(iso: str | None, today: date, days: int) -> bool:
+    if not iso:
+        return False
+    try:
+        return 0 <= (date.fromisoformat(iso) - today).days <= days
+    except ValueError:
+        return False
+
+
 def build_view(
-    items: list[Item], *, language: str, today: date, closing_days: int, name: str | None = None
+    items: list[Item], *, language: str, today: date, closing_days: int, name: str | None = None,
+    recipient: Recipient | None = None,
 ) -> dict[str, Any]:
     labels = LABELS[language]
     sections = []
     for section in SECTIONS:
-        entries = [_entry(i, labels, today) for i in items if i.section == section]
+        entries = [_entry(i, labels, today, language, recipient) for i in items if i.section == section]
         if entries:
             sections.append(
                 {
@@ -245,30 +211,34 @@ def build_view(
                 }
             )
     counts = {s: sum(1 for i in items if i.section == s) for s in SECTIONS}
-    counts["other"] = sum(counts[s] for s in ("changed", "opening", "partner", "event"))
+    # Each kind of news named as what it is: a new partner search is not an "update".
     parts = [
-        labels.get(f"count.{key}.one" if counts[key] == 1 else f"count.{key}", labels[f"count.{key}"]).format(
-            n=counts[key]
-        )
-        for key in ("new", "closing", "other", "health")
+        labels[f"count.{key}.one" if counts[key] == 1 else f"count.{key}"].format(n=counts[key])
+        for key in ("new", "partner", "event", "changed", "closing", "opening", "health")
         if counts[key]
     ]
     summary = ", ".join(parts) or labels["subject.empty"]
+    unfiltered = recipient is not None and not (
+        recipient.topics or recipient.funders or recipient.regions or recipient.kinds)
     return {
         "lang": language,
         "labels": labels,
         "today": today.isoformat(),
         "greeting": labels["greeting"].format(name=name) if name else None,
+        "everything": unfiltered and any(s["key"] != "health" for s in sections),
         "sections": sections,
         "subject": labels["subject"].format(date=today.isoformat(), summary=summary),
     }
 
 
 def render_digest(
-    items: list[Item], *, language: str, today: date, closing_days: int = 14, name: str | None = None
+    items: list[Item], *, language: str, today: date, closing_days: int = 14, name: str | None = None,
+    recipient: Recipient | None = None,
 ) -> RenderedDigest:
-    """The digest for these (already filtered and arranged) items."""
-    view = build_view(items, language=language, today=today, closing_days=closing_days, name=name)
+    """The digest for these (already filtered and arranged) items; with the `recipient`, each
+    item says which part of their subscription it matched."""
+    view = build_view(items, language=language, today=today, closing_days=closing_days, name=name,
+                      recipient=recipient)
     html = _HTML_ENV.get_template("digest.html.j2").render(**view)
     text = _TEXT_ENV.get_template("digest.txt.j2").render(**view)
     return RenderedDigest(subject=view["subject"], html=html, text=text)

@@ -8,7 +8,6 @@ soon" and "opening soon" come from today's date, once per call and date.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,12 +17,13 @@ from typing import Any
 import sqlite_utils
 
 from pipeline.config import DigestConfig, Recipient
+from pipeline.sources_table import SourceInfo
+from pipeline.vocabulary import CALL_JSON_COLUMNS, CLOSED, decode_json_list, status_today
 
 log = logging.getLogger(__name__)
 
 # Sections in the order staff read them; a call shows in the first section it has an item in.
 SECTIONS = ("new", "changed", "closing", "opening", "partner", "event", "health")
-CALL_KINDS = ("funding-call",)
 SIDE_KINDS = {"partner-search": "partner", "event": "event"}
 HEALTH_HISTORY = 5  # earlier runs of a source consulted to judge whether it "usually" returns pages
 
@@ -34,7 +34,7 @@ class Item:
     section: str
     call_id: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
-    call: dict[str, Any] | None = None  # the call's current row, JSON fields decoded, plus regions
+    call: dict[str, Any] | None = None  # the call's current row, JSON decoded, plus its sources' regions
 
     @property
     def regions(self) -> set[str]:
@@ -43,29 +43,24 @@ class Item:
         return {self.payload["region"]} if self.payload.get("region") else set()
 
 
-def _json_list(value: Any) -> list[Any]:
-    if not value:
-        return []
-    try:
-        parsed = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
-        return []
-    return parsed if isinstance(parsed, list) else []
-
-
 def load_calls(
-    db: sqlite_utils.Database, ids: Iterable[str], regions_by_source: Mapping[str, str | None]
+    db: sqlite_utils.Database, ids: Iterable[str], sources: Mapping[str, SourceInfo]
 ) -> dict[str, dict[str, Any]]:
-    """Current rows of these calls, JSON decoded, with the sources and regions of their pages."""
+    """Current rows of these calls, JSON decoded, with the sources of their pages (slugs, and
+    title and site from the `sources` table), those sources' regions and the main page's language."""
     ids = sorted({i for i in ids if i})
     calls: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in db.execute_returning_dicts(f"select * from calls where id in ({marks})", chunk):
-            for key in ("funders", "topics", "amounts", "cutoffs", "events"):
-                row[key] = _json_list(row.get(key))
+        for row in db.execute_returning_dicts(
+            f"select c.*, p.lang as page_lang from calls c left join pages p on p.url = c.url "
+            f"where c.id in ({marks})", chunk
+        ):
+            for key in CALL_JSON_COLUMNS:
+                row[key] = decode_json_list(row.get(key))
             row["sources"] = []
+            row["source_links"] = []
             row["regions"] = []
             calls[row["id"]] = row
         for call_id, source in db.execute(
@@ -75,9 +70,10 @@ def load_calls(
             if call is None or not source or source in call["sources"]:
                 continue
             call["sources"].append(source)
-            region = regions_by_source.get(source)
-            if region and region not in call["regions"]:
-                call["regions"].append(region)
+            info = sources.get(source) or SourceInfo(slug=source)
+            call["source_links"].append({"title": info.label, "url": info.site})
+            if info.region and info.region not in call["regions"]:
+                call["regions"].append(info.region)
     return calls
 
 
@@ -89,7 +85,7 @@ def collect_items(
     health_run: int | None,
     today: date,
     settings: DigestConfig,
-    regions_by_source: Mapping[str, str | None],
+    sources: Mapping[str, SourceInfo],
 ) -> list[Item]:
     """Every item a digest collected now could contain, for anyone (filtering comes later)."""
     items: list[Item] = []
@@ -122,17 +118,15 @@ def collect_items(
     ).fetchall():
         items.append(Item(f"opening:{call_id}:{opening}", "opening", call_id, {"opening": opening}))
     if health_run is not None:
-        items.extend(collect_health(db, health_run, regions_by_source))
-    calls = load_calls(db, (i.call_id for i in items if i.call_id), regions_by_source)
+        items.extend(collect_health(db, health_run, sources))
+    calls = load_calls(db, (i.call_id for i in items if i.call_id), sources)
     for item in items:
         if item.call_id:
             item.call = calls.get(item.call_id)
     return [i for i in items if i.call_id is None or i.call is not None]
 
 
-def collect_health(
-    db: sqlite_utils.Database, run_id: int, regions_by_source: Mapping[str, str | None]
-) -> list[Item]:
+def collect_health(db: sqlite_utils.Database, run_id: int, sources: Mapping[str, SourceInfo]) -> list[Item]:
     """Sources that failed in this run, or returned nothing when they usually return pages.
 
     A silently broken scraper is the worst failure of a monitor, so "empty" is judged against
@@ -147,7 +141,8 @@ def collect_health(
     )
     for row in rows:
         source = row["source"]
-        base = {"source": source, "run_id": run_id, "run_at": run[1], "region": regions_by_source.get(source)}
+        info = sources.get(source) or SourceInfo(slug=source)
+        base = {"source": source, "title": info.title, "run_id": run_id, "run_at": run[1], "region": info.region}
         if row.get("status") == "failed":
             error = (row.get("error") or "").strip()
             items.append(Item(f"health:{run_id}:{source}", "health", None, {**base, "problem": "failed",
@@ -168,8 +163,10 @@ def collect_health(
         if history and len(productive) * 2 <= len(history):
             continue  # this source usually returns nothing: not news tonight
         usual = round(sum(productive) / len(productive)) if productive else None
+        # The crawl's diagnosis (e.g. the `follow` that matched nothing and one that would).
         items.append(Item(f"health:{run_id}:{source}", "health", None,
-                          {**base, "problem": "empty", "usual_pages": usual}))
+                          {**base, "problem": "empty", "usual_pages": usual,
+                           "error": (row.get("error") or "").strip()[:500]}))
     if run[2] == "failed" and not rows:
         items.append(Item(f"health:{run_id}:*", "health", None,
                           {"source": None, "run_id": run_id, "run_at": run[1], "problem": "run-failed",
@@ -181,41 +178,51 @@ def matches(item: Item, recipient: Recipient, health_default: bool) -> bool:
     """Whether this recipient subscribed to this item: every filter given must match (any value)."""
     if item.section == "health":
         return recipient.source_health if recipient.source_health is not None else health_default
+    return subscription_reasons(item, recipient) is not None
+
+
+def subscription_reasons(item: Item, recipient: Recipient) -> list[tuple[str, str]] | None:
+    """Why this recipient gets this call: the (filter, value) pairs of their subscription it
+    matched, e.g. [("topic", "health-care"), ("region", "skane")]; [] when they filter on
+    nothing; None when some filter does not match (every filter given must match)."""
     call = item.call or {}
-    if recipient.kinds and (call.get("kind") or "funding-call") not in recipient.kinds:
-        return False
-    if recipient.topics and not set(recipient.topics) & set(call.get("topics") or ()):
-        return False
+    reasons: list[tuple[str, str]] = []
+    if recipient.kinds:
+        kind = call.get("kind") or "funding-call"
+        if kind not in recipient.kinds:
+            return None
+        reasons.append(("kind", kind))
+    if recipient.topics:
+        topics = [t for t in recipient.topics if t in set(call.get("topics") or ())]
+        if not topics:
+            return None
+        reasons.extend(("topic", t) for t in topics)
     if recipient.funders:
-        wanted = [f.casefold() for f in recipient.funders]
         names = [
             str(v).casefold()
             for f in call.get("funders") or ()
             for v in ((f.get("name"), f.get("text")) if isinstance(f, dict) else (f,))
             if v
         ]
-        if not any(w == n or w in n for w in wanted for n in names):
-            return False
-    if recipient.regions and not {r.casefold() for r in recipient.regions} & {
-        r.casefold() for r in item.regions
-    }:
-        return False
-    return True
+        funders = [w for w in recipient.funders if any(w.casefold() in n for n in names)]
+        if not funders:
+            return None
+        reasons.extend(("funder", f) for f in funders)
+    if recipient.regions:
+        have = {r.casefold() for r in item.regions}
+        regions = [r for r in recipient.regions if r.casefold() in have]
+        if not regions:
+            return None
+        reasons.extend(("region", r) for r in regions)
+    return reasons
 
 
 def is_expired(item: Item, today: date) -> bool:
-    """Calls whose deadline has passed (events whose last date has) are not news to staff."""
+    """Calls closed today (by the status rule: the last cut-off, or an event's last date, has
+    passed) are not news to staff."""
     if item.call is None:
         return item.call_id is not None  # the call left the register (merged into another)
-    last = (item.call.get("deadline") or "")[:10]
-    if not last and item.call.get("kind") == "event":
-        last = max((str(d)[:10] for d in item.call.get("events") or ()), default="")
-    if last:
-        try:
-            return date.fromisoformat(last) < today
-        except ValueError:
-            return False
-    return item.call.get("status") == "closed"
+    return status_today(item.call, today) == CLOSED
 
 
 def arrange(items: Iterable[Item]) -> tuple[list[Item], list[Item]]:

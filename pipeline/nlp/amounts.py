@@ -22,10 +22,10 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.date_mentions import NUMBER_START
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
+from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from pipeline.nlp.cue_phrases import lower_keeping_offsets, word_alternation
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
+from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
+SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read as after it
 
 # Text allowed between the two ends of a date range: an optional time, then a connector.
 RANGE_GAP = re.compile(
@@ -55,6 +56,7 @@ class DateMention:
     weekday: int | None = None  # as written ("torsdag 8 december"), helps choose the year
     value: date | None = None  # resolved date
     range_start: DateMention | None = None  # the mention whose range this one closes
+    guessed_year: bool = False  # the year was chosen from the reference date alone: the text says none
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,15 @@ def load_date_words() -> dict:
 # Where a written number starts: a digit not inside a word, a number or a code ("H2020", "2.5").
 # Dates are only looked for from these positions, which is what keeps the component fast.
 NUMBER_START = re.compile(r"\d(?<![\w.,/-]\d)")
+# Where a date may start: where a number starts, and also after a word and a hyphen ("24
+# februari-29 mars") and, for a full numeric date, right after a word whose space went with the
+# markup ("concept notes01.07.2018").
+DATE_START = re.compile(
+    r"\d(?:(?<![\w.,/-]\d)|(?<=[^\W\d_]-\d)|(?<=[^\W\d_]\d)(?=\d?[./][01]?\d[./](?:19|20)\d\d))"
+)
+# "Monday17 April": a weekday whose space went with the markup (the weekday is checked on the few
+# matches; every weekday name of the model ends in "day" or "dag").
+GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +103,10 @@ def date_patterns() -> DatePatterns:
     day_first = re.compile(
         # 2024-03-19 (also 2024/03/19)
         rf"(?P<iso>(?P<iy>{year_digits})[-/](?P<im>[01]\d)[-/](?P<id>[0-3]\d)(?!\d))"
+        # 2-Mar-23, 02-Mar-2023 (databases and aggregators)
+        rf"|(?P<dmy>(?P<xd>[0-3]?\d)-(?P<xm>{month_re})-(?P<xy>(?:19|20)?\d{{2}})(?!\d))"
+        # 25-02-2025 (day first, two digits each: "1-2-2025" is too likely something else)
+        rf"|(?P<hyph>(?P<hd>[0-3]\d)-(?P<hm>[01]\d)-(?P<hy>{year}))"
         # 19.3.2024, 19/3/2024, 19. 3. 2024
         rf"|(?P<num>(?P<nd>[0-3]?\d)(?:/|\.\s?)(?P<nm>[01]?\d)(?:/|\.\s?)(?P<ny>{year}))"
         # 6 mars (2024), 16th October, 7th of June 2024, 7 and 8 May 2024, 16-17 januari
@@ -105,9 +120,9 @@ def date_patterns() -> DatePatterns:
         # no leading \b: a pattern opening on literal letters lets re skip ahead fast; the word
         # start is checked on the few matches instead
         rf"(?P<mf>(?P<fm>{month_first_re})\.?\s+(?:the\s+)?(?P<fd>[0-3]?\d){ordinal}(?![\d]|[.:]\d)"
-        rf"(?:,?\s+(?P<fy>{year}))?)"
+        rf"(?:[,.]?\s+(?P<fy>{year}))?)"  # "June 2, 2009", also "June 2. 2009"
     )
-    weekday_before = re.compile(rf"(?<!\w)(?P<wd>{weekday_re}),?\s+(?:den\s+|the\s+)?$")
+    weekday_before = re.compile(rf"(?<!\w)(?P<wd>{weekday_re})(?:,?\s+(?:den\s+|the\s+)?|(?<=[a-zåäöø]))$")
     return DatePatterns(
         day_first,
         month_first,
@@ -134,6 +149,11 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
     start = m.start()
     if kind == "iso":
         day, month, year = int(g("id")), int(g("im")), int(g("iy"))
+    elif kind == "dmy":
+        day, month, year = int(g("xd")), patterns.months[g("xm")], int(g("xy"))
+        year += 2000 if year < 100 else 0
+    elif kind == "hyph":
+        day, month, year = int(g("hd")), int(g("hm")), int(g("hy"))
     elif kind == "num":
         day, month, year = int(g("nd")), int(g("nm")), int(g("ny"))
         if month > 12 and day <= 12:  # 03/19/2024: month first
@@ -174,8 +194,15 @@ def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[Date
     found = [mt for m in patterns.month_first.finditer(text) for mt in _mentions(m, patterns, text, lowered)]
     taken = [(m.start, m.end) for m in found]
     last_end = 0
-    for number in NUMBER_START.finditer(text):
-        pos = number.start()
+    starts = [m.start() for m in DATE_START.finditer(text)]
+    glued = [
+        m.end()
+        for m in GLUED_WEEKDAY.finditer(lowered)
+        if patterns.weekday_before.search(lowered, max(0, m.start() - 10), m.end())
+    ]
+    if glued:
+        starts = sorted(starts + glued)
+    for pos in starts:
         if pos < last_end or (taken and any(lo <= pos < hi for lo, hi in taken)):
             continue
         m = patterns.day_first.match(lowered, pos)
@@ -194,6 +221,10 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date, pa
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
     candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    if not candidates:  # "29 februari" three years from a leap year: the nearest leap years
+        candidates = [y for y in range(reference.year - 4, reference.year + 5) if _valid(y, month, day)]
+    if not candidates:
+        return reference.year  # no year makes it a date ("31 april"): the caller drops it
     if weekday is not None:
         fitting = [y for y in candidates if date(y, month, day).weekday() == weekday]
         if len(fitting) == 1:
@@ -221,9 +252,20 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
     return None
 
 
+def _follows_in_sentence(text: str, previous: DateMention | None, mention: DateMention, year: int) -> bool:
+    """Whether a year-less date read as `year` lands in a year before the date just before it in
+    the same line ("öppnar 22 juni [2015] och stänger 27 augusti [2014]"), where a reader takes it
+    for the months after; "30 and 31 October, with a side event on 29 October" stays in its year."""
+    if previous is None or previous.value is None or mention.start - previous.end > SEQUENCE_CHARS:
+        return False
+    if "\n" in text[previous.end : mention.start] or not _valid(year + 1, mention.month, mention.day):
+        return False
+    return year < previous.value.year and previous.value < date(year + 1, mention.month, mention.day)
+
+
 def find_dates(text: str, reference: date, lowered: str | None = None) -> list[DateMention]:
     """All dates in text, in order, each resolved to a calendar date. `lowered` is the text
-    lower-cased with offsets kept (see cue_phrases.lower_keeping_offsets)."""
+    lower-cased with offsets kept (see phrases.lower_keeping_offsets)."""
     if lowered is None:
         lowered = lower_keeping_offsets(text)
     mentions = _find_mentions(text, lowered, date_patterns())
@@ -247,6 +289,7 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         if mention.year is not None and _valid(mention.year, mention.month, mention.day):
             mention.value = date(mention.year, mention.month, mention.day)
     dated = [m for m in mentions if m.value is not None]
+    previous: DateMention | None = None
     for mention in mentions:
         year = mention.year
         if year is None:
@@ -255,8 +298,12 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
                 year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=1)
             else:
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
+                mention.guessed_year = True
+                if _follows_in_sentence(text, previous, mention, year):
+                    year += 1
         if _valid(year, mention.month, mention.day):
             mention.value = date(year, mention.month, mention.day)
+            previous = mention
     # "1 februari–15 mars" with no year at all: the start is in the year that ends before its end
     for mention in mentions:
         first = mention.range_start

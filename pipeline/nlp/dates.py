@@ -1,12 +1,15 @@
 """The `callwatch_dates` component: a page's deadline, opening, upcoming events and call status.
 
 Each date found in the text (pipeline.nlp.date_mentions) gets a role from the cue words around
-it, read the way an officer reads a call page: the nearest cue before the date in the same
-sentence ("ansök senast den 6 mars", "Deadline: 17 September 2025"), else the nearest cue after
-it ("8 december öppnar utlysningen"), else a short label line just above it ("Opening\\n10.01.2024").
-Cue words live in models/dates_sv_en.toml. The deadline is the first closing date (two-stage
-calls close first for the intent to apply); registration and reporting deadlines are not the
-call's deadline.
+it (pipeline.nlp.date_cues), read the way an officer reads a call page: the nearest cue before
+the date in the same sentence ("ansök senast den 6 mars", "Deadline: 17 September 2025"), else
+the nearest cue after it ("8 december öppnar utlysningen"), else its label in the page's layout
+(pipeline.nlp.date_layout: "Opening\\n10.01.2024", "April 5, 2022\\nApplication deadline"), else a
+word of applying or of a call before a date range ("Du kunde söka stödet mellan 15 september och
+31 december"), which makes the range the call's window. A window, or a period that opens, closes
+on its last day ("Utlysningens tid: 2022-06-09 – 2022-08-31"). The deadline is the first closing
+date (two-stage calls close first for the intent to apply); registration, reporting and survey
+deadlines are not the call's deadline. A year-less date told of in the past tense lies in the past.
 """
 
 from __future__ import annotations
@@ -16,142 +19,61 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.cue_phrases import (
-    compile_compound_ends,
-    compile_phrases,
-    is_compound_end,
-    lower_keeping_offsets,
+from pipeline.nlp.date_cues import Cue, CueReader, cue_reader, stated_labels
+from pipeline.nlp.date_layout import (
+    HEADING_CHARS,
+    LABEL_CHARS,
+    TIME_ON_LINE,
+    DateBlocks,
+    label_line,
+    list_heading,
+    opens_line,
 )
-from pipeline.nlp.date_mentions import DateMention, find_dates, load_date_words
+from pipeline.nlp.date_mentions import DateMention, find_dates
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
-from pipeline.status import derive_status, today_in_stockholm
+from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other")
 # Words that count only right before their date, and the role they give it.
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
-LABEL_CHARS = 30  # a field label above a date is short ("Utlysningen stänger", "Deadline")
-HEADING_CHARS = 80  # a heading above a date labels it only when the date line reads like an appointment
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
+WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
 
-# Where a sentence or line ends: cues never reach across it.
-BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])")
-BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
-LIST_ITEM = re.compile(r"[ \t]*[•·*\-–—][ \t]")  # a line opening with a bullet
-# A time on the date's line ("18 juni 09:00-12:00 Teams", "3 June 2025, 10:00 CET").
-TIME_ON_LINE = re.compile(r"[^\n]*?\b(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d\b")
-
-
-class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters
-    start: int
-    end: int
-    role: str
-
-
-@dataclass(frozen=True)
-class CueReader:
-    cues: re.Pattern[str]
-    cue_roles: dict[str, str]
-    compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
-    compound_roles: dict[str, str]
-    not_call: re.Pattern[str]
-    closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
-    status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
-    status_names: dict[str, str]
-    status_labels: re.Pattern[str]
-    label_names: dict[str, str]
-
-    def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
-        """Cues in text order within the spans (the surroundings of the dates found); field
-        labels ("Datum:") count when they open a line, as an event's date on a page that speaks
-        of an event."""
-        found = [
-            Cue(m.start(), m.end(), self.cue_roles[m.lastgroup])
-            for lo, hi in spans
-            for m in self.cues.finditer(lowered, lo, hi)
-        ]
-        if self.compound_cues is not None:
-            found.extend(
-                Cue(m.start(), m.end(), self.compound_roles[m.lastgroup])
-                for lo, hi in spans
-                for m in self.compound_cues.finditer(lowered, lo, hi)
-                if is_compound_end(lowered, m.start())
-            )
-            found.sort(key=lambda cue: cue.start)
-        cues, has_event = [], None
-        for cue in found:
-            if cue.role == "when":
-                if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
-                    continue  # a label opens its line
-                if has_event is None:
-                    has_event = self._mentions_event(lowered)
-                cue = Cue(cue.start, cue.end, "event" if has_event else "other")
-            cues.append(cue)
-        return cues
-
-    def _mentions_event(self, lowered: str) -> bool:
-        if any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered)):
-            return True
-        return self.compound_cues is not None and any(
-            self.compound_roles[m.lastgroup] == "event" and is_compound_end(lowered, m.start())
-            for m in self.compound_cues.finditer(lowered)
-        )
-
-
-@lru_cache(maxsize=1)
-def cue_reader() -> CueReader:
-    words = load_date_words()
-    cues = words["cues"]
-    cue_groups = {role: cues[role] for role in ROLES}
-    cue_regex, cue_roles = compile_phrases(cue_groups)
-    compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
-    not_call, _ = compile_phrases({"not_call": cues["not_call"]})
-    phrases = words["status"]["phrases"]
-    closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
-    status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
-    labels = words["status"]["labels"]
-    label_alternatives, label_names = [], {}
-    for i, (status, label) in enumerate((s, w) for s, ws in labels.items() for w in ws):
-        label_alternatives.append(f"(?P<l{i}>{re.escape(label)})")
-        label_names[f"l{i}"] = status
-    # A status word standing alone at the start of a line, maybe after "Status:", and followed by
-    # the end of the line, a colon or a date: "Stängd 16 mars 2023", "Status: Open".
-    label_regex = re.compile(
-        r"^[ \t•·*\-]*(?:status\s*:?\s*)?(?:" + "|".join(label_alternatives) + r")(?=[ \t]*(?:$|:|\d|[-–]))",
-        re.MULTILINE,  # run on lower-cased text
-    )
-    return CueReader(
-        cue_regex,
-        cue_roles,
-        compound_cues,
-        compound_roles,
-        not_call,
-        closed_phrases,
-        status_regex,
-        status_names,
-        label_regex,
-        label_names,
-    )
+# Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
+# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
+# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
+BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
+LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
+FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
+# What may stand between an opening word that counts only next to its date and the date: short
+# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
+# deadline for both open calls is on 1 September": "open" says what the calls are).
+ADJACENT_GAP = re.compile(
+    r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
+)
 
 
 def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
-    """Where cues for these dates can stand (before, after, the label line above), merged."""
+    """Where cues for these dates can stand (before, after, the label lines above and below), merged."""
     spans: list[tuple[int, int]] = []
     for mention in mentions:
         lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
-        line = _label_line(text, mention.start) or _list_heading(text, mention.start)
+        line = label_line(text, mention.start) or list_heading(text, mention.start)
         if line:
             lo = min(lo, line[0])
+            line_end = text.find("\n", mention.end)
+            if line_end >= 0:  # the line below, where "April 5, 2022\\nApplication deadline" has its label
+                below_end = text.find("\n", line_end + 1)
+                hi = max(hi, min(length if below_end < 0 else below_end, line_end + 1 + HEADING_CHARS))
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
         else:
@@ -162,8 +84,10 @@ def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[t
 def _sentence_start(text: str, pos: int, limit: int) -> int:
     window_start = max(0, pos - limit)
     last = window_start
-    for m in BOUNDARY.finditer(text, window_start, pos):
-        last = m.end()
+    # up to pos + 1: a boundary's lookahead must see the date's first character
+    for m in BOUNDARY.finditer(text, window_start, pos + 1):
+        if m.end() <= pos:
+            last = m.end()
     return last
 
 
@@ -172,88 +96,178 @@ def _sentence_end(text: str, pos: int, limit: int) -> int:
     return m.start() if m else min(len(text), pos + limit)
 
 
-def _cues_between(cues: list[Cue], starts: list[int], lo: int, hi: int) -> list[Cue]:
-    i = bisect.bisect_left(starts, lo)
-    j = bisect.bisect_left(starts, hi)
-    return [c for c in cues[i:j] if c.end <= hi]
+class Page:
+    """One page's text, dates and cues, as the role of each date is read from them."""
 
+    def __init__(self, text: str, reference: date, reader: CueReader) -> None:
+        self.text, self.reader = text, reader
+        self.lowered = lower_keeping_offsets(text)
+        self.mentions = find_dates(text, reference, self.lowered)
+        found = reader.find_cues(text, self.lowered, _surroundings(text, self.mentions, len(text)))
+        # apply and call words are read apart: only when no other cue says what a date is for
+        self.cues = [c for c in found if c.role != "window"]
+        self.starts = [c.start for c in self.cues]
+        self.window_cues = [c for c in found if c.role == "window"]
+        self.blocks = DateBlocks(text, [(m.start, m.end) for m in self.mentions], self.has_label_cue)
 
-def role_of(
-    text: str, lowered: str, mention: DateMention, cues: list[Cue], starts: list[int], reader: CueReader
-) -> str | None:
-    """What the date is for: deadline, opening, event, other, or None when nothing says."""
-    lo = _sentence_start(text, mention.start, BEFORE_CHARS)
-    before = [
-        c
-        for c in _cues_between(cues, starts, lo, mention.start)
-        if c.role not in ADJACENT_ROLES or mention.start - c.end <= ADJACENT_CHARS
-    ]
-    if before:
-        cue = before[-1]
-        if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and (
-            # the words around the cue, not the cue's own ("ansökningsperioden pågår")
-            reader.not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start)
-            or reader.not_call.search(lowered, cue.end, mention.start)
-        ):
-            return "other"  # a registration or reporting deadline, not the call's
-        if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
-            return "event"  # "Info Days from 28 June", "webbinariet innan 5 maj": the event's date
-        return ADJACENT_ROLES.get(cue.role, cue.role)
-    hi = _sentence_end(text, mention.end, AFTER_CHARS)
-    after = [c for c in _cues_between(cues, starts, mention.end, hi) if c.role not in ADJACENT_ROLES]
-    if after:
-        return after[0].role
-    line = _label_line(text, mention.start)
-    if line and (line[1] - line[0] <= LABEL_CHARS or TIME_ON_LINE.match(text, mention.end)):
-        # a short field label ("Deadline\n28.02.2024"), or a heading over an appointment
-        # ("Informationsmöte om LIFE\n18 juni 09:00-12:00"); a headline over a bare date is
-        # just the page's dateline
-        label = _cues_between(cues, starts, *line)
-        if label:
-            return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
-    heading = _list_heading(text, mention.start)
-    if heading:
-        label = _cues_between(cues, starts, *heading)
-        if label:
-            return ADJACENT_ROLES.get(label[-1].role, label[-1].role)
-    return None
+    def cues_between(self, lo: int, hi: int) -> list[Cue]:
+        i = bisect.bisect_left(self.starts, lo)
+        j = bisect.bisect_left(self.starts, hi)
+        return [c for c in self.cues[i:j] if c.end <= hi]
 
+    def label_cues(self, lo: int, hi: int) -> list[Cue]:
+        """Cues of a label line below a date; a word that counts only next to its date counts
+        there when it opens the label ("Öppen utlysning: ..."), not at a headline's end ("Call
+        3 open")."""
+        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip(" \t•·*-–—"))
+        return [c for c in self.cues_between(lo, hi) if c.role not in ADJACENT_ROLES or c.start == opening]
 
-def _list_heading(text: str, start: int) -> tuple[int, int] | None:
-    """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
-    "- Standard projects: 16 September 2026"): the short line ending in a colon above the run of
-    bullet lines."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if not LIST_ITEM.match(text, line_start):
+    def has_label_cue(self, lo: int, hi: int) -> bool:
+        return bool(self.label_cues(lo, hi))
+
+    def _label_role(self, span: tuple[int, int], nearest: int) -> str | None:
+        label = self.cues_between(*span)
+        return ADJACENT_ROLES.get(label[nearest].role, label[nearest].role) if label else None
+
+    def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
+        """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
+        sista dag"), or, for a short cue opening its sentence, the clause after the date
+        ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
+        lowered, not_call = self.lowered, self.reader.not_call
+        if not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start):
+            return True
+        if not_call.search(lowered, cue.end, mention.start):
+            return True
+        if cue.role in ADJACENT_ROLES and not lowered[lo : cue.start].strip(" \t•·*-–—"):
+            end = _sentence_end(self.text, mention.end, NOT_CALL_REACH)
+            return bool(not_call.search(lowered, mention.end, end))
+        return False
+
+    def role_of(self, i: int) -> tuple[str | None, str]:
+        """What the i-th date is for (deadline, opening, event, other, window, or None when
+        nothing says) and where that was read: "before", "after", "label" or "" (nowhere)."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        return (
+            self._role_in_sentence(i, lo, hi)
+            or self._role_from_layout(mention)
+            or self._role_from_window(i, lo, hi)
+            or (None, "")
+        )
+
+    def _next_to(self, cue: Cue, mention: DateMention) -> bool:
+        """Whether a cue that counts only next to its date stands next to this one."""
+        if mention.start - cue.end > ADJACENT_CHARS:
+            return False
+        return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
+
+    def _role_in_sentence(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
+        """The nearest cue before the date in its sentence, else the first one after it."""
+        text, mention = self.text, self.mentions[i]
+        before = [
+            c
+            for c in self.cues_between(lo, mention.start)
+            if c.role not in ADJACENT_ROLES or self._next_to(c, mention)
+        ]
+        if before:
+            cue = before[-1]
+            if cue.role == "byline":  # "Submitted by Lee on 16 November" / "submitted by 17 March"
+                if not self._next_to(cue, mention):
+                    return "other", "before"
+                cue = Cue(cue.start, cue.end, "deadline")
+            if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
+                return "other", "before"  # a registration or reporting deadline, not the call's
+            if cue.role == "opening_adjacent" and self._event_follows(mention, hi):
+                return "event", "before"  # "From 20 to 21 September a seminar on ... was held"
+            if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
+                # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
+                # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
+                # 30 November" is a deadline
+                if cue.role == "opening_adjacent" or cue.start - before[-2].end <= ADJACENT_CHARS:
+                    return "event", "before"
+            return ADJACENT_ROLES.get(cue.role, cue.role), "before"
+        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
+        if not after or FIELD_VALUE.search(text, text.rfind("\n", 0, mention.start) + 1, mention.start):
+            return None  # "Call announcement: 30 June 2016 Deadline ...": a field's value has its own label
+        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        if following is not None and following.start < hi and after[0].end <= following.start:
+            if not self.cues_between(after[0].end, following.start):
+                return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
+        return after[0].role, "after"
+
+    def _event_follows(self, mention: DateMention, hi: int) -> bool:
+        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
+        return bool(after) and after[0].role == "event"
+
+    def _role_from_layout(self, mention: DateMention) -> tuple[str, str] | None:
+        """The label of a date standing on its own line (below it or above it), or the heading
+        of the bulleted list it is an item of."""
+        text = self.text
+        if opens_line(text, mention.start):
+            below = self.blocks.label_below(mention.start)
+            if below:
+                cue = self.label_cues(*below)[0]
+                return ADJACENT_ROLES.get(cue.role, cue.role), "label"
+        line = label_line(text, mention.start)
+        if line and not self.blocks.claimed_from_above(line, mention.start):
+            label = self.cues_between(*line)
+            # a short field label ("Deadline\n28.02.2024"), a line ending in its cue and a colon ("...
+            # no later than:\n15th January"), or a heading over an appointment ("Informationsmöte om
+            # LIFE\n18 juni 09:00-12:00"); a headline over a bare date is just the page's dateline
+            if label and (
+                line[1] - line[0] <= LABEL_CHARS
+                or TIME_ON_LINE.match(text, mention.end)
+                or LINE_END.fullmatch(text, label[-1].end, line[1])
+            ):
+                return self._label_role(line, -1), "label"
+        heading = list_heading(text, mention.start)
+        role = self._label_role(heading, -1) if heading else None
+        return (role, "label") if role else None
+
+    def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
+        """ "window" when a word of applying or of a call stands shortly before the date in its
+        sentence ("Du kunde söka stödet mellan den 15 september och den 31 december",
+        "Ansökningsomgång 1: 24 februari-29 mars") or right after it or its range ("3 juni - 23
+        augusti går det att ansöka"); not past words saying what the range is for ("ansök om stöd
+        för aktiviteter mellan ...", "utlysningen gäller resor 1 mars–30 juni")."""
+        mention = self.mentions[i]
+        window = [c for c in self.window_cues if max(lo, mention.start - WINDOW_CHARS) <= c.start]
+        window = [c for c in window if c.end <= mention.start]
+        if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
+            return "window", "before"
+        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        end = following.end if following is not None and following.range_start is mention else mention.end
+        if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
+            return "window", "after"
         return None
-    while line_start > 0:
-        prev_start = text.rfind("\n", 0, line_start - 1) + 1
-        line = text[prev_start : line_start - 1]
-        if not line.strip():
-            return None
-        if not LIST_ITEM.match(line):
-            line = line.rstrip()
-            ok = line.endswith(":") and len(line) <= HEADING_CHARS
-            return (prev_start, prev_start + len(line)) if ok else None
-        line_start = prev_start
-    return None
+
+    def is_registration(self, mention: DateMention) -> bool:
+        """Whether a registration word stands before this (`other`) date in its sentence ("Anmäl dig
+        senast den 4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        return self.reader.registration.search(self.lowered, lo, mention.start) is not None
+
+    def told_in_past(self, i: int) -> bool:
+        """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        before = self.cues_between(lo, mention.start)
+        if before:
+            cue = before[-1]
+        else:
+            after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
+            if not after:
+                return False
+            cue = after[0]
+        return bool(self.reader.past_tense.fullmatch(self.lowered, cue.start, cue.end))
 
 
-def _label_line(text: str, start: int) -> tuple[int, int] | None:
-    """The short line just above a date that opens its own line ("Deadline\\n28.02.2024")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if line_start == 0 or not BULLETS.fullmatch(text, line_start, start):
+def _year_before(day: date) -> date | None:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
         return None
-    prev_end = line_start - 1
-    while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
-        prev_end -= 1
-    prev_start = text.rfind("\n", 0, prev_end) + 1
-    return (prev_start, prev_end) if 0 < prev_end - prev_start <= HEADING_CHARS else None
-
-
-def stated_labels(lowered: str, reader: CueReader) -> set[str]:
-    """Statuses standing as labels ("Stängd 16 mars 2023", "Status: Open")."""
-    return {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(lowered)}
 
 
 def reference_of(doc: Doc) -> date:
@@ -272,42 +286,53 @@ class PageDates:
     opening: str | None
     events: list[str]
     call_status: str | None
+    registration: str | None = None  # the first upcoming registration deadline (for attending)
 
 
 def extract_dates(text: str, reference: date) -> PageDates:
     """Deadline, opening, upcoming events and call status of one page's text."""
-    reader = cue_reader()
-    lowered = lower_keeping_offsets(text)
-    mentions = find_dates(text, reference, lowered)
-    cues = reader.find_cues(text, lowered, _surroundings(text, mentions, len(text)))
-    starts = [c.start for c in cues]
-    roles: dict[int, str | None] = {}  # id(mention) -> role
-    for mention in mentions:
-        role = role_of(text, lowered, mention, cues, starts, reader)
+    page = Page(text, reference, cue_reader())
+    mentions = page.mentions
+    roles: dict[int, tuple[str | None, str]] = {}  # id(mention) -> role, where it was read
+    for i, mention in enumerate(mentions):
+        role, source = page.role_of(i)
+        if mention.guessed_year and mention.value > reference and page.told_in_past(i):
+            # said in the past tense, so last time round, not next ("stängde sin utlysning den 10 juni")
+            for told in (mention, mention.range_start):
+                if told is not None and told.guessed_year and told.value > reference:
+                    told.value = _year_before(told.value) or told.value
         start = mention.range_start
         if start is not None:
-            start_role = roles.get(id(start))  # None if that date did not exist (29 February)
-            if start_role == "deadline":
+            start_role, start_source = roles.get(id(start), (None, ""))  # None: no such date (29 February)
+            if start_role in ("deadline", "window"):
                 # "submit between 1 March and 15 April": a window, so it opens on its first day
-                roles[id(start)], role = "opening", "deadline"
-            elif start_role == "opening":
+                roles[id(start)], role = ("opening", start_source), "deadline"
+            elif start_role == "opening" and start_source != "after":
                 role = "deadline"  # "open from 10 February to 31 March": the end closes it
             elif start_role is not None:
-                role = "range-end"  # an event's last day or the end of a period: not a new date
-        roles[id(mention)] = role
+                # an event's last day, the end of a period, or a range something happens over
+                # ("5-13 maj öppnar projekten sina dörrar"): not a new date
+                role = "range-end"
+        roles[id(mention)] = (role, source)
+    for mention in mentions:  # "ansök ... 5 mars": an apply word alone does not say what the date is
+        if roles[id(mention)][0] == "window":
+            roles[id(mention)] = (None, "")
     by_role: dict[str | None, list[date]] = {}
     for mention in mentions:
-        by_role.setdefault(roles[id(mention)], []).append(mention.value)
+        by_role.setdefault(roles[id(mention)][0], []).append(mention.value)
     deadlines = sorted(set(by_role.get("deadline", [])))
     openings = sorted(set(by_role.get("opening", [])))
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
     deadline = deadlines[0].isoformat() if deadlines else None
     opening = openings[0].isoformat() if openings else None
+    registration = min((m.value for m in mentions if roles[id(m)][0] == "other" and m.value >= reference
+                        and page.is_registration(m)), default=None)
     return PageDates(
         deadline=deadline,
         opening=opening,
         events=[d.isoformat() for d in events],
-        call_status=_call_status(lowered, reader, opening, [d.isoformat() for d in deadlines], reference),
+        call_status=_call_status(page.lowered, page.reader, opening, [d.isoformat() for d in deadlines], reference),
+        registration=registration.isoformat() if registration else None,
     )
 
 
@@ -315,14 +340,14 @@ def _call_status(
     lowered: str, reader: CueReader, opening: str | None, deadlines: list[str], reference: date
 ) -> str | None:
     labels = stated_labels(lowered, reader)
-    if "closed" in labels or reader.closed_phrases.search(lowered):
-        return "closed"
+    if CLOSED in labels or reader.closed_phrases.search(lowered):
+        return CLOSED
     from_dates = derive_status(opening, deadlines, reference)
     if from_dates:
         return from_dates
     # only now the open/forthcoming phrases: most pages have dates to judge by
     stated = labels | {reader.status_names[m.lastgroup] for m in reader.status_phrases.finditer(lowered)}
-    for status in ("forthcoming", "open"):
+    for status in (FORTHCOMING, OPEN):
         if status in stated:
             return status
     return None
@@ -330,14 +355,15 @@ def _call_status(
 
 @Language.factory(
     "callwatch_dates",
-    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status"],
+    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status", "doc._.registration"],
 )
 def make_dates_component(nlp: Language, name: str) -> DatesComponent:
     return DatesComponent()
 
 
 class DatesComponent:
-    """Sets doc._.deadline/opening (ISO or None), doc._.events (ISO list) and doc._.call_status."""
+    """Sets doc._.deadline/opening/registration (ISO or None), doc._.events (ISO list) and
+    doc._.call_status."""
 
     def __init__(self) -> None:
         cue_reader()  # compile the patterns once, at pipeline build time
@@ -348,4 +374,5 @@ class DatesComponent:
         doc._.opening = found.opening
         doc._.events = found.events
         doc._.call_status = found.call_status
+        doc._.registration = found.registration
         return doc

@@ -15,6 +15,7 @@ DOC_ATTRIBUTES: dict[str, object] = {
     "deadline": None,  # ISO date
     "opening": None,  # ISO date
     "events": None,  # list of ISO dates
+    "registration": None,  # ISO date: registration deadline for attending (kept on events)
     "funders": None,  # list of {"name", "text"}
     "topics": None,  # list of taxonomy keys
     "amounts": None,  # list of {"value", "currency"}

@@ -25,12 +25,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.literals import AnchoredPatterns, TextSearch
+from pipeline.nlp.funder_context import ContextFunders
 
 REGISTRY_FILE = "funders.toml"
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
+REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
+_BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
 # skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
@@ -86,9 +88,29 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
 
 
 @cache
-def context_patterns() -> AnchoredPatterns:
-    """The context cues of the registry for searching in sentences (compiled once per process)."""
-    return AnchoredPatterns(load_model_toml(REGISTRY_FILE)["context"], re.IGNORECASE | re.MULTILINE)
+def context_patterns() -> dict[str, re.Pattern[str]]:
+    """The context cues of the registry, one alternation per kind of cue (compiled once per process)."""
+    return {
+        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+        for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items()
+    }
+
+
+class TextSearch:
+    """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
+    sentence is asked about for every body named in it."""
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
+        self.patterns = patterns
+        self.text = text
+        self._memo: dict[tuple[str, int, int], bool] = {}
+
+    def search(self, name: str, lo: int, hi: int) -> bool:
+        key = (name, lo, hi)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = lo < hi and self.patterns[name].search(self.text[lo:hi]) is not None
+        return found
 
 
 def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
@@ -112,6 +134,7 @@ class FunderFinder:
         # the same cue patterns, searched in a page's sentences with a pre-check of their words
         self.context_cues = context_patterns()
         self.entries = {entry.key: entry for entry in entries}
+        self.context_names = ContextFunders(nlp)
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
@@ -124,8 +147,22 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = self.find_mentions(doc)
-        doc._.funders = self.select_funders(doc_text(doc), mentions)
+        funders = self.select_funders(doc_text(doc), mentions)
+        doc._.funders = funders + self.unregistered_funders(doc, mentions, funders)
         return doc
+
+    def unregistered_funders(self, doc: Doc, mentions: list[Mention],
+                             funders: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Bodies introduced as paying ("funded by X") that the registry does not know, as written."""
+        known = {f["name"].casefold() for f in funders} | {f["text"].casefold() for f in funders}
+        found: list[dict[str, str]] = []
+        for named in self.context_names.find(doc):
+            if any(m.start < named.end and named.start < m.end for m in mentions):
+                continue  # a registry body (or a longer form of one): decided by the registry rules
+            if named.text.casefold() not in known:
+                known.add(named.text.casefold())
+                found.append({"name": named.text, "text": named.text})
+        return found
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
@@ -142,7 +179,7 @@ class FunderFinder:
                 and doc_text(doc)[span.end_char : span.end_char + 1] == ")"
             ):
                 previous.end = span.end_char + 1
-                previous.text = doc_text(doc)[previous.start : previous.end]
+                # the text stays the name as written; its abbreviation only joins the mention
                 continue
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
@@ -164,7 +201,7 @@ class FunderFinder:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
             times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
-        search = self.context_cues.on(text)
+        search = TextSearch(self.context_cues, text)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
@@ -218,7 +255,12 @@ class FunderFinder:
             if search.search("funding", *context.heading) or search.search("funding", *near_before):
                 return "yes"
             following = context.after.lstrip()[:30]  # "Region X beviljar / utlyser / finansierar"
-            return "yes" if cues["funding"].match(following) or cues["call"].match(following) else "no"
+            if cues["funding"].match(following) or cues["call"].match(following):
+                return "yes"
+            # the region is what the sentence is about and runs a call in it: "Region X har haft en
+            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
+            subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
+            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else "no"
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
@@ -241,12 +283,39 @@ class FunderFinder:
     @staticmethod
     def _heading_before(text: str, boundaries: list[int], index: int) -> tuple[int, int]:
         """Where the previous sentence stands, stripped, when it is a short heading line such as
-        "Finansiering" ((0, 0) when there is none)."""
+        "Finansiering", or, for an item of a bulleted list, the line introducing the list
+        ("The following funding organisations take part:") ((0, 0) when there is none)."""
         if index == 0:
             return (0, 0)
+        list_heading = _list_heading(text, boundaries[index])
+        if list_heading is not None:
+            return list_heading
         raw = text[boundaries[index - 1] : boundaries[index]]
         previous = raw.strip()
         if len(previous) > 40 or previous.endswith("."):
             return (0, 0)
         start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
         return (start, start + len(previous))
+
+
+def text_before_in_sentence(context: _Context, text: str) -> str:
+    start, end = context.before
+    return text[start:end]
+
+
+def _list_heading(text: str, at: int) -> tuple[int, int] | None:
+    """The line ending in a colon above the run of bullet lines that the line at `at` belongs to."""
+    line_start = text.rfind("\n", 0, at) + 1
+    if not _BULLET_LINE.match(text, line_start):
+        return None
+    for _ in range(40):  # a list of at most 40 items
+        if line_start == 0:
+            return None
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1]
+        if _BULLET_LINE.match(line) or not line.strip():
+            line_start = prev_start
+            continue
+        stripped = line.rstrip()
+        return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
+    return None

@@ -7,7 +7,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.data import load_model_toml
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
 
 

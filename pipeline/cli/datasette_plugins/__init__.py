@@ -1,0 +1,1 @@
+"""Datasette plugins `callwatch serve` loads (its --plugins-dir): every module here is one."""

@@ -1,0 +1,126 @@
+"""Cue words of models/dates_sv_en.toml compiled for reading what a page's dates are for: role
+cues ("sista ansökningsdag", "öppnar", "webinar"), qualifiers that make a deadline someone else's
+("anmälan", "report"), cues in the past tense ("stängde") and the phrases and labels that state a
+call's status ("är stängd", "Status: Open").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from pipeline.nlp.date_layout import BULLETS
+from pipeline.nlp.date_mentions import load_date_words
+from pipeline.nlp.phrases import compile_compound_ends, compile_phrases, is_compound_end, word_alternation
+
+# Role groups of the [cues] table. "window": words of applying or of a call, read apart (a date
+# range after them is the call's window); "when": field labels such as "Datum:"; "byline":
+# "submitted by", a deadline only right before its date.
+ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline")
+
+
+class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters
+    start: int
+    end: int
+    role: str
+
+
+@dataclass(frozen=True)
+class CueReader:
+    cues: re.Pattern[str]
+    cue_roles: dict[str, str]
+    compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
+    compound_roles: dict[str, str]
+    not_call: re.Pattern[str]
+    registration: re.Pattern[str]  # of the `other` dates, a registration deadline
+    not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
+    closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
+    status_phrases: re.Pattern[str]  # open/forthcoming phrases: read when dates say nothing
+    status_names: dict[str, str]
+    status_labels: re.Pattern[str]
+    label_names: dict[str, str]
+    past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
+
+    def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
+        """Cues in text order within the spans (the surroundings of the dates found); field
+        labels ("Datum:") count when they open a line, as an event's date on a page that speaks
+        of an event."""
+        found = [
+            Cue(m.start(), m.end(), self.cue_roles[m.lastgroup])
+            for lo, hi in spans
+            for m in self.cues.finditer(lowered, lo, hi)
+        ]
+        if self.compound_cues is not None:
+            found.extend(
+                Cue(m.start(), m.end(), self.compound_roles[m.lastgroup])
+                for lo, hi in spans
+                for m in self.compound_cues.finditer(lowered, lo, hi)
+                if is_compound_end(lowered, m.start())
+            )
+            found.sort(key=lambda cue: cue.start)
+        cues, has_event = [], None
+        for cue in found:
+            if cue.role == "when":
+                if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
+                    continue  # a label opens its line
+                if has_event is None:
+                    has_event = self._mentions_event(lowered)
+                cue = Cue(cue.start, cue.end, "event" if has_event else "other")
+            cues.append(cue)
+        return cues
+
+    def _mentions_event(self, lowered: str) -> bool:
+        if any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered)):
+            return True
+        return self.compound_cues is not None and any(
+            self.compound_roles[m.lastgroup] == "event" and is_compound_end(lowered, m.start())
+            for m in self.compound_cues.finditer(lowered)
+        )
+
+
+@lru_cache(maxsize=1)
+def cue_reader() -> CueReader:
+    words = load_date_words()
+    cues = words["cues"]
+    cue_groups = {role: cues[role] for role in ROLES}
+    cue_regex, cue_roles = compile_phrases(cue_groups)
+    compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
+    not_call, _ = compile_phrases({"not_call": cues["not_call"]})
+    registration, _ = compile_phrases({"registration": cues["registration"]})
+    not_window, _ = compile_phrases({"not_window": cues["not_window"] + cues["not_call"]})
+    phrases = words["status"]["phrases"]
+    closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
+    status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
+    labels = words["status"]["labels"]
+    label_alternatives, label_names = [], {}
+    for i, (status, label) in enumerate((s, w) for s, ws in labels.items() for w in ws):
+        label_alternatives.append(f"(?P<l{i}>{re.escape(label)})")
+        label_names[f"l{i}"] = status
+    # A status word standing alone at the start of a line, maybe after "Status:", and followed by
+    # the end of the line, a colon or a date: "Stängd 16 mars 2023", "Status: Open".
+    label_regex = re.compile(
+        r"^[ \t•·*\-]*(?:status\s*:?\s*)?(?:" + "|".join(label_alternatives) + r")(?=[ \t]*(?:$|:|\d|[-–]))",
+        re.MULTILINE,  # run on lower-cased text
+    )
+    return CueReader(
+        cue_regex,
+        cue_roles,
+        compound_cues,
+        compound_roles,
+        not_call,
+        registration,
+        not_window,
+        closed_phrases,
+        status_regex,
+        status_names,
+        label_regex,
+        label_names,
+        re.compile(word_alternation(cues["past_tense"])),
+    )
+
+
+def stated_labels(lowered: str, reader: CueReader) -> set[str]:
+    """Statuses standing as labels ("Stängd 16 mars 2023", "Status: Open")."""
+    return {reader.label_names[m.lastgroup] for m in reader.status_labels.finditer(lowered)}

@@ -1,0 +1,157 @@
+"""Where a date's label stands when no sentence says what the date is for: the short line above it
+("Deadline\\n28.02.2024"), the line below it ("April 5, 2022\\nApplication deadline"), or the heading
+of the bulleted list it is an item of ("Submission deadlines:\\n- Standard projects: 16 September").
+
+Pages lay out "important dates" blocks both ways round, so a block of alternating date lines and
+label lines is read as a whole: a block that opens on a date line and ends on a label line has
+its labels below the dates, otherwise above. Functions return (start, end) offsets of the label's text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+LABEL_CHARS = 30  # a field label above a date is short ("Utlysningen stänger", "Deadline")
+HEADING_CHARS = 80  # a heading above a date labels it only when the date line reads like an appointment
+LABEL_BELOW_CHARS = 40  # "Opens for applications", "Application deadline"
+DATE_LINE_TAIL = 30  # what may follow the date on a date line: ", 12:00 at noon", " kl. 16.00 (steg 1)"
+
+BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
+LIST_ITEM = re.compile(r"[ \t]*[•·*\-–—][ \t]")  # a line opening with a bullet
+BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+# A time on the date's line ("18 juni 09:00-12:00 Teams", "3 June 2025, 10:00 CET").
+TIME_ON_LINE = re.compile(r"[^\n]*?\b(?:kl\.?\s*)?[0-2]?\d[:.][0-5]\d\b")
+
+# (lo, hi) -> whether a cue stands in text[lo:hi]
+HasCue = Callable[[int, int], bool]
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def opens_line(text: str, start: int) -> bool:
+    """Whether only bullets and spaces stand between the line's start and `start`."""
+    return bool(BULLETS.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
+
+
+def label_line(text: str, start: int) -> tuple[int, int] | None:
+    """The line just above a date that opens its own line (blank lines skipped), without its
+    indentation, when it is short enough to be a label or heading."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0 or not BULLETS.fullmatch(text, line_start, start):
+        return None
+    prev_end = line_start - 1
+    while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
+        prev_end -= 1
+    prev_start = text.rfind("\n", 0, prev_end) + 1
+    while prev_start < prev_end and text[prev_start] in " \t":
+        prev_start += 1
+    return (prev_start, prev_end) if 0 < prev_end - prev_start <= HEADING_CHARS else None
+
+
+def list_heading(text: str, start: int) -> tuple[int, int] | None:
+    """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
+    "- Standard projects: 16 September 2026"): the short line ending in a colon above the run of
+    bullet lines."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not LIST_ITEM.match(text, line_start):
+        return None
+    while line_start > 0:
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if not line.strip():
+            return None
+        if not LIST_ITEM.match(line):
+            line = line.rstrip()
+            ok = line.endswith(":") and len(line) <= HEADING_CHARS
+            return (prev_start, prev_start + len(line)) if ok else None
+        line_start = prev_start
+    return None
+
+
+class DateBlocks:
+    """Date lines and label lines of one page, to find labels written below their dates."""
+
+    def __init__(self, text: str, date_spans: Sequence[tuple[int, int]], has_cue: HasCue) -> None:
+        self.text = text
+        self.has_cue = has_cue
+        self.dates_on_line: dict[int, list[tuple[int, int]]] = {}  # line start -> date spans on it
+        for lo, hi in date_spans:
+            self.dates_on_line.setdefault(text.rfind("\n", 0, lo) + 1, []).append((lo, hi))
+
+    def _is_date_line(self, start: int, end: int) -> bool:
+        """A line that is a date (or a range) and little else: "8 April 2021, 12:00 at noon"."""
+        spans = self.dates_on_line.get(start)
+        return bool(
+            spans
+            and BULLETS.fullmatch(self.text, start, spans[0][0])
+            and len(self.text[spans[-1][1] : end].strip()) <= DATE_LINE_TAIL
+        )
+
+    def _label_text(self, start: int, end: int) -> tuple[int, int] | None:
+        """The label part of a line with no date: the whole short line, or what stands before its
+        colon ("Öppen utlysning: projektidé och budget ...")."""
+        if start in self.dates_on_line:
+            return None
+        line = self.text[start:end]
+        if len(line.strip()) <= LABEL_BELOW_CHARS and self.has_cue(start, end):
+            return start, end
+        colon = line.find(":")
+        if 0 < colon <= LABEL_CHARS and self.has_cue(start, start + colon):
+            return start, start + colon
+        return None
+
+    def _kind(self, start: int, end: int) -> str | None:
+        if not self.text[start:end].strip():
+            return None
+        if self._is_date_line(start, end):
+            return "date"
+        return "label" if self._label_text(start, end) else None
+
+    def label_below(self, date_start: int) -> tuple[int, int] | None:
+        """The label on the line right below a date line, when its block has labels below dates:
+        "February 1, 2022\\nOpens for applications\\nApril 5, 2022\\nApplication deadline"."""
+        text = self.text
+        start, end = line_bounds(text, date_start)
+        if not self._is_date_line(start, end) or end >= len(text):
+            return None
+        below = line_bounds(text, end + 1)
+        label = self._label_text(*below)
+        if label is None:
+            return None
+        kinds = ["date", "label"]
+        lo, hi = start, below[1]
+        while lo > 0:  # walk up while lines alternate label, date, label ...
+            prev = line_bounds(text, lo - 1)
+            if self._kind(*prev) != ("label" if kinds[0] == "date" else "date"):
+                break
+            kinds.insert(0, "label" if kinds[0] == "date" else "date")
+            lo = prev[0]
+        while hi < len(text):  # ... and down
+            nxt = line_bounds(text, hi + 1)
+            if self._kind(*nxt) != ("label" if kinds[-1] == "date" else "date"):
+                break
+            kinds.append("label" if kinds[-1] == "date" else "date")
+            hi = nxt[1]
+        # a block that opens on a label ("Opening Date\nJune 21\nDeadline\nOctober 5\nDeadline
+        # Model") reads labels above, as most pages write them; a lone date line over a line is
+        # a news listing's date and headline ("5 May 2027\nDeadline extended") unless it gives a
+        # time, as a cut-off does ("30 September 2027 kl. 16.00\nÖppen utlysning: projektidé")
+        if kinds[0] != "date" or kinds[-1] != "label":
+            return None
+        if kinds.count("date") == 1 and not TIME_ON_LINE.match(text, self.dates_on_line[start][-1][1], end):
+            return None
+        return label
+
+    def claimed_from_above(self, label: tuple[int, int], date_start: int) -> bool:
+        """A label glued under a date line and parted by a blank line from the date below it
+        belongs to the date above ("15 november – 9 december\\nÖppen utlysning: ...\\n\\n1 mars")."""
+        text = self.text
+        line_start = text.rfind("\n", 0, label[0]) + 1
+        if line_start == 0 or not BLANK_LINE.search(text, label[1], date_start):
+            return False
+        return self._is_date_line(*line_bounds(text, line_start - 1))

@@ -1,0 +1,93 @@
+"""Funders named in no registry, found from how a page introduces its money: "funded by X",
+"finansieras av X", "med stöd från X", a "Funder: X" field. Reported with the name as written.
+
+The cue phrases are data (models/funder_cues.toml), matched by a spaCy PhraseMatcher on lower-cased
+tokens; the name is the run of capitalised tokens right after the cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from pipeline.model_files import load_model_toml
+
+CUES_FILE = "funder_cues.toml"
+# Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a
+# name, where it is more often part of it ("Structural and Investment Funds").
+SEPARATORS = {"och", ","}
+
+
+@dataclass(frozen=True)
+class NamedFunder:
+    text: str
+    start: int  # character offsets
+    end: int
+
+
+class ContextFunders:
+    def __init__(self, nlp: Language) -> None:
+        data = load_model_toml(CUES_FILE)
+        self.max_tokens = int(data.get("max_tokens", 8))
+        self.connectors = {w.lower() for w in data["connectors"]}
+        self.not_names = {w.lower() for w in data["not_names"]}
+        self.months = {w.lower() for w in data["months"]}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
+
+    def find(self, doc: Doc) -> list[NamedFunder]:
+        found: list[NamedFunder] = []
+        for _, _, end in self.matcher(doc):
+            found.extend(self._names_from(doc, end))
+        return found
+
+    def _names_from(self, doc: Doc, i: int) -> list[NamedFunder]:
+        """The names starting at token i: "X", or "X och Y" / "X, Y and Z"."""
+        names: list[NamedFunder] = []
+        while i < len(doc) and doc[i].lower_ in ("the", "den", "det"):
+            i += 1
+        while i < len(doc):
+            name = self._name_at(doc, i)
+            if name is None:
+                break
+            start, end = name
+            span = doc[start:end]
+            if span.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
+                names.append(NamedFunder(span.text, span.start_char, span.end_char))
+            if end < len(doc) - 1 and doc[end].lower_ in SEPARATORS:
+                i = end + 1
+                while i < len(doc) and doc[i].lower_ in ("the", "den", "det", "and", "och"):
+                    i += 1
+                continue
+            break
+        return names
+
+    def _name_at(self, doc: Doc, i: int) -> tuple[int, int] | None:
+        if not _capitalised(doc[i]):
+            return None
+        end = i + 1
+        last_capital = end
+        while end < len(doc) and end - i < self.max_tokens:
+            token = doc[end]
+            if "\n" in token.whitespace_ or "\n" in doc[end - 1].whitespace_:
+                break
+            if _capitalised(token):
+                end += 1
+                last_capital = end
+            elif token.lower_ in self.connectors and token.lower_ not in SEPARATORS:
+                end += 1
+            else:
+                break
+        end = last_capital
+        # "Sydöstra Skånes Samarbetskommitté (SÖSK)": keep the abbreviation with the name
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
+            end += 3
+        return i, end
+
+
+def _capitalised(token: Token) -> bool:
+    text = token.text
+    return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)

@@ -1,0 +1,165 @@
+"""The cue rules for a page's kind (models/kind_rules.toml): the trained classifier's second opinion.
+
+Cues are what a person skimming a page notices ("Sista ansökningsdag", "has been awarded",
+"Register here"): case-insensitive regular expressions, weighed by where they are found (the
+title zone most, then the opening, then the rest), each counted once at its best place. A stated
+deadline, or none of a call's specifics (a date, an amount, an id), or past-tense event wording
+with no date ahead, move the scores as a reader's judgement would. The classifier (kind.py) adds
+these scores to its own probabilities, so the rules carry knowledge its training pages lack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc
+
+from pipeline.model_files import load_model_toml
+from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.vocabulary import PAGE_KINDS
+
+TITLE_ONLY_WEIGHT = 3.0
+SECTION_WEIGHTS = {"strong": 2.0, "cues": 1.0}
+POSITION_FACTORS = (2.0, 1.5, 1.0)  # title zone, opening, rest
+OPENING_CHARS = 600
+OPENING_SLACK = 300  # how far past OPENING_CHARS the opening may run to finish its sentence
+READ_CHARS = 4000  # the rest is read up to here: a page's kind shows early
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+TITLE_ZONE_LINES = 4
+TITLE_LINE_MAX = 150
+DEADLINE_EVIDENCE = 2.0
+# A call names its specifics (a date, an amount, an id); call wording without any is usually
+# guidance about applying in general.
+UNSPECIFIC_CALL_FACTOR = 0.6
+PAST_EVENT_FACTOR = 0.5  # an event page with past-tense wording and no upcoming date is a report
+PAST_EVENT_NEWS = 3.0
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What other components found, as far as the cues care."""
+
+    deadline: bool = False
+    specifics: bool = False  # a deadline, opening date, amount or call identifier
+    upcoming_event: bool = False
+
+    @classmethod
+    def of(cls, doc: Doc) -> PageFacts:
+        specifics = bool(doc._.deadline or doc._.opening or doc._.amounts or doc._.identifiers)
+        return cls(deadline=bool(doc._.deadline), specifics=specifics, upcoming_event=bool(doc._.events))
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    pattern: re.Pattern[str]
+    weight: float
+    title_only: bool
+    on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
+    opening: str  # plain text every match starts with ("" when unknown): a substring test first
+
+
+def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
+    # A pattern written in lower case finds in the lower-cased text what IGNORECASE finds in the
+    # text, and `re` can then skip to its opening letters; one naming capitals ("säger [A-ZÅÄÖ]")
+    # keeps the flag and the original text.
+    lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
+    flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
+    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, opening_text(pattern) if lowered else "")
+
+
+_PLAIN_OPENING = re.compile(r"(?:\^|\\b)*([\w åäöéü-]{3,})")
+_TOP_LEVEL_GROUP_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+
+
+def opening_text(pattern: str) -> str:
+    """The plain letters every match of `pattern` starts with, if at least three: "sista dag"
+    for "sista dag (för|att) ...". Most cues are absent from most pages, and `in` on a string
+    rules them out far faster than a regex search. "" when the pattern opens otherwise, has a
+    top-level alternative, or its opening run ends on a quantified character."""
+    if "|" in _TOP_LEVEL_GROUP_OR_CLASS.sub("", pattern):
+        return ""
+    match = _PLAIN_OPENING.match(pattern)
+    if not match:
+        return ""
+    run = match.group(1)
+    if pattern[match.end(1):match.end(1) + 1] in ("?", "*", "{"):
+        run = run[:-1]  # "ansökningsperiod(en)?" is fine, "projekt?" makes its t optional
+    run = run.rstrip()
+    return run if len(run) >= 3 and not run.startswith(" ") else ""
+
+
+def split_page(text: str, title: str | None) -> tuple[str, str, str]:
+    """(title zone, opening, rest). Without a given title, the short lines a page starts with
+    (breadcrumbs, site name, headline) form the title zone."""
+    lines = text.lstrip().split("\n")
+    zone: list[str] = []
+    consumed = 0
+    for line in lines:
+        if len(zone) >= TITLE_ZONE_LINES or len(line) > TITLE_LINE_MAX:
+            break
+        consumed += len(line) + 1
+        if line.strip():
+            zone.append(line.strip())
+    body = text.lstrip()[consumed:]
+    if not zone and not title:
+        zone.append(body[:TITLE_LINE_MAX])  # one long first line (text from a PDF): its first words
+    if title:
+        zone.insert(0, title)
+    cut = opening_end(body)
+    return "\n".join(zone), body[:cut], body[cut:READ_CHARS]
+
+
+def opening_end(body: str) -> int:
+    """Where the opening ends: at the end of the sentence (or line) running past OPENING_CHARS,
+    so a cue is never cut in two; at most OPENING_SLACK characters later."""
+    if len(body) <= OPENING_CHARS:
+        return len(body)
+    end = _SENTENCE_END.search(body, OPENING_CHARS, OPENING_CHARS + OPENING_SLACK)
+    return end.end() if end else OPENING_CHARS
+
+
+@cache
+def kind_cues() -> KindCues:
+    """The cues, compiled once per process (both pipelines share them)."""
+    return KindCues()
+
+
+class KindCues:
+    def __init__(self) -> None:
+        rules = load_model_toml("kind_rules.toml")
+        self.past_event = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
+        self.cues: list[Cue] = []
+        for kind in PAGE_KINDS:
+            sections = rules.get(kind, {})
+            for pattern in sections.get("title", []):
+                self.cues.append(compile_cue(kind, pattern, TITLE_ONLY_WEIGHT, True))
+            for section, weight in SECTION_WEIGHTS.items():
+                for pattern in sections.get(section, []):
+                    self.cues.append(compile_cue(kind, pattern, weight, False))
+
+    def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
+        facts = facts or PageFacts()
+        parts = split_page(text, title)
+        lowered = [lower_keeping_offsets(part) for part in parts]
+        scores = dict.fromkeys(PAGE_KINDS, 0.0)
+        for cue in self.cues:
+            searched = lowered if cue.on_lowered else parts
+            for place, factor in enumerate(POSITION_FACTORS):
+                if cue.title_only and place:
+                    break
+                if cue.opening and cue.opening not in searched[place]:
+                    continue
+                if cue.pattern.search(searched[place]):
+                    scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
+                    break
+        if facts.deadline:
+            scores["funding-call"] += DEADLINE_EVIDENCE
+        if not facts.specifics:
+            scores["funding-call"] *= UNSPECIFIC_CALL_FACTOR
+        if not facts.upcoming_event and self.past_event.search(text, 0, READ_CHARS):
+            scores["event"] *= PAST_EVENT_FACTOR
+            scores["news"] += PAST_EVENT_NEWS
+        return scores

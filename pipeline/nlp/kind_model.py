@@ -1,0 +1,86 @@
+"""What the kind classifier reads of a page, and the trained classifier itself.
+
+A page's kind shows in how it starts, so the classifier reads the words of its first
+OPENING_CHARS characters: lower-cased and cut to their first STEM_CHARS letters (a crude stem
+that lets "utlysning", "utlysningen" and "utlysningsperioden" count as one word in Swedish, and
+"applicants"/"application" in English), the title's words marked as such, and a marker word for
+each fact the other components found (a deadline, an opening date, an upcoming event, an amount,
+an official call id). The words are built into a Doc of their own for spaCy's bag-of-words text
+classifier (`spacy.TextCatBOW.v3`), the same way in training and in use.
+
+The trained pipelines live in `models/kind/<lang>`, are built by `callwatch train`
+(pipeline/nlp/train.py) and loaded with `spacy.load`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.errors import ConfigError
+from pipeline.model_files import model_path
+
+OPENING_CHARS = 2000
+STEM_CHARS = 6
+TITLE_TOKENS = 12
+TEXTCAT = "textcat"
+TEXTCAT_CONFIG = {
+    "threshold": 0.0,
+    "model": {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": 1,
+        "no_output_layer": False,
+        "length": 2 ** 16,
+    },
+}
+FACT_MARKERS = ("deadline", "opening", "events", "amounts", "identifiers")
+
+
+def classifier_words(doc: Doc) -> list[str]:
+    """The words the classifier reads of a processed page (see the module docstring)."""
+    words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(doc._, fact)]
+    in_title = True
+    for token in doc:
+        if token.idx >= OPENING_CHARS:
+            break
+        if "\n" in token.text:
+            in_title = False
+            continue
+        if token.is_space or token.is_punct:
+            continue
+        stem = token.lower_[:STEM_CHARS]
+        if in_title and len(words) < TITLE_TOKENS + len(FACT_MARKERS):
+            words.append(f"cwtitle{stem}")
+        words.append(stem)
+        if "\n" in token.whitespace_:
+            in_title = False
+    return words or ["cwempty"]
+
+
+def classifier_doc(doc: Doc) -> Doc:
+    return Doc(doc.vocab, words=classifier_words(doc))
+
+
+def kind_model_dir(lang: str) -> Path:
+    return model_path("kind") / lang
+
+
+@cache
+def load_kind_model(lang: str) -> Language:
+    """The trained kind pipeline for `lang` (a blank pipeline holding one text classifier)."""
+    path = kind_model_dir(lang)
+    if not (path / "config.cfg").exists():
+        raise ConfigError(f"{path}: the trained kind classifier is missing (build it with `callwatch train`)")
+    return spacy.load(path)
+
+
+def predict_kinds(docs: list[Doc], lang: str) -> list[dict[str, float]]:
+    """Per processed doc, the probability of each kind."""
+    textcat = load_kind_model(lang).get_pipe(TEXTCAT)
+    scores = textcat.predict([classifier_doc(doc) for doc in docs])
+    return [dict(zip(textcat.labels, row, strict=True)) for row in scores.tolist()]

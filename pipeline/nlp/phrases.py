@@ -1,0 +1,76 @@
+"""Word lists written for people, as plain regular expressions.
+
+A phrase such as "sista ansökningsdag*" reads: a space matches any whitespace, a trailing "*" lets
+the word go on, and a phrase matches only at the start of a word (and, ending in a letter or
+digit, only at the end of one: "kr" is not the start of "krav"). A phrase starting with "*" may
+also end a compound ("*möte*" finds "rådsmötet"): see `compile_compound_ends`. The expressions
+run on lower-cased text. Where phrases share a start the longer one wins (longest first).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def lower_keeping_offsets(text: str) -> str:
+    """text.lower() with every character kept at its offset, so matches on the lower-cased text
+    point into the original (a few characters, like "İ", lower-case to two)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def phrase_pattern(phrase: str, lower: bool = True) -> str:
+    """The regex (no groups, no flags) of one phrase."""
+    parts = []
+    for word in (phrase.lower() if lower else phrase).split():
+        star = word.endswith("*")
+        body = re.escape(word[:-1] if star else word)
+        if star:
+            body += r"\w*"
+        elif word[-1].isalnum():
+            body += r"(?!\w)"
+        parts.append(body)
+    return r"\s+".join(parts)
+
+
+def _longest_first(phrases: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(phrases), key=lambda p: (-len(p.rstrip("*")), p))
+
+
+def word_alternation(words: list[str], lower: bool = True) -> str:
+    """A regex (no groups, no flags) matching any of the words or phrases."""
+    return "(?:" + "|".join(phrase_pattern(w, lower) for w in _longest_first(words)) + ")"
+
+
+def _compile(entries: list[tuple[str, str]], prefix: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    group_of: dict[str, str] = {}
+    for phrase, group in entries:
+        group_of.setdefault(phrase.lower(), group)  # the first group listing a phrase keeps it
+    names: dict[str, str] = {}
+    branches = []
+    for phrase in _longest_first(list(group_of)):
+        name = f"p{len(names)}"
+        names[name] = group_of[phrase]
+        branches.append(f"{phrase_pattern(phrase)}(?P<{name}>)")  # read `match.lastgroup`
+    return re.compile(prefix + "(?:" + "|".join(branches) + ")"), names
+
+
+def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for the word-start phrases of all groups, to run on lower-cased text, and a map
+    from its group names (`match.lastgroup`) to the group each phrase came from."""
+    entries = [(p, g) for g, phrases in groups.items() for p in phrases if not p.startswith("*")]
+    return _compile(entries, r"\b")
+
+
+def compile_compound_ends(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A regex for the phrases that may end a compound ("*möte*" in "rådsmötet"), or None; a match
+    counts only after at least three letters of the same word (`is_compound_end`), so "bemöter"
+    stays a verb."""
+    entries = [(p[1:], g) for g, phrases in groups.items() for p in phrases if p.startswith("*")]
+    return _compile(entries, "") if entries else None
+
+
+def is_compound_end(lowered: str, start: int) -> bool:
+    return start >= 3 and lowered[start - 3 : start].isalpha()

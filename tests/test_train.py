@@ -1,0 +1,69 @@
+"""`callwatch train`: a deterministic kind classifier saved as spaCy pipelines and loaded with spacy.load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.nlp.kind_model import kind_model_dir
+from pipeline.vocabulary import PAGE_KINDS
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "eval" / "written.jsonl"
+
+
+def train(out: Path) -> str:
+    result = CliRunner().invoke(cli, ["train", "--data", str(DATA), "--epochs", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_training_is_deterministic_and_saves_loadable_pipelines(tmp_path: Path) -> None:
+    output = train(tmp_path / "a")
+    train(tmp_path / "b")
+    assert "trained on 40 pages" in output
+    for lang in ("sv", "en"):
+        first = (tmp_path / "a" / lang / "textcat" / "model").read_bytes()
+        assert first == (tmp_path / "b" / lang / "textcat" / "model").read_bytes()
+        nlp = spacy.load(tmp_path / "a" / lang)
+        assert set(nlp.get_pipe("textcat").labels) == set(PAGE_KINDS)
+        cats = nlp("Utlysning: sista ansökningsdag 3 mars. Sök finansiering för projekt.").cats
+        assert abs(sum(cats.values()) - 1.0) < 1e-5  # one kind per page
+
+
+def test_bad_training_data_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "1", "text": "En sida.", "kind": "funding-call"}\n'
+                   '{"id": "2", "text": "x", "kind": "blog"}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train", "--data", str(bad), "--out", str(tmp_path / "m")])
+    assert result.exit_code != 0
+    assert "bad.jsonl:2" in result.output and not (tmp_path / "m").exists()
+
+
+def test_the_shipped_classifier_is_what_extraction_loads() -> None:
+    for lang in ("sv", "en"):
+        nlp = spacy.load(kind_model_dir(lang))
+        assert set(nlp.get_pipe("textcat").labels) == set(PAGE_KINDS)
+
+
+def test_the_classifier_reads_the_opening_the_title_and_the_facts_found() -> None:
+    from pipeline.nlp.build import load_nlp
+    from pipeline.nlp.kind_model import OPENING_CHARS, classifier_words
+
+    nlp = load_nlp("sv")
+    opening = "Utlysning av projektmedel\n\nSista ansökningsdag är den 3 mars 2031. " + "Text om regionen. " * 150
+    words = []
+    for tail in ("", "Helt andra ord längre ner på sidan. " * 50):
+        doc = nlp.make_doc(opening + tail)
+        doc._.reference_date = "2031-01-10"
+        for name, component in nlp.pipeline:
+            if name != "callwatch_kind":
+                doc = component(doc)
+        words.append(classifier_words(doc))
+    assert len(opening) > OPENING_CHARS
+    assert words[0] == words[1]  # what lies past the opening is not read
+    assert "cwdeadline" in words[0]
+    assert words[0].count("cwtitleutlysn") == 1 and "utlysn" in words[0]  # title words marked, stems of 6
