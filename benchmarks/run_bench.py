@@ -22,10 +22,20 @@ so each source gets its own 2 parallel requests either way.
 Each measured run is a fresh child process (`run_job` cannot restart Scrapy's reactor, and a fresh
 process gives a clean peak RSS); times are measured from spawning it to its exit.
 
+--nights measures the revisit policy (issue 14) instead, on the "archive" mix of bench_site.py
+(per source a few hundred items, about 5% open calls and coming events, the rest old news, closed
+calls and past events, listed newest first): the requests the sites answered and the wall time of
+a first night, an unchanged night, a night after 5% of the items changed (a fifth of them new
+articles) and --follow-up more unchanged nights, each run as of its own day; and on which night
+each change was caught (targets: an unchanged night <= 25% of the first night's requests and
+<= 30% of its wall time; new articles and moved deadlines caught the next night).
+
     .venv/bin/python benchmarks/run_bench.py              # 20 sources x 100 pages (several minutes)
     .venv/bin/python benchmarks/run_bench.py --quick      # 4 x 25 smoke run
     .venv/bin/python benchmarks/run_bench.py --sources 10 --pages 200 --keep /tmp/run-bench
     .venv/bin/python benchmarks/run_bench.py --polite --pages 50   # with the shipped AutoThrottle and delays
+    .venv/bin/python benchmarks/run_bench.py --nights --polite   # 8 sources x 300 items, 17 nights
+    .venv/bin/python benchmarks/run_bench.py --nights --quick    # 4 x 60, 6 nights, no delays
 """
 
 from __future__ import annotations
@@ -33,15 +43,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import resource
 import select
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,8 +58,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TODAY = date(2026, 3, 2)  # calls are judged against a fixed day, so statuses are reproducible
-PER_LISTING = 20
+from bench_site import (  # noqa: E402  (benchmarks/ is this script's folder, so on sys.path)
+    EDIT_MARK_EN,
+    EDIT_MARK_SV,
+    PER_LISTING,
+    TODAY,
+    SiteSource,
+    TextMaker,
+    build_site,
+    change_archive,
+    change_pages,
+    write_sources,
+)
+
 CHANGED_SHARE = 0.05
 SERVER_LIFETIME = 3 * 3600  # the server process exits by itself after this many seconds at most
 POLITE_ENV = "RUN_BENCH_POLITE"  # set by --polite; read by the worker processes too
@@ -64,285 +84,8 @@ def measured_settings() -> dict[str, Any]:
 
 
 TARGETS = {"unchanged": 0.20, "bare": 2.0, "rss_mb": 500, "rss_growth": 1.2}
-
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-             "oktober", "november", "december")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
-REGIONS = ("Västra Götaland", "Skåne", "Stockholm", "Uppsala", "Östergötland", "Jönköping", "Värmland",
-           "Örebro", "Västerbotten", "Norrbotten", "Dalarna", "Gävleborg", "Halland", "Kalmar", "Blekinge",
-           "Kronoberg", "Sörmland", "Västmanland", "Jämtland Härjedalen", "Gotland")
-THEMES_SV = ("digital vård och omsorg", "cirkulär ekonomi", "kompetensförsörjning", "grön omställning",
-             "hälsoinnovation", "smart industri", "landsbygdsutveckling", "energieffektivisering",
-             "social innovation", "besöksnäringens utveckling", "vätgas och fossilfri energi",
-             "klimatanpassning", "kulturella och kreativa näringar", "life science", "hållbara transporter")
-THEMES_EN = ("digital health and care", "circular economy", "skills for the green transition",
-             "health innovation", "advanced manufacturing", "rural development", "energy efficiency",
-             "social innovation", "sustainable tourism", "hydrogen valleys", "climate adaptation",
-             "cultural and creative industries", "life sciences", "clean mobility", "AI in public services")
-CALL_TITLES_SV = ("Utlysning: {theme} {year}", "Nu kan du söka stöd för {theme}", "Ny utlysning inom {theme}, "
-                  "omgång {round}", "Projektmedel för {theme} – omgång {round}", "Sök medel för {theme} {year}")
-CALL_TITLES_EN = ("Call for proposals: {theme} {year}", "Funding for {theme} projects, round {round}",
-                  "Open call: {theme} ({year})", "Grants for {theme} – call {round}")
-EVENT_TITLES_SV = ("Informationsmöte om {theme}", "Webbinarium: så söker du medel för {theme}",
-                   "Matchmaking inom {theme} – träff {round}", "Frukostseminarium om {theme}")
-EVENT_TITLES_EN = ("Info day on {theme}", "Webinar: applying for {theme} funding", "Brokerage event: {theme}",
-                   "Matchmaking session on {theme}, part {round}")
-NEWS_TITLES_SV = ("{n} projekt inom {theme} har beviljats stöd", "Regionen satsar på {theme}",
-                  "Så gick det för projekten inom {theme}", "Nytt samarbete för {theme} i {region}")
-NEWS_TITLES_EN = ("{n} projects in {theme} receive funding", "Region invests in {theme}",
-                  "Results from the {theme} projects", "New partnership on {theme} in {region}")
-ENGLISH_PROSE = (
-    "The regional office helps organisations find partners and prepare competitive proposals.",
-    "Projects are expected to involve end users from the start and to share their results openly.",
-    "Last year, more than forty organisations from the region took part in European projects.",
-    "Applicants should describe the expected impact and how the results will be taken up after the project.",
-    "Our advisers can read a draft of your project idea and comment on its fit with the work programme.",
-    "The programme committee meets twice a year to follow up the projects that have been funded.",
-    "Municipalities, companies, universities and civil society organisations may all take part.",
-    "Further guidance is available in the programme guide and in the frequently asked questions.",
-)
-# Sentences of the repository's fixture pages that are themselves navigation or footer text.
-BOILERPLATE = re.compile(r"kakor|cookie|besöksadress|tillgänglighet|växel|personuppgift|startsida|lediga jobb",
-                         re.IGNORECASE)
-CALL_WORDS = re.compile(r"utlys|ansök|söka|sista|deadline|call|stäng|öppen|öppnar", re.IGNORECASE)
-SHARED_CALLS = [  # EU calls that several regional sites write about: detect groups them by identifier
-    (f"HORIZON-{area}-2026-{block}-{n:02d}", theme)
-    for n, (area, block, theme) in enumerate([
-        ("HLTH", "CARE", "digital health and care"), ("CL5", "D3", "energy efficiency"),
-        ("CL6", "CIRCBIO", "circular economy"), ("MISS", "CLIMA", "climate adaptation"),
-        ("CL4", "DIGITAL", "advanced manufacturing"), ("HLTH", "TOOL", "health innovation"),
-        ("CL2", "TRANSFO", "social innovation"), ("CL5", "D6", "clean mobility"),
-    ], start=1)
-]
-
-
-# --- the site ------------------------------------------------------------------------------------
-@dataclass
-class SiteSource:
-    name: str
-    lang: str
-    region: str
-    section: str  # listing path, e.g. "aktuellt"
-    pages: int
-
-
-def swedish_date(day: date) -> str:
-    return f"{day.day} {MONTHS_SV[day.month - 1]} {day.year}"
-
-
-def english_date(day: date) -> str:
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
-
-
-class TextMaker:
-    """Varied Swedish and English article text from repository sentences and the funder registry."""
-
-    def __init__(self) -> None:
-        import extract_bench  # benchmarks/ is on sys.path when this script runs; heavy: spaCy, registry
-
-        from pipeline.nlp.funders import load_registry
-
-        self.templates = {"en": extract_bench.ENGLISH_TEMPLATES, "sv": extract_bench.SWEDISH_TEMPLATES}
-        self.repository = [s for s in extract_bench.repository_sentences() if not BOILERPLATE.search(s)]
-        self.neutral = [s for s in self.repository if not CALL_WORDS.search(s)]  # news prose
-        entries = load_registry()[0]
-        self.funders = {"en": [e.names[0] for e in entries if e.names],
-                        "sv": [e.names[-1] for e in entries if e.names]}
-
-    def filler(self, rng: random.Random, lang: str, count: int, templated: float) -> list[str]:
-        """`count` sentences; a share `templated` from the funding templates (dates, sums, funders)."""
-        out = []
-        for _ in range(count):
-            if rng.random() >= templated:
-                pool = (self.repository if templated else self.neutral) if lang == "sv" else ENGLISH_PROSE
-                out.append(rng.choice(pool))
-            else:
-                day = TODAY + timedelta(days=rng.randint(-200, 500))
-                out.append(rng.choice(self.templates[lang]).format(
-                    funder=rng.choice(self.funders[lang]), n=rng.randint(1, 90),
-                    date=swedish_date(day) if lang == "sv" else english_date(day)))
-        return out
-
-    def article(self, source: SiteSource, index: int, version: int) -> tuple[str, str, list[str], date]:
-        """(kind, title, paragraphs, published) of one article; `version` > 0 is an edited page."""
-        rng = random.Random(f"{source.name}/{index}")
-        lang, sv = source.lang, source.lang == "sv"
-        fmt = swedish_date if sv else english_date
-        themes = THEMES_SV if sv else THEMES_EN
-        theme, round_, year = rng.choice(themes), rng.randint(1, 12), rng.choice((2026, 2027))
-        published = TODAY - timedelta(days=rng.randint(0, 400))
-        funder = rng.choice(self.funders[lang])
-        kind = rng.choices(("call", "event", "news"), weights=(45, 20, 35))[0]
-        deadline = TODAY + timedelta(days=rng.randint(-60, 420) + 21 * version)
-        paragraphs: list[str] = []
-        if kind == "call":
-            shared = SHARED_CALLS[index % len(SHARED_CALLS)] if rng.random() < 0.15 else None
-            if shared:
-                identifier, theme = shared
-                title = f"{'EU-utlysning' if sv else 'EU call'}: {theme} ({identifier})"
-                deadline = date(2026, 9, 10 + index % len(SHARED_CALLS))
-                funder = "Horizon Europe" if not sv else "Horisont Europa"
-            else:
-                identifier = None
-                title = rng.choice(CALL_TITLES_SV if sv else CALL_TITLES_EN).format(
-                    theme=theme, year=year, round=round_)
-            amount = rng.choice((2, 5, 8, 12, 25, 40))
-            if sv:
-                paragraphs += [
-                    f"{funder} öppnar nu en utlysning för projekt inom {theme} i {source.region}.",
-                    rng.choice((f"Sista ansökningsdag är den {fmt(deadline)}.",
-                                f"Ansökan ska vara inne senast {fmt(deadline)} kl. 23.59.",
-                                f"Utlysningen stänger {fmt(deadline)}.")),
-                    rng.choice((f"Projekt kan beviljas högst {amount} miljoner kronor.",
-                                f"Den totala budgeten för utlysningen är {amount * 1_000_000:,} kronor."
-                                .replace(",", " "))),
-                ]
-            else:
-                paragraphs += [
-                    f"The {funder} has opened a call for proposals on {theme} for organisations in {source.region}.",
-                    rng.choice((f"The deadline for applications is {fmt(deadline)} at 17:00 CET.",
-                                f"Proposals must be submitted by {fmt(deadline)}.",
-                                f"The call closes on {fmt(deadline)}.")),
-                    f"The total budget is EUR {amount} million; projects may receive up to EUR "
-                    f"{max(1, amount // 4)} million.",
-                ]
-            if identifier:
-                paragraphs.append(f"{'Utlysningens identifierare' if sv else 'Topic identifier'}: {identifier}.")
-        elif kind == "event":
-            day = TODAY + timedelta(days=rng.randint(-30, 200) + 7 * version)
-            title = rng.choice(EVENT_TITLES_SV if sv else EVENT_TITLES_EN).format(theme=theme, round=round_)
-            if sv:
-                paragraphs += [f"Välkommen till {title.lower()} den {fmt(day)} klockan 09.00–11.30.",
-                               f"Träffen hålls digitalt och i regionens lokaler i {source.region}. "
-                               f"Anmäl dig senast {fmt(day - timedelta(days=5))}.",
-                               f"Du får veta mer om {funder} och hur du hittar partner för {theme}."]
-            else:
-                paragraphs += [f"Join the {title.lower()} on {fmt(day)}, 10:00–12:00 CET.",
-                               f"The event is online and in {source.region}. Register by "
-                               f"{fmt(day - timedelta(days=5))}.",
-                               f"Speakers from the {funder} present the programme and partner search tools."]
-        else:
-            title = rng.choice(NEWS_TITLES_SV if sv else NEWS_TITLES_EN).format(
-                theme=theme, n=rng.randint(3, 40), region=source.region)
-            paragraphs.append(
-                f"{rng.randint(3, 40)} projekt inom {theme} får dela på {rng.randint(5, 90)} miljoner kronor "
-                f"från {funder}." if sv else
-                f"{rng.randint(3, 40)} projects on {theme} share EUR {rng.randint(2, 60)} million from the {funder}.")
-            if rng.random() < 0.3:
-                identifier, _ = rng.choice(SHARED_CALLS)
-                paragraphs.append(f"{'Läs mer om utlysningen' if sv else 'Read more about call'} {identifier}.")
-        templated = 0.0 if kind == "news" else 0.25
-        paragraphs += [" ".join(self.filler(rng, lang, rng.randint(2, 4), templated))
-                       for _ in range(rng.randint(2, 4))]
-        if version:
-            paragraphs.append(f"{'Uppdaterad' if sv else 'Updated'} {fmt(TODAY)}: "
-                              + ("datum och villkor har ändrats." if sv else "dates and conditions changed."))
-        return kind, title, paragraphs, published
-
-
-PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} - {site}</title>
-<link rel="canonical" href="{path}">{head}</head><body>
-<div id="cookie-consent">{cookies} <button>{accept}</button></div>
-<header><a class="logo" href="/">{site}</a><nav class="main-menu"><a href="/">{home}</a>
-<a href="/{section}/">{news}</a> <a href="/kontakt">{contact}</a>
-<a href="/om">{about}</a> <a href="/jobb">{jobs}</a> <a href="/press">Press</a></nav>
-<form action="/sok"><input name="q" placeholder="{search}"></form></header>
-<main id="content">{main}</main>
-<aside class="related"><h2>{related}</h2>{aside}</aside>
-<footer class="site-footer"><p>{site}, {switchboard} 010-{phone}</p><p>{address}</p>
-<a href="/tillganglighet">{a11y}</a> <a href="/kakor">{cookies_link}</a> <a href="/personuppgifter">GDPR</a></footer>
-</body></html>"""
-CHROME = {
-    "sv": dict(cookies="Vi använder kakor (cookies) för att webbplatsen ska fungera.", accept="Acceptera alla kakor",
-               home="Startsida", news="Aktuellt", contact="Kontakta oss", about="Om regionen", jobs="Lediga jobb",
-               search="Sök på webbplatsen", related="Relaterat", switchboard="växel", a11y="Tillgänglighetsredogörelse",
-               cookies_link="Om kakor", address="Besöksadress Storgatan 1, 581 91 Exempelstad"),
-    "en": dict(cookies="We use cookies to make this site work.", accept="Accept all cookies", home="Home",
-               news="News", contact="Contact us", about="About us", jobs="Vacancies", search="Search this site",
-               related="Related", switchboard="switchboard", a11y="Accessibility statement",
-               cookies_link="Cookies", address="Visiting address Rue Exemple 1, 1000 Brussels"),
-}
-
-
-def article_path(source: SiteSource, index: int) -> str:
-    return f"/{source.section}/artikel-{index:04d}.html"
-
-
-def render_article(maker: TextMaker, source: SiteSource, index: int, version: int = 0) -> str:
-    _kind, title, paragraphs, published = maker.article(source, index, version)
-    related = "".join(f'<a href="{article_path(source, (index + k) % source.pages)}">{k}</a> ' for k in (1, 2, 3))
-    main = (f"<article><h1>{title}</h1><time datetime=\"{published.isoformat()}\">{published.isoformat()}</time>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>")
-    head = f'<meta property="article:published_time" content="{published.isoformat()}T08:00:00+01:00">'
-    return _page(source, title, article_path(source, index), head, main, related)
-
-
-def render_listing(source: SiteSource, maker: TextMaker, number: int, listings: int) -> str:
-    first = (number - 1) * PER_LISTING
-    items = "".join(
-        f'<li class="item"><a href="{article_path(source, i)}">{maker.article(source, i, 0)[1]}</a></li>'
-        for i in range(first, min(first + PER_LISTING, source.pages))
-    )
-    pager = " ".join(f'<a href="/{source.section}/?page={k}">{k}</a>' for k in range(1, listings + 1) if k != number)
-    if number < listings:
-        label = "Nästa" if source.lang == "sv" else "Next"
-        pager += f' <a rel="next" href="/{source.section}/?page={number + 1}">{label}</a>'
-    main = (f'<h1>{CHROME[source.lang]["news"]}</h1><ul class="listing">{items}</ul>'
-            f'<div class="pagination">{pager}</div>')
-    return _page(source, CHROME[source.lang]["news"], f"/{source.section}/", "", main, "")
-
-
-def _page(source: SiteSource, title: str, path: str, head: str, main: str, aside: str) -> str:
-    site = f"Region {source.region}" if source.lang == "sv" else f"{source.region} EU Office"
-    phone = f"{abs(hash(source.name)) % 1000:03d} 00 00"
-    return PAGE.format(lang=source.lang, title=title, site=site, path=path, head=head, section=source.section,
-                       main=main, aside=aside, phone=phone, **CHROME[source.lang])
-
-
-def build_site(root: Path, sources: int, pages: int, maker: TextMaker) -> list[SiteSource]:
-    """Write every source's robots.txt, listing pages and articles under root/<name>/."""
-    built = []
-    for n in range(sources):
-        lang = "en" if n % 4 == 3 else "sv"  # a quarter are English-language EU offices
-        source = SiteSource(name=f"bench-{n:02d}", lang=lang, region=REGIONS[n % len(REGIONS)],
-                            section="aktuellt" if lang == "sv" else "news", pages=pages)
-        folder = root / source.name / source.section
-        folder.mkdir(parents=True)
-        (root / source.name / "robots.txt").write_text("User-agent: *\nDisallow: /intern/\n", encoding="utf-8")
-        listings = -(-pages // PER_LISTING)
-        for number in range(1, listings + 1):
-            name = "index.html" if number == 1 else f"index-page-{number}.html"
-            (folder / name).write_text(render_listing(source, maker, number, listings), encoding="utf-8")
-            if number == 1:  # the page-number links point at ?page=1 too
-                (folder / "index-page-1.html").write_text(render_listing(source, maker, 1, listings), "utf-8")
-        for index in range(pages):
-            (root / source.name / article_path(source, index).lstrip("/")).write_text(
-                render_article(maker, source, index), encoding="utf-8")
-        built.append(source)
-    return built
-
-
-def change_pages(root: Path, sources: list[SiteSource], maker: TextMaker, share: float) -> int:
-    """Edit `share` of all articles (deadlines and event dates move, an update line is added)."""
-    every = [(s, i) for s in sources for i in range(s.pages)]
-    chosen = random.Random(5).sample(every, max(1, round(len(every) * share)))
-    for source, index in chosen:
-        (root / source.name / article_path(source, index).lstrip("/")).write_text(
-            render_article(maker, source, index, version=1), encoding="utf-8")
-    return len(chosen)
-
-
-def write_sources(path: Path, sources: list[SiteSource], ports: dict[str, int]) -> None:
-    lines = []
-    for source in sources:
-        listings = -(-source.pages // PER_LISTING)
-        lines += ["[[sources]]", f'name = "{source.name}"', 'kind = "listing"',
-                  f'url = "http://127.0.0.1:{ports[source.name]}/{source.section}/"',
-                  f"follow = '/{source.section}/artikel-[0-9]+[.]html$'", f'lang = "{source.lang}"',
-                  f"max_pages = {listings + 1}", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-
+# --nights: an unchanged night against the first, on the archive mix (issue 14)
+NIGHT_TARGETS = {"requests": 0.25, "wall": 0.30}
 
 # --- child processes -------------------------------------------------------------------------------
 def serve_sites(root: Path, names: list[str]) -> None:
@@ -358,8 +101,16 @@ def serve_sites(root: Path, names: list[str]) -> None:
     deadline = time.monotonic() + SERVER_LIFETIME
     while time.monotonic() < deadline:
         readable, _, _ = select.select([sys.stdin], [], [], 1.0)
-        if readable and not sys.stdin.readline():
+        if not readable:
+            continue
+        line = sys.stdin.readline()
+        if not line:
             break
+        if line.strip() == "count":  # requests served per source since the last count
+            print(json.dumps({name: len(server.site.requests) for name, server in zip(names, servers, strict=True)}),
+                  flush=True)
+            for server in servers:
+                server.site.requests.clear()
     for server in servers:
         server.__exit__(None, None, None)
 
@@ -374,8 +125,9 @@ def cpu_s(who: int) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_job_worker(db_path: str, sources_path: str) -> None:
-    """Worker: one `run_job`; print stage times, counts and peak RSS (self and crawl child) as JSON."""
+def run_job_worker(db_path: str, sources_path: str, day: str | None = None) -> None:
+    """Worker: one `run_job` as of `day` (default TODAY); print stage times, counts, what the crawl
+    asked for and why, and peak RSS (self and crawl child) as JSON."""
     from pipeline.run import run_job
 
     marks: dict[str, float] = {"start": time.perf_counter()}
@@ -388,9 +140,16 @@ def run_job_worker(db_path: str, sources_path: str) -> None:
             if event["stage"] == "extract-done":  # pages extracted during the crawl and after it
                 extracted = event["count"]
 
-    summary = run_job(db_path, sources_path, crawl_settings=measured_settings(), on_event=on_event, today=TODAY)
+    today = date.fromisoformat(day) if day else TODAY
+    summary = run_job(db_path, sources_path, crawl_settings=measured_settings(), on_event=on_event, today=today)
     marks["end"] = time.perf_counter()
+    visits = {key: sum(row[key] or 0 for row in summary["sources"])
+              for key in ("pages_listed", "pages_due", "pages_fetched", "pages_skipped")}
+    with sqlite3.connect(db_path) as db:
+        reasons = dict(db.execute("select due_reason, count(*) from page_revisits where checked_run = ? "
+                                  "group by due_reason", [summary["id"]]).fetchall())
     print(json.dumps({
+        **visits, "reasons": reasons,
         "crawl_s": marks["extract"] - marks["start"],
         "extract_s": marks["extract-done"] - marks["extract"],
         "detect_s": marks["detect-done"] - marks["detect"],
@@ -467,6 +226,12 @@ class SiteServers:
             self.process.kill()
             raise SystemExit("the site server did not start within 60 s")
         return json.loads(self.process.stdout.readline())
+
+    def take_requests(self) -> int:
+        """Requests the sites answered (robots.txt, listings, articles) since the last call."""
+        self.process.stdin.write("count\n")
+        self.process.stdin.flush()
+        return sum(json.loads(self.process.stdout.readline()).values())
 
     def __exit__(self, *exc: object) -> None:
         self.process.stdin.close()
@@ -567,15 +332,116 @@ def report(big: dict, small: dict) -> bool:
     return all(met for _, met in checks)
 
 
+# --- --nights: the revisit policy on an archive ---------------------------------------------------------
+def measure_nights(work: Path, sources: int, items: int, maker: TextMaker, follow_up: int) -> dict[str, Any]:
+    """An archive-mix site: the first night, an unchanged one, one after 5% of the items changed,
+    then `follow_up` more unchanged nights (the intervals of the first night's pages come up)."""
+    site_root = work / "site-archive"
+    started = time.perf_counter()
+    site = build_site(site_root, sources, items, maker, mix="archive")
+    print(f"[nights] site: {sources} sources x {items} items written in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
+    db_path, sources_path = work / "archive.db", work / "sources-archive.toml"
+    nights: list[dict[str, Any]] = []
+    servers = SiteServers(site_root, site)
+    with servers as ports:
+        write_sources(sources_path, site, ports)
+
+        def night(label: str, day: int) -> None:
+            servers.take_requests()
+            wall, data = run_worker("job", str(db_path), str(sources_path), (TODAY + timedelta(days=day)).isoformat())
+            nights.append({**data, "label": label, "day": day, "wall": wall, "requests": servers.take_requests()})
+            print(f"[nights] day {day:2d} {label}: {nights[-1]['requests']} requests, {wall:.1f} s", file=sys.stderr)
+
+        night("first", 0)
+        night("unchanged", 1)
+        changes = change_archive(site_root, site, maker, CHANGED_SHARE, TODAY + timedelta(days=2))
+        night("5% changed", 2)
+        for day in range(3, 3 + follow_up):
+            night("unchanged", day)
+    return {"sources": sources, "items": items, "nights": nights, "changes": changes,
+            "caught": caught_on(db_path, ports, changes, nights)}
+
+
+def caught_on(db_path: Path, ports: dict[str, int], changes: dict[str, list[str]],
+              nights: list[dict[str, Any]]) -> dict[str, list[int | None]]:
+    """For each change, the day of the night that stored it (None: not caught)."""
+    day_of_run = {run: night["day"] for run, night in enumerate(nights, start=1)}
+    caught: dict[str, list[int | None]] = {}
+    with sqlite3.connect(db_path) as db:
+        for kind, paths in changes.items():
+            caught[kind] = []
+            for path in paths:
+                name, rest = path.split("/", 1)
+                url = f"http://127.0.0.1:{ports[name]}/{rest}"
+                if kind == "new":
+                    query, args = "select min(run_id) from page_versions where url = ?", [url]
+                else:
+                    query = ("select min(run_id) from page_versions where url = ? and (text like ? or text like ?)")
+                    args = [url, f"%{EDIT_MARK_SV}%", f"%{EDIT_MARK_EN}%"]
+                run = db.execute(query, args).fetchone()[0]
+                caught[kind].append(day_of_run.get(run) if run else None)
+    return caught
+
+
+def report_nights(result: dict[str, Any]) -> bool:
+    nights = result["nights"]
+    first = nights[0]
+    print(f"\nrun_bench --nights: {result['sources']} sources x {result['items']} items (archive mix), settings "
+          f"{measured_settings()} over crawlers/settings.py\n")
+    header = ("night", "day", "requests", "of first", "wall s", "of first", "listed", "due", "fetched", "skipped",
+              "new", "changed", "asked for (why)")
+    rows = [header]
+    for night in nights:
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(night["reasons"].items(), key=lambda kv: -kv[1]))
+        rows.append((night["label"], night["day"], night["requests"], f"{night['requests'] / first['requests']:.0%}",
+                     f"{night['wall']:.1f}", f"{night['wall'] / first['wall']:.0%}", night["pages_listed"],
+                     night["pages_due"], night["pages_fetched"], night["pages_skipped"], night["pages_new"],
+                     night["pages_changed"], why))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+    unchanged = nights[1]
+    later = nights[3:]
+    busiest = max(later, key=lambda n: n["requests"]) if later else None
+    print("\nchanges on day 2, and the night each was caught")
+    for kind, days in result["caught"].items():
+        found = [d for d in days if d is not None]
+        print(f"  {kind:9s} {len(days):4d} changed: {sum(1 for d in found if d == 2):4d} caught on day 2, "
+              f"{len(found):4d} by day {nights[-1]['day']}" + (f" (the last on day {max(found)})" if found else ""))
+    checks = [
+        (f"unchanged night <= {NIGHT_TARGETS['requests']:.0%} of the first night's requests: "
+         f"{unchanged['requests'] / first['requests']:.1%}", unchanged["requests"] / first["requests"]
+         <= NIGHT_TARGETS["requests"]),
+        (f"unchanged night <= {NIGHT_TARGETS['wall']:.0%} of the first night's wall time: "
+         f"{unchanged['wall'] / first['wall']:.1%}", unchanged["wall"] / first["wall"] <= NIGHT_TARGETS["wall"]),
+        ("new articles and moved deadlines caught the next night",
+         all(d == 2 for kind in ("new", "live") for d in result["caught"][kind])),
+    ]
+    if busiest is not None:
+        checks.append((f"busiest later night (day {busiest['day']}) <= {NIGHT_TARGETS['requests']:.0%} of the "
+                       f"first night's requests: {busiest['requests'] / first['requests']:.1%}",
+                       busiest["requests"] / first["requests"] <= NIGHT_TARGETS["requests"]))
+    print("\ntargets")
+    for text, met in checks:
+        print(f"  [{'met' if met else 'MISSED'}] {text}")
+    return all(met for _, met in checks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=int, default=20)
+    parser.add_argument("--sources", type=int, help="sources (default 20; with --nights 8)")
     parser.add_argument("--pages", type=int, default=100, help="article pages per source")
     parser.add_argument("--small-pages", type=int, help="pages per source of the memory comparison (pages/4)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 4 sources x 25 pages")
     parser.add_argument("--keep", type=Path, help="keep site, DBs and sources files in this (new) folder")
     parser.add_argument("--polite", action="store_true",
                         help="measure every run with the shipped politeness settings (AutoThrottle, delays)")
+    parser.add_argument("--nights", action="store_true",
+                        help="the revisit policy: first, unchanged, 5%% changed and later nights on an archive mix")
+    parser.add_argument("--items", type=int, default=300, help="--nights: items per source")
+    parser.add_argument("--follow-up", type=int, default=14, help="--nights: unchanged nights after the changed one")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -585,7 +451,8 @@ def main() -> None:
          "bare": lambda: bare_crawl_worker(*rest)}[role]()
         return
     if args.quick:
-        args.sources, args.pages = 4, 25
+        args.sources, args.pages, args.items, args.follow_up = 4, 25, 60, 3
+    args.sources = args.sources or (8 if args.nights else 20)
     if args.polite:
         os.environ[POLITE_ENV] = "1"
     small_pages = args.small_pages or max(PER_LISTING // 4, args.pages // 4)
@@ -598,9 +465,12 @@ def main() -> None:
         cleanup = tempfile.TemporaryDirectory(prefix="run-bench-")
         work = Path(cleanup.name)
     try:
-        big = measure_site(work, "default", args.sources, args.pages, maker, full=True)
-        small = measure_site(work, "small", args.sources, small_pages, maker, full=False)
-        report(big, small)
+        if args.nights:
+            report_nights(measure_nights(work, args.sources, args.items, maker, args.follow_up))
+        else:
+            big = measure_site(work, "default", args.sources, args.pages, maker, full=True)
+            small = measure_site(work, "small", args.sources, small_pages, maker, full=False)
+            report(big, small)
     finally:
         if cleanup:
             cleanup.cleanup()

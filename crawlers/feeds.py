@@ -1,7 +1,9 @@
-"""Reading RSS and Atom documents: their item links, and what is wrong with a broken one."""
+"""Reading RSS and Atom documents: their item links (with a digest of each item, so a changed
+item is seen), and what is wrong with a broken one."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from bs4 import BeautifulSoup
@@ -16,13 +18,19 @@ def feed_links(body: bytes) -> list[str]:
     """Item links of an RSS 2.0 / RSS 1.0 / Atom document, in feed order. Lenient: a truncated
     feed still yields the items that arrived whole (an item cut short may have a cut link, so
     it is left out)."""
+    return list(feed_entries(body))
+
+
+def feed_entries(body: bytes) -> dict[str, str]:
+    """{item link: digest of the item (title, dates such as `updated`, summary)}, in feed order,
+    as leniently as `feed_links`."""
     soup = BeautifulSoup(body, "xml")
     items = soup.find_all(["item", "entry"])
     opened = [m.start() for m in _ITEM_OPEN.finditer(body)]
     closed = [m.start() for m in _ITEM_CLOSE.finditer(body)]
     if items and opened and (not closed or closed[-1] < opened[-1]):
         items = items[:-1]
-    links: list[str] = []
+    entries: dict[str, str] = {}
     for item in items:
         link = None
         for candidate in item.find_all("link", recursive=False):
@@ -37,9 +45,10 @@ def feed_links(body: bytes) -> list[str]:
             guid = item.find("guid")
             if guid and guid.string and guid.string.strip().startswith("http"):
                 link = guid.string.strip()
-        if link:
-            links.append(link)
-    return list(dict.fromkeys(links))
+        if link and link not in entries:
+            text = " ".join(item.get_text(" ").split())
+            entries[link] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return entries
 
 
 def feed_problem(body: bytes) -> str | None:

@@ -98,6 +98,9 @@ class StorePipeline:
             outcome = "unchanged"
         else:
             outcome = save_page(self.db, item, self.run_id)
+        visits = self.crawler.spider.visits
+        if visits is not None:
+            visits.stored(item.get("visit_url") or item["url"], item["url"], outcome)
         self.counts["pages_seen"] += 1
         if outcome == "new":
             self.counts["pages_new"] += 1
@@ -108,29 +111,39 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         spider = self.crawler.spider
+        visits = spider.visits.counts() if spider.visits is not None else {}
+        if spider.visits is not None:
+            spider.visits.save(self.db)
         status, error = source_outcome(spider.start_error, spider.page_errors, spider.page_failures,
-                                       self.counts["pages_seen"], spider.diagnosis)
+                                       self.counts["pages_seen"], spider.diagnosis, visits.get("pages_listed"))
         save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
-                        finished_at=now_iso(), **self.counts)
+                        finished_at=now_iso(), **self.counts, **visits)
         emit_progress({"event": "source", "source": spider.source.name, "status": status,
-                       "error": error, **self.counts})
+                       "error": error, **self.counts, **visits})
         self.db.close()
 
 
 def source_outcome(start_error: str | None, page_errors: int, page_failures: list[str],
-                   pages_seen: int, diagnosis: str | None = None) -> tuple[str, str | None]:
+                   pages_seen: int, diagnosis: str | None = None,
+                   pages_listed: int | None = None) -> tuple[str, str | None]:
     """(status, error) of a source: `failed` when nothing was stored because requests failed,
-    `empty` when it answered but yielded nothing, else `ok`; the error names the reasons."""
+    `empty` when it answered but yielded nothing, else `ok`; the error names the reasons.
+
+    For a listing, feed or sitemap (`pages_listed` given) what it named is what it yielded: a
+    night when none of its articles was due is `ok`, and a listing naming nothing is `empty` even
+    when the store's open calls were fetched.
+    """
     pages_error = None
     if page_errors:
         pages_error = f"{page_errors} page(s) could not be read"
         if page_failures:
             more = ", …" if page_errors > len(page_failures) else ""
             pages_error += ": " + "; ".join(page_failures) + more
-    if pages_seen == 0 and (start_error or page_errors):
+    yielded = pages_seen if pages_listed is None else pages_listed
+    if (yielded == 0 and start_error) or (pages_seen == 0 and page_errors):
         # Every page failing (timeouts, size cap…) is a failure too, not a quiet "empty".
         return "failed", start_error or pages_error
-    if pages_seen == 0:
+    if yielded == 0:
         if diagnosis:  # e.g. the follow pattern matched nothing, and which one would
             return "empty", f"the source answered but yielded no page: {diagnosis}"
         return "empty", "the source answered but yielded no page"

@@ -68,6 +68,9 @@ class Source(BaseModel):
     notes: Text | None = None
     next_page: Regex | None = None  # optional regex for pagination links
     max_pages: Annotated[int, Strict(), Field(ge=1)] = 50  # a guard against pagination loops
+    # Paging stops after this many listing pages in a row showed no new article and no changed
+    # entry (0: always page on to max_pages, for a listing not sorted newest first).
+    stop_after_known_pages: Annotated[int, Strict(), Field(ge=0)] = 1
     enabled: Annotated[bool, Strict()] = True
     start_urls: tuple[HttpUrl, ...] = ()
     options: dict[str, Any] = Field(default_factory=dict)  # kind-specific (API queries…)

@@ -426,18 +426,23 @@ class _Register:
         """A page describing a call, missing from a run in which its source ran fine, has vanished.
 
         Pages that only mention a call (news roundups) leave listings as they age: not a change.
+        A page the revisit policy did not ask for tonight (it has `page_revisits` rows, none
+        asked for in this run) is not missing: only a page asked for and not obtained is.
         """
         rows = self.db.execute(
-            """select cp.call_id, cp.url, cp.vanished_run, p.last_seen_run
+            """select cp.call_id, cp.url, cp.vanished_run, p.last_seen_run,
+                      (select count(*) from page_revisits v where v.page_url = cp.url),
+                      (select max(v.checked_run) from page_revisits v where v.page_url = cp.url)
                from call_pages cp
                join pages p on p.url = cp.url
                join source_runs sr on sr.run_id = ? and sr.source = p.source and sr.status = 'ok'
                where coalesce(cp.role, 'describes') = 'describes'""",
             [self.run_id],
         ).fetchall()
-        for call_id, url, vanished_run, last_seen_run in rows:
+        for call_id, url, vanished_run, last_seen_run, revisited, checked_run in rows:
             seen_now = (last_seen_run or 0) >= self.run_id
-            if vanished_run is None and not seen_now:
+            skipped = revisited and (checked_run or 0) < self.run_id
+            if vanished_run is None and not seen_now and not skipped:
                 self.db.execute("update call_pages set vanished_run = ? where call_id = ? and url = ?",
                                 [self.run_id, call_id, url])
                 self._event(call_id, "page_vanished", url, None)

@@ -38,13 +38,18 @@ def run_job(
     lock_wait: float = 0.0,
     config: Config | None = None,
     today: date | None = None,
+    full: bool = False,
 ) -> dict[str, Any]:
     """Run the whole job once; return the finished `runs` row plus per-source rows.
 
     With a `config` the digest is sent after the run (to its recipients); without one, no email.
-    `today` fixes the date calls' statuses are judged against (default: today in Stockholm).
+    `today` fixes the date calls' statuses are judged against, and which pages are due (default:
+    today in Stockholm). `full` asks every source for every page, whether due or not.
     """
     emit = on_event or (lambda event: None)
+    crawl_settings = {**(crawl_settings or {}), "CALLWATCH_FULL": full}
+    if today is not None:
+        crawl_settings["CALLWATCH_TODAY"] = today.isoformat()
     # A broken sources file or an unknown --only name fails before anything is written.
     select_sources(load_sources(sources_path), only)
     with run_lock(db_path, wait=lock_wait):
@@ -83,7 +88,8 @@ def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: 
     finally:
         summary = finish_run(db, run_id, error=error)
         summary["sources"] = list(db.query(
-            "select source, status, pages_seen, pages_new, pages_changed, error "
+            "select source, status, pages_seen, pages_new, pages_changed, pages_listed, pages_due, pages_fetched, "
+            "pages_skipped, error "
             "from source_runs where run_id = ? order by source", [run_id]))
     summary["detect"] = detected
     return summary

@@ -274,6 +274,32 @@ def add_sources_and_call_fields(db: sqlite_utils.Database) -> None:
     db["extractions"].add_column("registration", str)
 
 
+@migrations(name="revisit_policy")
+def add_revisit_policy(db: sqlite_utils.Database) -> None:
+    """What the revisit policy (pipeline/revisit.py) remembers per page, and what each source's
+    run asked for: pages named by its listing, due, fetched, and skipped as not due."""
+    db["page_revisits"].create(
+        {
+            "url": str,  # as the listing, feed or sitemap links to it
+            "page_url": str,  # the `pages` row it was stored as (after redirects); null until stored
+            "source": str,
+            "entry": str,  # digest of its listing entry / feed item / sitemap lastmod as last seen
+            "listed_run": int,  # the last run whose listing named it
+            "listed_depth": int,  # on which listing page (1 = the first) it was named then
+            "checked_run": int,  # the last run that asked for it
+            "checked_on": str,  # ISO date of that run
+            "due_reason": str,  # why that run asked for it (new, live, interval, ...)
+            "outcome": str,  # what it found: new | changed | unchanged | failed
+            "interval_days": int,  # asked for again this many days after checked_on, unless due sooner
+        },
+        pk="url",
+    )
+    db["page_revisits"].create_index(["source"])
+    db["page_revisits"].create_index(["page_url"])
+    for column in ("pages_listed", "pages_due", "pages_fetched", "pages_skipped"):
+        db["source_runs"].add_column(column, int)
+
+
 # ---- new steps go above this line -------------------------------------------------------------
 
 

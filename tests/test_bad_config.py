@@ -75,6 +75,10 @@ SOURCES_CASES = {
         GOOD_SOURCE + 'enabled = "false"  # <- here\n',
         ["source #1 'agency'", "field 'enabled' must be true or false"],
     ),
+    "negative paging stop": (
+        GOOD_SOURCE + 'stop_after_known_pages = -1  # <- here\n',
+        ["source #1 'agency'", "stop_after_known_pages"],
+    ),
     "unknown top-level key": (
         'version = 2  # <- here\n' + GOOD_SOURCE,
         ["unknown top-level key 'version'"],

@@ -9,6 +9,10 @@ A page item is a plain dict:
 Whether the source could be read at all is kept in `start_error`: the store pipeline records a
 source whose entry URL failed as `failed`, one that answered but yielded nothing as `empty`.
 Pages that failed are counted in `page_errors`, the first few reasons kept in `page_failures`.
+
+The listing, feed and sitemap spiders ask `self.visits` (crawlers/revisits.py) which articles are
+due tonight; articles due without being listed are asked for once the listing is read, when the
+spider would otherwise go idle.
 """
 
 from __future__ import annotations
@@ -17,21 +21,25 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawlers.documents import MAX_DOCUMENT_BYTES, DocumentError, document_links, read_document
+from crawlers.revisits import SourceVisits
 from crawlers.sources import Source
+from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
 
 KEEP_PAGE_FAILURES = 3  # reasons quoted in the source's error; the rest are only counted
+VISIT_URL = "callwatch_visit_url"  # request meta: the URL the listing linked to (kept across redirects)
 
 
 class SourceSpider(scrapy.Spider):
@@ -49,12 +57,37 @@ class SourceSpider(scrapy.Spider):
         self.page_failures: list[str] = []
         # Why the entry page offered nothing to read (see crawlers.diagnosis), for an `empty` source.
         self.diagnosis: str | None = None
+        self.visits: SourceVisits | None = None  # set by spiders that follow the revisit policy
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
+
+    def open_visits(self) -> SourceVisits:
+        """This run's revisit decisions; a full run with CALLWATCH_FULL, and on the source's first run."""
+        today = self.settings.get("CALLWATCH_TODAY")
+        full = self.settings.getbool("CALLWATCH_FULL") or self.last_ok_at is None
+        self.visits = SourceVisits.load(self.settings["CALLWATCH_DB"], self.source.name,
+                                        self.settings.getint("CALLWATCH_RUN_ID"),
+                                        date.fromisoformat(today) if today else today_in_stockholm(), full)
+        return self.visits
+
+    def article_request(self, url: str) -> Request:
+        return scrapy.Request(url, callback=self.parse_article, errback=self.on_page_error, meta={VISIT_URL: url})
+
+    def on_idle(self) -> None:
+        """The listing is read and its articles fetched: ask for the known pages due without
+        being listed (open calls further down, intervals up, pages that left the listing)."""
+        if self.visits is None:
+            return
+        due = self.visits.take_leftovers(self.source.follows)
+        for url in due:
+            self.crawler.engine.crawl(self.article_request(url))
+        if due:
+            raise DontCloseSpider
 
     def entry_urls(self) -> list[str]:
         return [self.source.url, *self.source.start_urls]
@@ -68,9 +101,12 @@ class SourceSpider(scrapy.Spider):
             "source": self.source.name,
             "html": response.text,
             "cached": "cached" in response.flags,
+            "visit_url": response.meta.get(VISIT_URL),
         }
 
     def parse_article(self, response: Response) -> Iterator[dict[str, Any] | Request]:
+        if self.visits is not None:
+            self.visits.arrived()
         item = self.page_item(response)
         if item:
             yield item
@@ -105,7 +141,17 @@ class SourceSpider(scrapy.Spider):
 
     def on_page_error(self, failure: Failure) -> None:
         """One article failed: log and count it, keep the rest of the source."""
+        request = getattr(failure, "request", None)
+        if self.visits is not None and request is not None and request.meta.get(VISIT_URL):
+            self.visits.failed(request.meta[VISIT_URL])
         self.note_page_error(describe_failure(failure, self.settings.getint("DOWNLOAD_MAXSIZE")))
+
+    def on_listing_error(self, failure: Failure) -> None:
+        """A further listing page (or sitemap) failed: counted like an article, and this run
+        cannot tell which pages left the listing."""
+        if self.visits is not None:
+            self.visits.walk_failed = True
+        self.on_page_error(failure)
 
     def note_page_error(self, reason: str) -> None:
         self.page_errors += 1

@@ -69,15 +69,21 @@ def crawl_log_settings() -> dict[str, Any]:
               help="Send the digest to the configured recipients after the run (as the nightly job does).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another run on the same DB to finish.")
+@click.option("--full", is_flag=True,
+              help="Ask for every known page and read every listing page, due or not.")
 @reports_errors
 def run(sources_path: str | None, db_path: str | None, config_path: str | None, only: tuple[str, ...],
-        send_digest: bool, wait: float) -> None:
+        send_digest: bool, wait: float, full: bool) -> None:
     """Crawl the sources, store their pages, extract and flag new and changed calls.
 
     The whole job, once: crawl -> extract -> detect (-> digest with --digest). Prints progress
     while it runs and a per-source summary at the end. Sources file and DB come from the options,
     else from the config file, else the defaults. Exit code 0 when at least one source worked;
     1 when none did or the configuration is invalid.
+
+    A nightly run asks each site only for the pages that are due: new ones, those whose listing
+    entry changed, open calls and coming events, and the rest every 7 to 28 days. --full asks for
+    everything (a source's first run always does).
 
     Example: callwatch run --db calls.db --only vinnova
     """
@@ -86,7 +92,7 @@ def run(sources_path: str | None, db_path: str | None, config_path: str | None, 
     sources_file = sources_path or config.sources_path
     with RunProgress(console) as progress:
         summary = run_job(path, sources_file, only, crawl_settings=crawl_log_settings(), on_event=progress,
-                          lock_wait=wait, config=config if send_digest else None)
+                          lock_wait=wait, config=config if send_digest else None, full=full)
     console.print(render_summary(summary))
     digest = summary.get("digest")
     if digest:

@@ -44,8 +44,9 @@ class RunProgress:
             # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup;
             # one line per source, never wrapped, so a log of a failing night reads line by line.
             error = one_line(event.get("error"))
+            skipped = f", {event['pages_skipped']} not due" if event.get("pages_skipped") else ""
             self.console.print(f"[{style}]{event['status']:>6}[/] {event['source']}: {event['pages_seen']} pages"
-                               + (f" ({escape(error)})" if error else ""), highlight=False, soft_wrap=True)
+                               + skipped + (f" ({escape(error)})" if error else ""), highlight=False, soft_wrap=True)
         elif kind == "stage" and event["stage"] == "extract":
             self.progress.update(self.task, description="extracting", completed=0)
         elif kind == "extracted":
@@ -58,12 +59,13 @@ class RunProgress:
 
 def render_summary(summary: dict[str, Any]) -> Table:
     table = Table(title=f"Run {summary['id']}: {summary['status']}")
-    for column in ("source", "status", "seen", "new", "changed", "error"):
+    for column in ("source", "status", "seen", "new", "changed", "not due", "error"):
         table.add_column(column, overflow="fold")
     for row in summary["sources"]:
         style = STATUS_STYLE.get(row["status"], "")
         table.add_row(row["source"], f"[{style}]{row['status']}[/]", str(row["pages_seen"] or 0),
-                      str(row["pages_new"] or 0), str(row["pages_changed"] or 0), Text(row["error"] or ""))
+                      str(row["pages_new"] or 0), str(row["pages_changed"] or 0),
+                      str(row.get("pages_skipped") or 0), Text(row["error"] or ""))
     detected = summary.get("detect")
     if detected:
         table.caption = (f"register: {detected['calls']} opportunities, {detected['new']} new, "

@@ -148,12 +148,14 @@ def collect_health(db: sqlite_utils.Database, run_id: int, sources: Mapping[str,
             items.append(Item(f"health:{run_id}:{source}", "health", None, {**base, "problem": "failed",
                                                                                 "error": error[:500]}))
             continue
-        if row.get("status") != "empty" and (row.get("pages_seen") or 0) > 0:
+        # A listing that named its pages answered, even when none was due tonight (all skipped).
+        if row.get("status") != "empty" and max(row.get("pages_seen") or 0, row.get("pages_listed") or 0) > 0:
             continue
         history = [
             r[0] or 0
             for r in db.execute(
-                "select pages_seen from source_runs where source = ? and run_id < ? order by run_id desc limit ?",
+                "select max(coalesce(pages_seen, 0), coalesce(pages_listed, 0)) from source_runs "
+                "where source = ? and run_id < ? order by run_id desc limit ?",
                 [source, run_id, HEALTH_HISTORY],
             ).fetchall()
         ]
