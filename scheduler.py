@@ -31,6 +31,7 @@ from apscheduler.events import (
     EVENT_JOB_MAX_INSTANCES,
     EVENT_JOB_MISSED,
     EVENT_SCHEDULER_STARTED,
+    JobExecutionEvent,
     JobSubmissionEvent,
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -164,11 +165,14 @@ def build_scheduler(
         job = scheduler.get_job(JOB_ID)
         log.info("nightly job %s; next run at %s", outcome, job.next_run_time if job else None)
 
-    def on_not_run(event: JobSubmissionEvent) -> None:
+    def on_not_run(event: JobSubmissionEvent | JobExecutionEvent) -> None:
         status = "skipped" if event.code == EVENT_JOB_MAX_INSTANCES else "missed"
         reason = ("the previous run is still going (max_instances=1)" if status == "skipped"
                   else "missed by more than the misfire grace time")
-        for when in event.scheduled_run_times:
+        # a skipped firing comes as a submission event (several run times), a missed one as an
+        # execution event (one run time)
+        times = event.scheduled_run_times if isinstance(event, JobSubmissionEvent) else [event.scheduled_run_time]
+        for when in times:
             log.warning("job run at %s %s: %s", when, status, reason)
             _record(db_path, None, job_id=event.job_id, scheduled_for=when.isoformat(),
                     finished_at=now_iso(), status=status, error=reason, pid=os.getpid())

@@ -9,6 +9,7 @@ headers) and can be told to answer given paths with an error status.
 from __future__ import annotations
 
 import hashlib
+import logging
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class SnapshotServer:
     """Serve a `SnapshotSite` on 127.0.0.1 in a background thread (a context manager)."""
 
     def __init__(self, site: SnapshotSite, port: int = 0) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request in test output
         self.site = site
         self.httpd = HTTPServer("127.0.0.1", port, threaded=True)
         self.httpd.expect_request(re.compile(".*")).respond_with_handler(site.answer)  # every method

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import sqlite3
 import subprocess
@@ -64,16 +65,13 @@ class SlowServer(SnapshotServer):
     def __init__(self, site: SnapshotSite) -> None:
         super().__init__(site)
         self.delay = 0.0
-        base = self.httpd.RequestHandlerClass
-        server = self
+        self.httpd.clear_all_handlers()
+        self.httpd.expect_request(re.compile(".*")).respond_with_handler(self._slow_answer)
 
-        class Slow(base):  # type: ignore[misc, valid-type]
-            def do_GET(self) -> None:  # noqa: N802
-                if "/u" in self.path:
-                    time.sleep(server.delay)
-                super().do_GET()
-
-        self.httpd.RequestHandlerClass = Slow
+    def _slow_answer(self, request):  # type: ignore[no-untyped-def]
+        if "/u" in request.path:
+            time.sleep(self.delay)
+        return self.site.answer(request)
 
 
 class Job:
@@ -226,7 +224,7 @@ def test_a_second_callwatch_run_on_a_busy_database_says_so_and_writes_nothing(si
     server, sources = site
     db_path = tmp_path / "cw.db"
     job = Job(db_path, sources)
-    server.delay = 0.15
+    server.delay = 0.5  # 60 pages, a few at a time: the first run holds the lock for seconds
     try:
         job.wait_for(lambda e: e["event"] == "page")
         callwatch = Path(sys.executable).with_name("callwatch")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -118,8 +118,11 @@ def test_a_crashing_run_is_recorded_failed_and_the_next_run_runs_normally(tmp_pa
     assert '"calls": 2' in ok["result"]
 
 
-def test_restart_keeps_the_schedule_runs_a_missed_night_once_and_follows_a_changed_cron(tmp_path, config):
+def test_restart_keeps_the_schedule_runs_a_missed_night_once_and_follows_a_changed_cron(tmp_path):
     db_path = tmp_path / "cw.db"
+    # A grace of four days covers the nights missed below whatever the time of day the test runs.
+    config = load_config(write_config(tmp_path, '[schedule]\ncron = "0 2 * * *"\nmisfire_grace_hours = 96\n',
+                                      sources=False))
 
     def start(cfg, paused=False):
         sched = scheduler.build_scheduler(cfg, db_path, scheduler_class=BackgroundScheduler,
@@ -144,7 +147,8 @@ def test_restart_keeps_the_schedule_runs_a_missed_night_once_and_follows_a_chang
     finally:
         sched.shutdown(wait=True)
 
-    changed = load_config(write_config(tmp_path, '[schedule]\ncron = "30 3 * * 1"\n', sources=False))
+    changed = load_config(write_config(tmp_path, '[schedule]\ncron = "30 3 * * 1"\nmisfire_grace_hours = 96\n',
+                                       sources=False))
     sched = start(changed, paused=True)
     try:
         job = sched.get_job(scheduler.JOB_ID)
@@ -201,3 +205,27 @@ def test_the_real_nightly_job_records_a_broken_sources_file_as_a_failed_run(tmp_
         scheduler.run_recorded(scheduler.NIGHTLY_JOB, str(db_path), str(path))
     [row] = runs(db_path)
     assert row["status"] == "failed" and "missing-sources.toml" in row["error"]
+
+
+def test_a_night_missed_beyond_the_grace_time_is_recorded_as_missed(tmp_path):
+    hour = (datetime.now(UTC).hour - 3) % 24  # its last firing was three to four hours ago: past the grace
+    config = load_config(write_config(
+        tmp_path, f'[schedule]\ncron = "0 {hour} * * *"\ntimezone = "UTC"\nmisfire_grace_hours = 1\n', sources=False))
+    db_path = tmp_path / "cw.db"
+
+    def start(paused: bool = False) -> BackgroundScheduler:
+        sched = scheduler.build_scheduler(config, db_path, scheduler_class=BackgroundScheduler,
+                                          job_ref="test_scheduler:quick_job")
+        sched.start(paused=paused)
+        return sched
+
+    sched = start(paused=True)
+    job = sched.get_job(scheduler.JOB_ID)
+    sched.modify_job(scheduler.JOB_ID, next_run_time=job.next_run_time - timedelta(days=3))
+    sched.shutdown()
+    sched = start()
+    try:
+        wait_for(lambda: [r["status"] for r in runs(db_path)] == ["missed"])
+        assert [r["status"] for r in runs(db_path)] == ["missed"]  # recorded, not run
+    finally:
+        sched.shutdown(wait=True)
