@@ -66,6 +66,14 @@ def night(db: sqlite_utils.Database, pages: list[dict[str, Any]],
           sources: dict[str, str] | None = None) -> tuple[int, DetectSummary]:
     """One run: save `pages`, record every source ok (unless `sources` says otherwise), write
     extractions by URL, finish the run, detect. Returns the run id and detect's summary."""
+    run_id = crawl_night(db, pages, extractions, sources)
+    return run_id, detect_calls(db, run_id, today=today)
+
+
+def crawl_night(db: sqlite_utils.Database, pages: list[dict[str, Any]],
+                extractions: dict[str, dict[str, Any]] | None = None,
+                sources: dict[str, str] | None = None) -> int:
+    """A night up to detect: what `night` stores before detecting. Returns the run id."""
     run_id = start_run(db)
     statuses = dict.fromkeys({p["source"] for p in pages}, "ok") | (sources or {})
     for page in pages:
@@ -78,7 +86,7 @@ def night(db: sqlite_utils.Database, pages: list[dict[str, Any]],
         row |= {k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in fields.items()}
         db["extractions"].upsert(row, pk="url")
     finish_run(db, run_id)
-    return run_id, detect_calls(db, run_id, today=today)
+    return run_id
 
 
 def calls(db: sqlite_utils.Database) -> list[dict[str, Any]]:

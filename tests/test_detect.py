@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 import pytest
@@ -274,18 +275,17 @@ def test_malformed_extraction_json_does_not_stop_the_run(tmp_path, caplog):
     assert "malformed funders" in caplog.text
 
 
-def test_a_failing_detect_leaves_the_register_as_it_was(tmp_path, monkeypatch):
+def test_a_failing_detect_leaves_the_register_as_it_was(tmp_path):
     _, db = open_store(tmp_path)
     night(db, [portal_page(CARE, "Digital tools for care", "2027-04-16")])
     before = (calls(db), events_of(db))
 
-    def broken(self, *args):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr("pipeline.detect._Register.track_vanished_pages", broken)
+    # The history is written last: failing there, after the calls and links were written, must
+    # take those writes back too.
+    db.execute("create trigger full_disk before insert on call_events begin select raise(abort, 'disk full'); end")
     moved = portal_page(CARE, "Digital tools for care", "2027-05-20")
     added = portal_page("EU4H-2026-PJ-02", "Cancer screening", "2027-03-01")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(sqlite3.DatabaseError, match="disk full"):
         night(db, [moved, added])
 
     assert (calls(db), events_of(db)) == before
