@@ -289,3 +289,19 @@ def test_a_failing_detect_leaves_the_register_as_it_was(tmp_path):
         night(db, [moved, added])
 
     assert (calls(db), events_of(db)) == before
+
+
+def test_a_page_that_becomes_an_event_mentions_its_call_the_same_night(tmp_path):
+    _, db = open_store(tmp_path)
+    portal = portal_page(CARE, "Digital tools for care", "2027-04-16")
+    news = html_page(SKANE + "care", "skane-eu", "Digital tools for care")
+    night(db, [portal, news], {news["url"]: extraction(deadline="2027-04-16", identifiers=(CARE,))})
+
+    # Re-read, the page is an info day about the call: an opportunity of its own naming the call.
+    as_event = {news["url"]: extraction(kind="event", events=("2026-12-03",), identifiers=(CARE,))}
+    night(db, [portal, news], as_event)
+    roles = {(r["call_id"], r["role"]) for r in db.query("select * from call_pages where url = ?", [news["url"]])}
+    assert roles == {("horizon-hlth-2025-care-01-01", "mentions"), ("event-horizon-hlth-2025-care-01-01", "describes")}
+
+    _, unchanged = night(db, [portal, news], as_event)
+    assert unchanged.events == 0
