@@ -18,7 +18,7 @@ from typing import Any
 import icalendar
 import sqlite_utils
 
-from pipeline.register import list_calls
+from pipeline.call_queries import list_calls
 from pipeline.safe_text import strip_controls as clean  # XML 1.0 and calendar apps reject controls
 from pipeline.vocabulary import today_in_stockholm
 

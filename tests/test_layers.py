@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOP = ("scheduler", "pipeline.cli", "pipeline.run", "pipeline.demo")
 BOTTOM = ("pipeline.store", "pipeline.schema", "pipeline.views", "pipeline.search", "pipeline.vocabulary",
           "pipeline.config", "pipeline.config_file", "pipeline.errors", "pipeline.lock", "pipeline.safe_text",
-          "pipeline.sources_table", "pipeline.register", "pipeline.model_files", "pipeline.events",
+          "pipeline.sources_table", "pipeline.call_queries", "pipeline.model_files", "pipeline.events",
           "pipeline.revisit", "pipeline.revisit_store")
 STAGES = {
     "crawl": ("crawlers",),

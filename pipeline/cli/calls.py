@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.call_queries import CallFilters, list_calls
 from pipeline.cli.common import db_option, reports_errors
 from pipeline.config import topic_labels
 from pipeline.export import render_atom, render_ics, write_export
-from pipeline.register import CallFilters, list_calls
 from pipeline.safe_text import one_line, strip_controls
 from pipeline.search import SEARCH_SYNTAX
 from pipeline.store import open_db, resolve_db_path

@@ -1,4 +1,5 @@
-"""Reading the calls register: filters, the latest run, each call with its sources.
+"""Queries over the calls register (the read side; `pipeline.detect` writes it): filters, the
+latest run, each call with its sources and history.
 
 Shared by `callwatch calls` and the exports so they agree on what a call looks like.
 """
