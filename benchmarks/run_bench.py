@@ -128,17 +128,20 @@ def cpu_s(who: int) -> float:
 def run_job_worker(db_path: str, sources_path: str, day: str | None = None) -> None:
     """Worker: one `run_job` as of `day` (default TODAY); print stage times, counts, what the crawl
     asked for and why, and peak RSS (self and crawl child) as JSON."""
+    from pipeline.events import ProgressEvent, StageFinished, StageStarted
     from pipeline.run import run_job
 
     marks: dict[str, float] = {"start": time.perf_counter()}
     extracted = 0
 
-    def on_event(event: dict[str, Any]) -> None:
+    def on_event(event: ProgressEvent) -> None:
         nonlocal extracted
-        if event.get("event") == "stage":
-            marks[event["stage"]] = time.perf_counter()
-            if event["stage"] == "extract-done":  # pages extracted during the crawl and after it
-                extracted = event["count"]
+        if isinstance(event, StageStarted):
+            marks[event.stage] = time.perf_counter()
+        elif isinstance(event, StageFinished):
+            marks[f"{event.stage}-done"] = time.perf_counter()
+            if event.stage == "extract":  # pages extracted during the crawl and after it
+                extracted = event.outcome["pages"]
 
     today = date.fromisoformat(day) if day else TODAY
     summary = run_job(db_path, sources_path, crawl_settings=measured_settings(), on_event=on_event, today=today)

@@ -1,8 +1,8 @@
 """Run one crawl of the selected sources into the store, in a process of its own.
 
 Twisted's reactor cannot be restarted inside one process, so every crawl is a fresh
-`python -m crawlers.crawl` child. The child reports progress as JSON lines on stdout; the
-parent (`run_crawl`) shows them and makes sure every selected source ends with a
+`python -m crawlers.crawl` child. The child reports progress as JSON lines on stdout
+(`pipeline.events`); the parent (`run_crawl`) passes them on and makes sure every selected source ends with a
 `source_runs` row, even if the child dies.
 """
 
@@ -24,11 +24,10 @@ from crawlers.settings import build_settings
 from crawlers.source_record import record_sources
 from crawlers.sources import Source, load_sources
 from pipeline.errors import ConfigError
+from pipeline.events import EventCallback, from_json
 from pipeline.store import now_iso, open_db, save_source_run
 
 log = logging.getLogger(__name__)
-
-ProgressCallback = Callable[[dict[str, Any]], None]
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -50,7 +49,7 @@ def run_crawl(
     sources_path: str | os.PathLike | None = None,
     only: Sequence[str] = (),
     settings: dict[str, Any] | None = None,
-    on_progress: ProgressCallback | None = None,
+    on_progress: EventCallback | None = None,
 ) -> None:
     """Crawl the selected sources into `db_path` as run `run_id` (in a child process)."""
     selected = select_sources(load_sources(sources_path), only)
@@ -68,8 +67,8 @@ def run_crawl(
         assert child.stdout is not None
         for line in child.stdout:
             try:
-                event = json.loads(line)
-            except json.JSONDecodeError:
+                event = from_json(line)
+            except ValueError:
                 sys.stderr.write(line)  # stray output from a library: pass it on, don't lose it
                 continue
             if on_progress:

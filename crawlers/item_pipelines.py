@@ -7,7 +7,6 @@ source's counts for this run; `close_spider` records the source's row in `source
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sys
 from typing import Any
@@ -16,14 +15,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.maintext import extract_main_text
+from pipeline.events import PageStored, ProgressEvent, SourceFinished, to_json
 from pipeline.store import now_iso, open_db, save_page, save_source_run, touch_page
 
 log = logging.getLogger(__name__)
 
 
-def emit_progress(event: dict[str, Any]) -> None:
+def emit_progress(event: ProgressEvent) -> None:
     """One JSON line on stdout for the parent process's progress display."""
-    sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    sys.stdout.write(to_json(event) + "\n")
     sys.stdout.flush()
 
 
@@ -106,7 +106,7 @@ class StorePipeline:
             self.counts["pages_new"] += 1
         elif outcome == "changed":
             self.counts["pages_changed"] += 1
-        emit_progress({"event": "page", "source": item["source"], "url": item["url"], "outcome": outcome})
+        emit_progress(PageStored(item["source"], item["url"], outcome))
         return item
 
     def close_spider(self) -> None:
@@ -118,8 +118,7 @@ class StorePipeline:
                                        self.counts["pages_seen"], spider.diagnosis, visits.get("pages_listed"))
         save_source_run(self.db, self.run_id, spider.source.name, status=status, error=error,
                         finished_at=now_iso(), **self.counts, **visits)
-        emit_progress({"event": "source", "source": spider.source.name, "status": status,
-                       "error": error, **self.counts, **visits})
+        emit_progress(SourceFinished(spider.source.name, status, error=error, **self.counts, **visits))
         self.db.close()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,12 +21,11 @@ from pipeline.analyse import BackgroundAnalysis, analyse_pending_pages
 from pipeline.config import Config
 from pipeline.detect import detect_calls
 from pipeline.errors import CallwatchError
+from pipeline.events import EventCallback, PagesExtracted, RunStarted, StageFinished, StageStarted
 from pipeline.lock import run_lock
 from pipeline.store import close_interrupted_runs, finish_run, open_db, start_run
 
 log = logging.getLogger(__name__)
-
-EventCallback = Callable[[dict[str, Any]], None]
 
 
 def run_job(
@@ -57,7 +56,7 @@ def run_job(
         try:
             close_interrupted_runs(db)  # safe under the lock: a 'running' row is a killed run's
             run_id = start_run(db)
-            emit({"event": "run", "run_id": run_id})
+            emit(RunStarted(run_id))
             summary = _run_stages(db, db_path, run_id, sources_path, only, crawl_settings, emit, today)
             if config is not None:
                 summary["digest"] = _send_digest(db, config, run_id, today, emit)
@@ -74,13 +73,13 @@ def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: 
     try:
         with BackgroundAnalysis(db_path) as background:  # extraction starts while the crawl stores pages
             run_crawl(db_path, run_id, sources_path, only, crawl_settings, on_progress=emit)
-        emit({"event": "stage", "stage": "extract"})
+        emit(StageStarted("extract"))
         extracted = background.done + analyse_pending_pages(
-            db, on_progress=lambda n: emit({"event": "extracted", "count": background.done + n}))
-        emit({"event": "stage", "stage": "extract-done", "count": extracted})
-        emit({"event": "stage", "stage": "detect"})
+            db, on_progress=lambda n: emit(PagesExtracted(background.done + n)))
+        emit(StageFinished("extract", {"pages": extracted}))
+        emit(StageStarted("detect"))
         detected = detect_calls(db, run_id, today=today).as_dict()
-        emit({"event": "stage", "stage": "detect-done", **detected})
+        emit(StageFinished("detect", detected))
     except Exception as exc:  # record any stage failure on the run, then re-raise
         error = f"{type(exc).__name__}: {exc}"
         log.exception("run %s failed", run_id)
@@ -98,7 +97,7 @@ def _run_stages(db: Any, db_path: str | os.PathLike, run_id: int, sources_path: 
 def _send_digest(db: Any, config: Config, run_id: int, today: date | None, emit: EventCallback) -> dict[str, Any]:
     from pipeline.digest import send_digests  # the digest is the last stage: imported only when used
 
-    emit({"event": "stage", "stage": "digest"})
+    emit(StageStarted("digest"))
     try:
         result = send_digests(db, config, run_id, today=today)
     except CallwatchError as exc:
@@ -106,5 +105,5 @@ def _send_digest(db: Any, config: Config, run_id: int, today: date | None, emit:
         log.error("digest after run %s failed: %s", run_id, exc)
         return {"status": "failed", "error": str(exc)}
     outcome = result.as_dict()
-    emit({"event": "stage", "stage": "digest-done", **outcome})
+    emit(StageFinished("digest", outcome))
     return outcome

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from conftest import FAST_CRAWL, write_sources
 from site_server import SnapshotServer, SnapshotSite
 from test_calls_site import PAGE
 
+from pipeline.events import PageStored, ProgressEvent, StageStarted, from_json
 from pipeline.lock import LockedError, run_lock
 
 PAGES = 60
@@ -35,13 +37,14 @@ TOPICS = ("vätgas", "skogsbruk", "kulturarv", "digitalisering", "vattenrening",
 AREAS = ("Norr", "Syd", "Öst", "Väst", "Mitt", "Kust")
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober")
 
-# The job as `callwatch run` runs it, printing its progress events as JSON lines.
+# The job as `callwatch run` runs it, printing its progress events as JSON lines, then its status.
 JOB = """
 import json, sys
+from pipeline.events import to_json
 from pipeline.run import run_job
 summary = run_job(sys.argv[1], sys.argv[2], crawl_settings=json.loads(sys.argv[3]),
-                  on_event=lambda event: print(json.dumps(event), flush=True))
-print(json.dumps({"event": "done", "status": summary["status"]}), flush=True)
+                  on_event=lambda event: print(to_json(event), flush=True))
+print("done", summary["status"], flush=True)
 """
 
 
@@ -74,11 +77,16 @@ class SlowServer(SnapshotServer):
         return self.site.answer(request)
 
 
+@dataclass(frozen=True)
+class JobDone:
+    status: str
+
+
 class Job:
     """The job as a process group of its own, with its progress events read in a thread."""
 
     def __init__(self, db_path: Path, sources: Path) -> None:
-        self.events: queue.Queue[dict] = queue.Queue()
+        self.events: queue.Queue[ProgressEvent | JobDone] = queue.Queue()
         self.process = subprocess.Popen(
             [sys.executable, "-c", JOB, str(db_path), str(sources), json.dumps(FAST_CRAWL)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
@@ -87,10 +95,13 @@ class Job:
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            if line.startswith("{"):
-                self.events.put(json.loads(line))
+            if line.startswith("done "):
+                self.events.put(JobDone(line.split()[1]))
+            elif line.startswith("{"):
+                self.events.put(from_json(line))
 
-    def wait_for(self, wanted: Callable[[dict], bool], timeout: float = 30) -> dict:
+    def wait_for(self, wanted: Callable[[ProgressEvent | JobDone], bool], timeout: float = 30
+                 ) -> ProgressEvent | JobDone:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -105,8 +116,8 @@ class Job:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def finish(self) -> dict:
-        done = self.wait_for(lambda e: e["event"] == "done", timeout=60)
+    def finish(self) -> JobDone:
+        done = self.wait_for(lambda e: isinstance(e, JobDone), timeout=60)
         assert self.process.wait(timeout=10) == 0
         return done
 
@@ -141,7 +152,7 @@ def assert_sound_store(db_path: Path) -> None:
 def kill_mid_crawl(job: Job, server: SlowServer) -> None:
     server.delay = 0.15  # 60 pages, two at a time: ~4.5 s of crawl, killed after 10 pages
     for _ in range(10):
-        job.wait_for(lambda e: e["event"] == "page")
+        job.wait_for(lambda e: isinstance(e, PageStored))
     job.crash()
     server.delay = 0.0
 
@@ -156,12 +167,12 @@ def test_a_job_killed_mid_way_is_recorded_as_failed_and_the_next_run_completes(s
         stored = query(db_path, "select count(*) from pages")[0][0]
         assert 10 <= stored < PAGES  # the kill really landed in the middle of the crawl
     else:
-        job.wait_for(lambda e: e.get("stage") == stage)
+        job.wait_for(lambda e: e == StageStarted(stage))
         job.crash()
     assert query(db_path, "pragma integrity_check") == [("ok",)]
     assert query(db_path, "select status from runs") == [("running",)]  # what a crash leaves behind
 
-    assert Job(db_path, sources).finish()["status"] == "ok"
+    assert Job(db_path, sources).finish().status == "ok"
 
     killed, recovered = query(db_path, "select status, error, finished_at is not null from runs order by id")
     assert killed[0] == "failed" and "interrupted" in killed[1] and killed[2]
@@ -174,7 +185,7 @@ def kill_job_process_only(job: Job, server: SlowServer) -> None:
     """SIGKILL the job process mid-crawl and leave its crawl child be (an OOM kill, `kill -9 <pid>`)."""
     server.delay = 0.15
     for _ in range(10):
-        job.wait_for(lambda e: e["event"] == "page")
+        job.wait_for(lambda e: isinstance(e, PageStored))
     os.kill(job.process.pid, signal.SIGKILL)
     job.process.wait(timeout=10)
 
@@ -210,7 +221,7 @@ def test_after_the_job_process_alone_is_killed_the_next_run_completes(site, tmp_
     try:
         kill_job_process_only(job, server)
         server.delay = 0.0
-        assert Job(db_path, sources).finish()["status"] == "ok"
+        assert Job(db_path, sources).finish().status == "ok"
     finally:
         if _group_alive(job.process.pid):
             os.killpg(job.process.pid, signal.SIGKILL)
@@ -226,7 +237,7 @@ def test_a_second_callwatch_run_on_a_busy_database_says_so_and_writes_nothing(si
     job = Job(db_path, sources)
     server.delay = 0.5  # 60 pages, a few at a time: the first run holds the lock for seconds
     try:
-        job.wait_for(lambda e: e["event"] == "page")
+        job.wait_for(lambda e: isinstance(e, PageStored))
         callwatch = Path(sys.executable).with_name("callwatch")
         started = time.monotonic()
         second = subprocess.run([str(callwatch), "run", "--sources", str(sources), "--db", str(db_path),

@@ -10,13 +10,14 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from pipeline.events import PagesExtracted, PageStored, ProgressEvent, SourceFinished, StageStarted
 from pipeline.safe_text import one_line
 
 STATUS_STYLE = {"ok": "green", "failed": "red", "empty": "yellow", "running": "yellow"}
 
 
 class RunProgress:
-    """A live progress display fed by the job's events (see pipeline.run.run_job)."""
+    """A live progress display fed by the job's events (`pipeline.events`, from pipeline.run.run_job)."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -34,27 +35,30 @@ class RunProgress:
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
-        if kind == "page":
-            self.progress.update(self.task, advance=1, description=f"crawling {event['source']}")
-        elif kind == "source":
-            self.sources_done += 1
-            style = STATUS_STYLE.get(event["status"], "")
-            # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup;
-            # one line per source, never wrapped, so a log of a failing night reads line by line.
-            error = one_line(event.get("error"))
-            skipped = f", {event['pages_skipped']} not due" if event.get("pages_skipped") else ""
-            self.console.print(f"[{style}]{event['status']:>6}[/] {event['source']}: {event['pages_seen']} pages"
-                               + skipped + (f" ({escape(error)})" if error else ""), highlight=False, soft_wrap=True)
-        elif kind == "stage" and event["stage"] == "extract":
-            self.progress.update(self.task, description="extracting", completed=0)
-        elif kind == "extracted":
-            self.progress.update(self.task, completed=event["count"])
-        elif kind == "stage" and event["stage"] == "detect":
-            self.progress.update(self.task, description="detecting new and changed calls")
-        elif kind == "stage" and event["stage"] == "digest":
-            self.progress.update(self.task, description="sending the digest")
+    def __call__(self, event: ProgressEvent) -> None:
+        match event:
+            case PageStored():
+                self.progress.update(self.task, advance=1, description=f"crawling {event.source}")
+            case SourceFinished():
+                self.sources_done += 1
+                self._print_source(event)
+            case StageStarted(stage="extract"):
+                self.progress.update(self.task, description="extracting", completed=0)
+            case PagesExtracted():
+                self.progress.update(self.task, completed=event.count)
+            case StageStarted(stage="detect"):
+                self.progress.update(self.task, description="detecting new and changed calls")
+            case StageStarted(stage="digest"):
+                self.progress.update(self.task, description="sending the digest")
+
+    def _print_source(self, event: SourceFinished) -> None:
+        style = STATUS_STYLE.get(event.status, "")
+        # Error texts quote servers and pages: escaped, so a "[...]" in them is not rich markup;
+        # one line per source, never wrapped, so a log of a failing night reads line by line.
+        error = one_line(event.error)
+        skipped = f", {event.pages_skipped} not due" if event.pages_skipped else ""
+        self.console.print(f"[{style}]{event.status:>6}[/] {event.source}: {event.pages_seen} pages"
+                           + skipped + (f" ({escape(error)})" if error else ""), highlight=False, soft_wrap=True)
 
 
 def render_summary(summary: dict[str, Any]) -> Table:
