@@ -75,3 +75,9 @@ def test_no_import_goes_up_and_no_stage_imports_another() -> None:
                 wrong.append(f"{name} ({stage}) imports {imported} ({to_stage})")
     assert wrong == []
 
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {name: n for name, path in module_names().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
