@@ -126,6 +126,10 @@ def save_page(db: sqlite_utils.Database, page: dict[str, Any], run_id: int) -> s
         "last_seen_run": run_id,
     }
     with db.conn:
+        # Take the write lock before reading: a read left open and then turned into a write fails
+        # at once ("database is locked", no busy wait) when another connection (the job's
+        # extraction thread) committed in between.
+        db.execute("begin immediate")
         existing = db.execute(
             "select content_hash from pages where url = ?", [page["url"]]
         ).fetchone()
