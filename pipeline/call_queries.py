@@ -94,35 +94,32 @@ def list_calls(db: sqlite_utils.Database, filters: CallFilters | None = None,
 
 def history_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Each call's recorded changes (`call_events`), oldest first."""
-    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for start in range(0, len(call_ids), 500):  # stay under SQLite's bound-parameter limit
-        chunk = call_ids[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in db.query(
-            f"""select call_id, run_id, at, field, old_value as old, new_value as new from call_events
-                where call_id in ({marks}) order by call_id, id""",
-            chunk,
-        ):
-            result[row.pop("call_id")].append(row)
-    return result
+    return _rows_by_call(db, call_ids, """
+        select call_id, run_id, at, field, old_value as old, new_value as new from call_events
+        where call_id in ({marks}) order by call_id, id""")
 
 
 def sources_by_call(db: sqlite_utils.Database, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for start in range(0, len(call_ids), 500):  # stay under SQLite's bound-parameter limit
-        chunk = call_ids[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in db.query(
-            f"""select cp.call_id, coalesce(p.source, cp.source) as source, cp.url,
-                       coalesce(cp.role, 'describes') as role, cp.vanished_run is not null as vanished
-                from call_pages cp left join pages p on p.url = cp.url
-                where cp.call_id in ({marks})
-                order by cp.call_id, role, source, cp.url""",
-            chunk,
-        ):
-            call_id = row.pop("call_id")
+    by_call = _rows_by_call(db, call_ids, """
+        select cp.call_id, coalesce(p.source, cp.source) as source, cp.url,
+               coalesce(cp.role, 'describes') as role, cp.vanished_run is not null as vanished
+        from call_pages cp left join pages p on p.url = cp.url
+        where cp.call_id in ({marks})
+        order by cp.call_id, role, source, cp.url""")
+    for rows in by_call.values():
+        for row in rows:
             row["vanished"] = bool(row["vanished"])
-            result[call_id].append(row)
+    return by_call
+
+
+def _rows_by_call(db: sqlite_utils.Database, call_ids: list[str], sql: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows of `sql` (selecting `call_id` first, `{marks}` standing for the ids) grouped by call,
+    read in chunks that stay under SQLite's bound-parameter limit."""
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(call_ids), 500):
+        chunk = call_ids[start:start + 500]
+        for row in db.query(sql.format(marks=", ".join("?" for _ in chunk)), chunk):
+            result[row.pop("call_id")].append(row)
     return result
 
 
