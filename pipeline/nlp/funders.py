@@ -80,11 +80,7 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
         )
         for index, item in enumerate(data["funder"])
     ]
-    cues = {
-        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
-        for kind, patterns in data["context"].items()
-    }
-    return entries, cues
+    return entries, context_patterns()
 
 
 @cache
@@ -131,8 +127,6 @@ def make_funder_finder(nlp: Language, name: str) -> FunderFinder:
 class FunderFinder:
     def __init__(self, nlp: Language) -> None:
         entries, self.cues = load_registry()
-        # the same cue patterns, searched in a page's sentences with a pre-check of their words
-        self.context_cues = context_patterns()
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -201,7 +195,7 @@ class FunderFinder:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
             times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
-        search = TextSearch(self.context_cues, text)
+        search = TextSearch(self.cues, text)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
