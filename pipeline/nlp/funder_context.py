@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from pipeline.model_files import load_model_toml
 
 CUES_FILE = "funder_cues.toml"
+DATES_FILE = "dates_sv_en.toml"
 # Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a
 # name, where it is more often part of it ("Structural and Investment Funds").
 SEPARATORS = {"och", ","}
@@ -34,7 +35,8 @@ class ContextFunders:
         self.max_tokens = int(data.get("max_tokens", 8))
         self.connectors = {w.lower() for w in data["connectors"]}
         self.not_names = {w.lower() for w in data["not_names"]}
-        self.months = {w.lower() for w in data["months"]}
+        # a date is no name ("Funding: Oktober 2024"): the month names the dates component reads
+        self.months = set(load_model_toml(DATES_FILE)["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
 
