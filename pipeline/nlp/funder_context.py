@@ -14,9 +14,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from pipeline.model_files import load_model_toml
+from pipeline.nlp.date_mentions import load_date_words
 
 CUES_FILE = "funder_cues.toml"
-DATES_FILE = "dates_sv_en.toml"
 # Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a
 # name, where it is more often part of it ("Structural and Investment Funds").
 SEPARATORS = {"och", ","}
@@ -36,7 +36,7 @@ class ContextFunders:
         self.connectors = {w.lower() for w in data["connectors"]}
         self.not_names = {w.lower() for w in data["not_names"]}
         # a date is no name ("Funding: Oktober 2024"): the month names the dates component reads
-        self.months = set(load_model_toml(DATES_FILE)["months"])
+        self.months = set(load_date_words()["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
 
