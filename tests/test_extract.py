@@ -226,3 +226,23 @@ def test_a_region_opening_its_sentence_with_its_own_call_funds_it() -> None:
                             "om projektmedel för kompetensförsörjning.")["funders"]
     assert "Region Halland" in {f["name"] for f in funds}
     assert "Region Halland" not in {f["name"] for f in consulted}
+
+
+def test_interreg_named_alone_is_a_funder_but_gives_way_to_its_programme() -> None:
+    alone = """Nya gränsöverskridande samarbeten
+
+Fem Interreg-projekt har fått pengar för att stärka samarbetet mellan kommunerna på båda sidor gränsen."""
+    assert [f["name"] for f in extract_one(alone)["funders"]] == ["Interreg"]
+    with_programme = """Welcome to the Interreg family: new project approved
+
+The Monitoring Committee selected one new project. Next year the Interreg Baltic Sea Region family
+is expected to grow even more."""
+    assert [f["name"] for f in extract_one(with_programme)["funders"]] == ["Interreg Baltic Sea Region"]
+
+
+def test_a_portal_topic_id_names_its_programme() -> None:
+    text = """Adaptive multi-scale modelling suites
+
+Call number: HORIZON-CL4-2023-DIGITAL-EMERGING-01-12
+Opening 08.12.2022, deadline 29.03.2023 17:00. Funding rate 100%."""
+    assert "Horizon Europe" in [f["name"] for f in extract_one(text, "2022-12-10")["funders"]]

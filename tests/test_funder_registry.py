@@ -14,7 +14,7 @@ from pipeline.nlp.funders import REGISTRY_FILE
 
 ROLES = {"programme", "agency", "region", "generic"}
 GROUPS = {"eu", "cohesion", "national", "nordic", "region"}
-KEYS = {"name", "role", "group", "names", "abbr", "sv_name"}
+KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of"}
 
 
 def registry() -> list[dict]:

@@ -47,6 +47,7 @@ class FunderEntry:
     group: str  # eu | cohesion | national | nordic | region
     names: tuple[str, ...]
     abbr: tuple[str, ...]
+    umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -77,6 +78,7 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
             group=item.get("group", "eu"),
             names=tuple(item.get("names", ())),
             abbr=tuple(item.get("abbr", ())),
+            umbrella_of=tuple(item.get("umbrella_of", ())),
         )
         for index, item in enumerate(data["funder"])
     ]
@@ -186,14 +188,12 @@ class FunderFinder:
         sentence_of = [self._sentence_index(boundaries, m.start) for m in mentions]
         programmes_in: dict[int, set[str]] = {}
         bodies_in: dict[int, set[str]] = {}
-        times_named: dict[str, int] = {}
         for mention, index in zip(mentions, sentence_of, strict=True):
             role = mention.entry.role
             if role == "programme":
                 programmes_in.setdefault(index, set()).add(mention.entry.name)
             if role in ("programme", "agency"):
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
-            times_named[mention.entry.name] = times_named.get(mention.entry.name, 0) + 1
 
         search = TextSearch(self.cues, text)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
@@ -218,11 +218,12 @@ class FunderFinder:
         # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
         # named without such words ("maybe") but is what the page is about: named more than once,
         # or no other body is named. One aside about another programme's history is not a funder.
+        _fold_umbrellas(verdicts, first)
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
-            if "yes" in v or times_named[name] > 1 or len(named) == 1:
+            if "yes" in v or len(v) > 1 or len(named) == 1:
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
@@ -290,6 +291,18 @@ class FunderFinder:
             return (0, 0)
         start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
         return (start, start + len(previous))
+
+
+def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
+    """An umbrella named beside one of its own programmes ("the Interreg family" on a page of
+    Interreg Baltic Sea Region) is that programme: its mentions count as the programme's."""
+    for name, mention in list(first.items()):
+        prefixes = mention.entry.umbrella_of
+        own = [other for other in verdicts if other != name and prefixes and other.startswith(prefixes)]
+        if own:
+            for other in own:
+                verdicts[other] = verdicts[other] + verdicts[name]
+            del verdicts[name], first[name]
 
 
 def text_before_in_sentence(context: _Context, text: str) -> str:
