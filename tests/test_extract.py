@@ -246,3 +246,20 @@ def test_a_portal_topic_id_names_its_programme() -> None:
 Call number: HORIZON-CL4-2023-DIGITAL-EMERGING-01-12
 Opening 08.12.2022, deadline 29.03.2023 17:00. Funding rate 100%."""
     assert "Horizon Europe" in [f["name"] for f in extract_one(text, "2022-12-10")["funders"]]
+
+
+def test_an_application_period_written_with_a_loose_hyphen_ends_on_its_deadline() -> None:
+    text = """Stöd till Kortfilmsdagen
+
+När och hur ansöker man?
+Stödet kan sökas under perioden 15 oktober -15 november 2016. Besked lämnas senast den 29 november 2016."""
+    assert extract_one(text, "2016-09-01")["deadline"] == "2016-11-15"
+
+
+def test_the_last_day_of_an_event_taking_place_over_days_is_no_deadline() -> None:
+    text = """European Week of Regions and Cities
+
+The 22nd edition, taking place from 7 to 10 October 2024 in Brussels, will focus on four themes."""
+    result = extract_one(text, "2024-05-01")
+    assert result["deadline"] is None
+    assert "2024-10-07" in result["events"]

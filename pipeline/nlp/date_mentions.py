@@ -79,10 +79,10 @@ def load_date_words() -> dict:
 # Dates are only looked for from these positions, which is what keeps the component fast.
 NUMBER_START = re.compile(r"\d(?<![\w.,/-]\d)")
 # Where a date may start: where a number starts, and also after a word and a hyphen ("24
-# februari-29 mars") and, for a full numeric date, right after a word whose space went with the
-# markup ("concept notes01.07.2018").
+# februari-29 mars"), after a hyphen opening a word ("15 oktober -15 november") and, for a full
+# numeric date, right after a word whose space went with the markup ("concept notes01.07.2018").
 DATE_START = re.compile(
-    r"\d(?:(?<![\w.,/-]\d)|(?<=[^\W\d_]-\d)|(?<=[^\W\d_]\d)(?=\d?[./][01]?\d[./](?:19|20)\d\d))"
+    r"\d(?:(?<![\w.,/-]\d)|(?<=[^\W\d_]-\d)|(?<=\s-\d)|(?<=[^\W\d_]\d)(?=\d?[./][01]?\d[./](?:19|20)\d\d))"
 )
 # "Monday17 April": a weekday whose space went with the markup (the weekday is checked on the few
 # matches; every weekday name of the model ends in "day" or "dag").
