@@ -263,3 +263,19 @@ The 22nd edition, taking place from 7 to 10 October 2024 in Brussels, will focus
     result = extract_one(text, "2024-05-01")
     assert result["deadline"] is None
     assert "2024-10-07" in result["events"]
+
+
+def test_an_interreg_programme_of_an_earlier_period_is_reported_as_written() -> None:
+    text = """Gränslöst samarbete
+
+Projektet finansieras av Interreg IIIA Sverige-Norge och pågår till 2006. Flera Interreg-projekt deltar."""
+    assert [f["name"] for f in extract_one(text, "2005-01-01")["funders"]] == ["Interreg IIIA Sverige-Norge"]
+
+
+def test_an_adjective_alone_is_no_funder_found_from_context() -> None:
+    text = """Programmet godkänt
+
+Landsbygdsprogrammet godkändes med finansiering från Europeiska jordbruksfonden (Ejflu) den 13 februari."""
+    names = [f["name"] for f in extract_one(text)["funders"]]
+    assert "Europeiska" not in names
+    assert "European Agricultural Fund for Rural Development" in names

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import NamedTuple
 
@@ -30,6 +30,10 @@ from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders
 
 REGISTRY_FILE = "funders.toml"
+# The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
+# many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
+_PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
+MEMBER_TOKENS = 5
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
@@ -177,6 +181,8 @@ class FunderFinder:
                 previous.end = span.end_char + 1
                 # the text stays the name as written; its abbreviation only joins the mention
                 continue
+            if entry.umbrella_of:
+                span, entry = _named_member(span, entry)
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
 
@@ -293,12 +299,31 @@ class FunderFinder:
         return (start, start + len(previous))
 
 
+def _named_member(span: Span, entry: FunderEntry) -> tuple[Span, FunderEntry]:
+    """"INTERREG IIIC", "Interreg IV A Nord": a programme of an umbrella that the registry does not
+    know, named by the umbrella and a period's numeral; reported as written."""
+    doc, end = span.doc, span.end
+    if end >= len(doc) or not _PERIOD_NUMERAL.fullmatch(doc[end].text):
+        return span, entry
+    end += 1
+    while end < len(doc) and end - span.end < MEMBER_TOKENS and "\n" not in doc[end - 1].whitespace_:
+        token = doc[end]
+        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+            end += 2
+        elif token.text[:1].isupper() and token.is_alpha:
+            end += 1
+        else:
+            break
+    member = doc[span.start:end]
+    return member, replace(entry, name=member.text, umbrella_of=())
+
+
 def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
     """An umbrella named beside one of its own programmes ("the Interreg family" on a page of
     Interreg Baltic Sea Region) is that programme: its mentions count as the programme's."""
     for name, mention in list(first.items()):
-        prefixes = mention.entry.umbrella_of
-        own = [other for other in verdicts if other != name and prefixes and other.startswith(prefixes)]
+        prefixes = tuple(prefix.casefold() for prefix in mention.entry.umbrella_of)
+        own = [other for other in verdicts if other != name and prefixes and other.casefold().startswith(prefixes)]
         if own:
             for other in own:
                 verdicts[other] = verdicts[other] + verdicts[name]
