@@ -279,3 +279,14 @@ Landsbygdsprogrammet godkändes med finansiering från Europeiska jordbruksfonde
     names = [f["name"] for f in extract_one(text)["funders"]]
     assert "Europeiska" not in names
     assert "European Agricultural Fund for Rural Development" in names
+
+
+def test_dates_of_what_was_done_or_granted_are_no_deadline() -> None:
+    submitted = """Interreg Europe 2021-2027
+
+On January 7th 2022, the 2021-2027 programme has been submitted to the European Commission for approval."""
+    assert extract_one(submitted, "2022-02-01")["deadline"] is None
+    granted = """Projektkatalog
+
+Katalogen innehåller alla 90 projekt som fått stöd t.o.m. den 8 oktober 2009."""
+    assert extract_one(granted, "2009-11-01")["deadline"] is None
