@@ -19,9 +19,12 @@ from pipeline.nlp.kind_cues import PageFacts, kind_cues
 from pipeline.nlp.kind_model import predict_kinds
 from pipeline.vocabulary import PAGE_KINDS
 
-# How much one point of cue score weighs against the classifier's probabilities (which sum to 1):
-# tuned on the corpus's dev split. A title cue (3 points) then moves a kind by about 0.15.
-CUE_WEIGHT = 0.05
+# How much one point of cue score weighs against the classifier's probabilities (which sum to 1),
+# and a handicap on funding-call: a page read as a call is an alert in the digest, so a call must
+# win by a margin. Both chosen by 5-fold cross-validation on train+dev (the classifier retrained
+# on each fold): accuracy and funding-call precision both rose, recall stayed about 0.90.
+CUE_WEIGHT = 0.1
+KIND_BIAS = {"funding-call": -0.2}
 
 
 @Language.factory("callwatch_kind", assigns=["doc._.kind"],
@@ -46,5 +49,5 @@ class KindClassifier:
 
     def decide(self, doc: Doc, probabilities: dict[str, float]) -> str:
         cue_scores = self.cues.scores(doc_text(doc), doc._.title, PageFacts.of(doc)) if self.cue_weight else {}
-        return max(PAGE_KINDS,
-                   key=lambda kind: probabilities.get(kind, 0.0) + self.cue_weight * cue_scores.get(kind, 0.0))
+        return max(PAGE_KINDS, key=lambda kind: probabilities.get(kind, 0.0) + KIND_BIAS.get(kind, 0.0)
+                   + self.cue_weight * cue_scores.get(kind, 0.0))
