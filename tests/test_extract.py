@@ -290,3 +290,10 @@ On January 7th 2022, the 2021-2027 programme has been submitted to the European 
 
 Katalogen innehåller alla 90 projekt som fått stöd t.o.m. den 8 oktober 2009."""
     assert extract_one(granted, "2009-11-01")["deadline"] is None
+
+
+def test_a_standing_yearly_deadline_is_the_next_one() -> None:
+    text = """Grundbidrag till föreningar
+
+Bidraget är ett fast belopp beräknat på antal medlemmar. Ansökan lämnas in senast 15 september."""
+    assert extract_one(text, "2020-01-08")["deadline"] == "2020-09-15"

@@ -216,7 +216,7 @@ def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[Date
     return found
 
 
-def _nearest_year(day: int, month: int, weekday: int | None, reference: date, past_weight: int = 2) -> int:
+def _nearest_year(day: int, month: int, weekday: int | None, reference: date, past_weight: int = 3) -> int:
     """The year that puts day/month nearest the reference date, counting days before it
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
