@@ -297,3 +297,19 @@ def test_a_standing_yearly_deadline_is_the_next_one() -> None:
 
 Bidraget är ett fast belopp beräknat på antal medlemmar. Ansökan lämnas in senast 15 september."""
     assert extract_one(text, "2020-01-08")["deadline"] == "2020-09-15"
+
+
+def test_a_day_range_with_a_numeric_month_is_an_application_window() -> None:
+    text = """Understöd för föreningar
+
+Ansökan om understöd kan lämnas in endast under den angivna ansökningstiden, dvs. 1-31.3.2021."""
+    result = extract_one(text, "2020-12-10")
+    assert (result["opening"], result["deadline"]) == ("2021-03-01", "2021-03-31")
+    assert extract_one("Budget 2–3.5 million euro per project.", "2022-01-01")["deadline"] is None
+
+
+def test_named_application_days_are_deadlines() -> None:
+    text = """Förstudiemedel
+
+Förstudiemedel kan sökas två gånger per år. Ansökningsdagar för 2020 är 30 april och 30 september."""
+    assert extract_one(text, "2020-02-01")["deadline"] == "2020-04-30"

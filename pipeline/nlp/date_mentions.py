@@ -75,6 +75,9 @@ def load_date_words() -> dict:
     return load_model_toml("dates_sv_en.toml")
 
 
+# The groups of a day range's first and last day ("16-17 januari", "1-31.3.2021"), per pattern.
+RANGE_DAY_GROUPS = {"tx": ("td", "td2"), "nr": ("rd", "rd2")}
+
 # Where a written number starts: a digit not inside a word, a number or a code ("H2020", "2.5").
 # Dates are only looked for from these positions, which is what keeps the component fast.
 NUMBER_START = re.compile(r"\d(?<![\w.,/-]\d)")
@@ -113,6 +116,8 @@ def date_patterns() -> DatePatterns:
         rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
+        # 1-31.3.2021, 1–31.3. (a day range with a numeric month, as Finland writes it)
+        rf"|(?P<nr>(?P<rd>[0-3]?\d)\.?[-–](?P<rd2>[0-3]?\d)\.(?P<rm>[01]?\d)\.(?:(?P<ry>{year})|(?![\d,])))"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
     )
@@ -174,18 +179,21 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
             return []  # inside a word
         month, day = patterns.months[g("fm").lower()], int(g("fd"))
         year = int(g("fy")) if g("fy") else None
+    elif kind == "nr":
+        day, month, year = int(g("rd")), int(g("rm")), int(g("ry")) if g("ry") else None
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
         return []
     first = DateMention(start, m.end(), day, month, year, weekday)
-    if kind != "tx" or not g("td2"):
+    first_group, last_group = RANGE_DAY_GROUPS.get(kind, ("", ""))
+    if not last_group or not g(last_group):
         return [first]
-    last_day = int(g("td2"))
+    last_day = int(g(last_group))
     if last_day <= day or not _valid(year or 2024, month, last_day):
-        return [first]
-    first.end = m.end("td")
-    return [first, DateMention(m.start("td2"), m.end(), last_day, month, year, None, range_start=first)]
+        return [first] if kind == "tx" else []
+    first.end = m.end(first_group)
+    return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
 
 
 def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[DateMention]:
