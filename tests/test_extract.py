@@ -313,3 +313,14 @@ def test_named_application_days_are_deadlines() -> None:
 
 Förstudiemedel kan sökas två gånger per år. Ansökningsdagar för 2020 är 30 april och 30 september."""
     assert extract_one(text, "2020-02-01")["deadline"] == "2020-04-30"
+
+
+def test_a_body_named_before_a_paying_verb_is_a_funder_as_written() -> None:
+    named = """Stipendier och stiftelser
+
+Lunds kommun delar ut stipendier och medel ur ett antal fonder."""
+    assert {"name": "Lunds kommun", "text": "Lunds kommun"} in extract_one(named)["funders"]
+    unnamed = """Föreningsbidrag
+
+Kommunen beviljar bidrag till föreningar. Projektet finansierar tre tjänster."""
+    assert extract_one(unnamed)["funders"] == []

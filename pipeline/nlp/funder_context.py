@@ -1,8 +1,10 @@
 """Funders named in no registry, found from how a page introduces its money: "funded by X",
-"finansieras av X", "med stöd från X", a "Funder: X" field. Reported with the name as written.
+"finansieras av X", "med stöd från X", a "Funder: X" field, "X beviljar / delar ut / awards".
+Reported with the name as written.
 
-The cue phrases are data (models/funder_cues.toml), matched by a spaCy PhraseMatcher on lower-cased
-tokens; the name is the run of capitalised tokens right after the cue.
+The cue phrases are data (models/funder_cues.toml), matched by spaCy PhraseMatchers on lower-cased
+tokens; the name is the run of capitalised tokens right after the cue, or, before a paying verb,
+the name read backwards (capitalised tokens, or a Swedish name's lower-case head: "Lunds kommun").
 """
 
 from __future__ import annotations
@@ -39,12 +41,49 @@ class ContextFunders:
         self.months = set(load_date_words()["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
+        self.verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.verbs.add("verb", list(nlp.tokenizer.pipe(data.get("after_name", []))))
+        self.heads = tuple(w.lower() for w in data.get("name_heads", []))
 
     def find(self, doc: Doc) -> list[NamedFunder]:
         found: list[NamedFunder] = []
         for _, _, end in self.matcher(doc):
             found.extend(self._names_from(doc, end))
+        for _, start, _ in self.verbs(doc):
+            named = self._name_before(doc, start)
+            if named is not None:
+                found.append(named)
         return found
+
+    def _name_before(self, doc: Doc, i: int) -> NamedFunder | None:
+        """The body named right before the paying verb at token i, read backwards."""
+        start = i
+        while start > 0 and i - start < self.max_tokens:
+            token = doc[start - 1]
+            if "\n" in token.whitespace_:
+                break
+            if _capitalised(token) or self._is_head(token):
+                start -= 1
+            elif token.lower_ in self.connectors and start < i and start > 1 and _capitalised(doc[start - 2]):
+                start -= 1
+            else:
+                break
+        while start < i and doc[start].lower_ in self.connectors:
+            start += 1
+        span = doc[start:i]
+        if not len(span) or not any(_capitalised(t) for t in span) or span.text.lower() in self.not_names:
+            return None
+        if len(span) == 1:
+            word = span[0].text
+            compound = any(word.lower().endswith(h) and len(word) > len(h) + 2 for h in self.heads)
+            if not (compound or (word.isupper() and len(word) >= 2)):
+                return None  # "Kommunen beviljar", "Projektet finansierar": no body named
+        if any(t.like_num or t.lower_ in self.months for t in span):
+            return None
+        return NamedFunder(span.text, span.start_char, span.end_char)
+
+    def _is_head(self, token: Token) -> bool:
+        return token.is_lower and token.lower_.endswith(self.heads)
 
     def _names_from(self, doc: Doc, i: int) -> list[NamedFunder]:
         """The names starting at token i: "X", or "X och Y" / "X, Y and Z"."""
