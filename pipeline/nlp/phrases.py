@@ -53,8 +53,23 @@ def _compile(entries: list[tuple[str, str]], prefix: str) -> tuple[re.Pattern[st
     for phrase in _longest_first(list(group_of)):
         name = f"p{len(names)}"
         names[name] = group_of[phrase]
-        branches.append(f"{phrase_pattern(phrase)}(?P<{name}>)")  # read `match.lastgroup`
-    return re.compile(prefix + "(?:" + "|".join(branches) + ")"), names
+        branches.append((phrase[0], f"{phrase_pattern(phrase)}(?P<{name}>)"))  # read `match.lastgroup`
+    return re.compile(prefix + "(?:" + _by_first_character(branches) + ")"), names
+
+
+def _by_first_character(branches: list[tuple[str, str]]) -> str:
+    """The alternation of the branches (first character, regex), with the branches that open on
+    the same character grouped behind it: "a(?:lpha|rea)|b(?:eta)". `re` tries a plain
+    alternation's branches one by one at every position; grouped, it tries only those that can
+    start there, in the same order, so the first to match (what a match returns) is the same.
+    Left plain when a branch does not open on its first character as a literal."""
+    groups: dict[str, list[str]] = {}
+    for first, branch in branches:
+        opening = re.escape(first)
+        if not branch.startswith(opening):
+            return "|".join(branch for _, branch in branches)
+        groups.setdefault(opening, []).append(branch[len(opening):])
+    return "|".join(f"{opening}(?:{'|'.join(rests)})" for opening, rests in groups.items())
 
 
 def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:
