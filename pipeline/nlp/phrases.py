@@ -12,6 +12,24 @@ from __future__ import annotations
 import re
 
 
+def _folds_like_lower(c: str) -> bool:
+    lower, upper = c.lower(), c.upper()
+    return len(lower) == 1 and len(upper) == 1 and lower.upper() == upper and upper.lower() == lower
+
+
+# Characters that `re.IGNORECASE` matches exactly as their lower-case forms match without it: the
+# Latin letters, punctuation and symbols of ordinary pages, without those with special case rules
+# (long s, Kelvin sign, dotted and dotless i, micro sign, sharp s...). Checked in tests/test_phrases.py.
+FOLD_SAFE = frozenset(c for c in map(chr, [*range(0x250), *range(0x2000, 0x2C00)]) if _folds_like_lower(c))
+_NOT_FOLD_SAFE = re.compile("[^" + "".join(re.escape(c) for c in sorted(FOLD_SAFE)) + "]")
+
+
+def folds_safely(text: str) -> bool:
+    """Whether a lower-case pattern finds in `lower_keeping_offsets(text)` just what it finds in
+    `text` with `re.IGNORECASE` (true of nearly every page; `re` is much faster without the flag)."""
+    return text.isascii() or _NOT_FOLD_SAFE.search(text) is None
+
+
 def lower_keeping_offsets(text: str) -> str:
     """text.lower() with every character kept at its offset, so matches on the lower-cased text
     point into the original (a few characters, like "İ", lower-case to two)."""
