@@ -60,7 +60,7 @@ class Cue:
     weight: float
     title_only: bool
     on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
-    opening: str  # plain text every match starts with ("" when unknown): a substring test first
+    required: str  # plain text every match contains ("" when unknown): a substring test first
 
 
 def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
@@ -69,28 +69,38 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue
     # keeps the flag and the original text.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
     flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
-    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, opening_text(pattern) if lowered else "")
+    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, required_text(pattern) if lowered else "")
 
 
-_PLAIN_OPENING = re.compile(r"(?:\^|\\b)*([\w åäöéü-]{3,})")
-_TOP_LEVEL_GROUP_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+_PLAIN_RUN = re.compile(r"[\w åäöéü-]+")
+_GROUP_CLASS_OR_ESCAPE = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+_COUNTED = re.compile(r"\{\d*(?:,\d*)?\}")  # "{1,2}": a quantifier, not text
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]")
+_QUANTIFIERS = ("?", "*", "+")
 
 
-def opening_text(pattern: str) -> str:
-    """The plain letters every match of `pattern` starts with, if at least three: "sista dag"
-    for "sista dag (för|att) ...". Most cues are absent from most pages, and `in` on a string
-    rules them out far faster than a regex search. "" when the pattern opens otherwise, has a
-    top-level alternative, or its opening run ends on a quantified character."""
-    if "|" in _TOP_LEVEL_GROUP_OR_CLASS.sub("", pattern):
+def required_text(pattern: str) -> str:
+    """The longest run of plain letters (at least three) that every match of `pattern` contains:
+    "open " for "(will )?(be )?open (from|on|until) \\d". Most cues are absent from most pages,
+    and `in` on a string rules them out far faster than a regex search. Read from the pattern's
+    top level (groups, classes and escapes set aside, innermost first); "" when the pattern has a
+    top-level alternative or no such run. A letter before a quantifier is not required."""
+    if _INLINE_FLAGS.search(pattern):
         return ""
-    match = _PLAIN_OPENING.match(pattern)
-    if not match:
+    skeleton = pattern
+    while (reduced := _GROUP_CLASS_OR_ESCAPE.sub("\0", skeleton)) != skeleton:
+        skeleton = reduced
+    skeleton = _COUNTED.sub("*", skeleton)
+    if "|" in skeleton or "(" in skeleton or "[" in skeleton:
         return ""
-    run = match.group(1)
-    if pattern[match.end(1):match.end(1) + 1] in ("?", "*", "{"):
-        run = run[:-1]  # "ansökningsperiod(en)?" is fine, "projekt?" makes its t optional
-    run = run.rstrip()
-    return run if len(run) >= 3 and not run.startswith(" ") else ""
+    runs = []
+    for match in _PLAIN_RUN.finditer(skeleton):
+        run = match.group()
+        if skeleton[match.end():match.end() + 1] in _QUANTIFIERS:
+            run = run[:-1]
+        runs.append(run)
+    best = max(runs, key=len, default="")
+    return best if len(best.strip()) >= 3 else ""
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str]:
@@ -152,7 +162,7 @@ class KindCues:
             for place, factor in enumerate(POSITION_FACTORS):
                 if cue.title_only and place:
                     break
-                if cue.opening and cue.opening not in searched[place]:
+                if cue.required and cue.required not in searched[place]:
                     continue
                 if cue.pattern.search(searched[place]):
                     scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
