@@ -1,9 +1,9 @@
-"""The kind cues' substring pre-check (kind_cues.required_text) only skips regex searches that
-could not match: the scores stay those of searching every cue."""
+"""The kind cues' faster reading (a cue searched only where the text it requires occurs,
+kind_cues.required_text; past-event words looked up in the lower-cased text) gives the scores of
+searching every cue as written."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -23,12 +23,13 @@ def test_required_text_is_text_every_match_contains() -> None:
 
 def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
     checked = kind_cues()
-    unchecked = KindCues()
-    unchecked.cues = [dataclasses.replace(cue, required="") for cue in unchecked.cues]
+    unchecked = KindCues(prechecked=False)
     assert sum(bool(cue.required) for cue in checked.cues) > 300
     texts = [json.loads(line) for path in sorted(ROOT.glob("eval/**/*.jsonl"))
              for line in path.read_text("utf-8").splitlines() if line.strip()]
     assert len(texts) > 300
+    past_events = sum(checked.past_event_in(record["text"][:2000]) for record in texts)
+    assert past_events > 10  # past-event wording is read (without an upcoming event) on enough pages
     for record in texts:
         for facts in (PageFacts(), PageFacts(deadline=True, specifics=True, upcoming_event=True)):
             assert checked.scores(record["text"], None, facts) == unchecked.scores(record["text"], None, facts)

@@ -12,6 +12,7 @@ these scores to its own probabilities, so the rules carry knowledge its training
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
 from pipeline.vocabulary import PAGE_KINDS
 
 TITLE_ONLY_WEIGHT = 3.0
@@ -140,9 +141,12 @@ def kind_cues() -> KindCues:
 
 
 class KindCues:
-    def __init__(self) -> None:
+    def __init__(self, prechecked: bool = True) -> None:
+        """`prechecked=False`: every cue searched as written, no pre-check, no lower-cased text
+        (the reference the faster reading is tested against)."""
         rules = load_model_toml("kind_rules.toml")
         self.past_event = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
+        self.lowered_past_event = without_ignorecase(self.past_event.pattern) if prechecked else None
         self.cues: list[Cue] = []
         for kind in PAGE_KINDS:
             sections = rules.get(kind, {})
@@ -151,27 +155,33 @@ class KindCues:
             for section, weight in SECTION_WEIGHTS.items():
                 for pattern in sections.get(section, []):
                     self.cues.append(compile_cue(kind, pattern, weight, False))
+        if not prechecked:
+            self.cues = [dataclasses.replace(cue, required="") for cue in self.cues]
 
     def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
         facts = facts or PageFacts()
         parts = split_page(text, title)
-        lowered = [lower_keeping_offsets(part) for part in parts]
+        lowered = tuple(lower_keeping_offsets(part) for part in parts)
         scores = dict.fromkeys(PAGE_KINDS, 0.0)
-        for cue in self.cues:
-            searched = lowered if cue.on_lowered else parts
-            for place, factor in enumerate(POSITION_FACTORS):
-                if cue.title_only and place:
-                    break
-                if cue.required and cue.required not in searched[place]:
-                    continue
-                if cue.pattern.search(searched[place]):
-                    scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
-                    break
+        title_factor, opening_factor = POSITION_FACTORS
+        for cue in self.cues:  # each counted once, at its best place: the title zone, else the opening
+            zone, opening = lowered if cue.on_lowered else parts
+            required = cue.required
+            if (not required or required in zone) and cue.pattern.search(zone):
+                scores[cue.kind] += cue.weight if cue.title_only else cue.weight * title_factor
+            elif (not cue.title_only and (not required or required in opening)
+                  and cue.pattern.search(opening)):
+                scores[cue.kind] += cue.weight * opening_factor
         if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE
         if not facts.specifics:
             scores["funding-call"] *= UNSPECIFIC_CALL_FACTOR
-        if not facts.upcoming_event and self.past_event.search(text, 0, PAST_EVENT_CHARS):
+        if not facts.upcoming_event and self.past_event_in(text[:PAST_EVENT_CHARS]):
             scores["event"] *= PAST_EVENT_FACTOR
             scores["news"] += PAST_EVENT_NEWS
         return scores
+
+    def past_event_in(self, head: str) -> bool:
+        if self.lowered_past_event is not None and folds_safely(head):
+            return self.lowered_past_event.search(lower_keeping_offsets(head)) is not None
+        return self.past_event.search(head) is not None

@@ -30,6 +30,17 @@ def folds_safely(text: str) -> bool:
     return text.isascii() or _NOT_FOLD_SAFE.search(text) is None
 
 
+def without_ignorecase(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    """`pattern`, written for `re.IGNORECASE`, compiled without it and with its letters (outside
+    escapes: "\\S" stays a non-space) lower-cased: in `lower_keeping_offsets(text)` of a text that
+    `folds_safely` it finds what the original finds in the text. None when the pattern itself has
+    a character `re` folds its own way."""
+    if not folds_safely(pattern) or "\\N" in pattern:
+        return None
+    lowered = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern)
+    return re.compile(lowered, flags)
+
+
 def lower_keeping_offsets(text: str) -> str:
     """text.lower() with every character kept at its offset, so matches on the lower-cased text
     point into the original (a few characters, like "İ", lower-case to two)."""
