@@ -180,7 +180,7 @@ def corpus_records() -> list[dict]:
         {"id": record["id"], "text": record["text"], "reference_date": record.get("reference_date")}
         for path in sorted(ROOT.glob("eval/corpus/*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-        for record in [json.loads(line)]
+        for record in [json.loads(line)] if record.get("text")  # not review notes
     ]
 
 

@@ -29,7 +29,7 @@ def annotated_inputs() -> list[dict]:
         {"id": f"{path.name}:{record['id']}", "text": record["text"], "reference_date": record.get("reference_date")}
         for path in paths
         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-        for record in [json.loads(line)]
+        for record in [json.loads(line)] if record.get("text")  # not review notes
     ]
 
 
