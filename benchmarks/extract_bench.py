@@ -8,8 +8,9 @@ registry, so the benchmark needs nothing outside the repository.
 The ratio to bare tokenization is printed twice: on the texts as given, and on the same texts with
 their tokens varied (see `vary`), which is the fairer one for synthesised texts.
 
-Usage: python benchmarks/extract_bench.py [--docs 3000] [--cli-docs 2000] [--texts pages.jsonl]
-(--texts: measure on your own JSON Lines {"id", "text"} instead, e.g. pages exported from the store.)
+Usage: python benchmarks/extract_bench.py [--docs 3000] [--cli-docs 2000] [--texts pages.jsonl] [--corpus]
+(--texts: measure on your own JSON Lines {"id", "text"} instead, e.g. pages exported from the store;
+--corpus: also measure on the real pages of eval/corpus/*.jsonl, after the synthesised figures.)
 """
 
 from __future__ import annotations
@@ -173,11 +174,37 @@ def time_cli(records: list[dict]) -> float:
     return elapsed
 
 
+def corpus_records() -> list[dict]:
+    """The real pages of the repository's evaluation corpus (eval/corpus/*.jsonl), as extraction input."""
+    return [
+        {"id": record["id"], "text": record["text"], "reference_date": record.get("reference_date")}
+        for path in sorted(ROOT.glob("eval/corpus/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        for record in [json.loads(line)] if record.get("text")  # not review notes
+    ]
+
+
+def print_corpus_figures() -> None:
+    records = corpus_records()
+    mean_chars = sum(len(r["text"]) for r in records) / len(records)
+    time_pipeline(records[:100])
+    bare = time_bare_tokenization(records)
+    full = time_pipeline(records)
+    cli = time_cli(records)
+    print(f"real pages (eval/corpus)  {len(records)} (mean {mean_chars:.0f} chars)")
+    print(f"  bare tokenization       {bare:.2f} s  ({len(records) / bare:.0f} docs/s)")
+    print(f"  full pipeline           {full:.2f} s  ({len(records) / full:.0f} docs/s)")
+    print(f"  ratio full / bare       {full / bare:.1f}x")
+    print(f"  callwatch extract       {len(records)} docs in {cli:.2f} s incl. start-up "
+          f"({len(records) / cli:.0f} docs/s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=3000)
     parser.add_argument("--cli-docs", type=int, default=2000)
     parser.add_argument("--texts", type=Path, help="JSON Lines of real texts to measure instead")
+    parser.add_argument("--corpus", action="store_true", help="also measure on the real pages of eval/corpus")
     args = parser.parse_args()
 
     if args.texts:
@@ -213,6 +240,8 @@ def main() -> None:
     print(f"max RSS of this process   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"callwatch extract         {args.cli_docs} docs in {cli:.2f} s incl. start-up "
           f"({args.cli_docs / cli:.0f} docs/s)")
+    if args.corpus:
+        print_corpus_figures()
 
 
 if __name__ == "__main__":

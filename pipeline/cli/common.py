@@ -6,13 +6,14 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline.config import Config
 from pipeline.errors import CallwatchError, StoreError
-from pipeline.store import DEFAULT_DB
+
+if TYPE_CHECKING:  # pydantic and sqlite-utils load only for the commands that use a config or the store
+    from pipeline.config import Config
 
 db_option = click.option(
     "--db",
@@ -34,6 +35,8 @@ config_option = click.option(
 
 def config_db_path(db_path: str | None, config: Config) -> Path:
     """--db, else $CALLWATCH_DB, else the config's `db`, else ./callwatch.db."""
+    from pipeline.store import DEFAULT_DB
+
     chosen = [("--db", db_path), ("$CALLWATCH_DB", os.environ.get("CALLWATCH_DB")),
               (f"{config.path}: key 'db'", config.db_path), ("default", DEFAULT_DB)]
     origin, value = next((o, v) for o, v in chosen if v)

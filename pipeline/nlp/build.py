@@ -10,10 +10,10 @@ import importlib
 import importlib.util
 import logging
 import threading
+from functools import cache
 
-import spacy
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, get_lang_class
 
 from pipeline.nlp import funders, identifiers, kind, language, topics  # noqa: F401  (register factories)
 
@@ -59,19 +59,32 @@ def available_components() -> list[str]:
     return names
 
 
+# Split "LIFE-programmet", "THCS-partnerskapet", "Skåne-Blekinge" at the hyphen, as the English
+# tokenizer already does, so names inside Swedish hyphen compounds can be matched as tokens.
+# Digits are left alone so ids like "EU4H-2023-PJ-01" and dates stay whole.
+HYPHEN_BETWEEN_LETTERS = r"(?<=[^\W\d_])[-–](?=[^\W\d_])"
+
+
 def build_nlp(lang: str) -> Language:
     """A fresh pipeline (uncached): blank language, tokenizer tweaks, callwatch components."""
-    nlp = spacy.blank(lang)
-    split_hyphenated_words(nlp)
+    nlp = hyphen_splitting_language(lang).from_config({})  # as spacy.blank(lang) builds its class
     for name in available_components():
         nlp.add_pipe(name)
     return nlp
 
 
+@cache
+def hyphen_splitting_language(lang: str) -> type[Language]:
+    """The language class of `lang` with HYPHEN_BETWEEN_LETTERS added to its infixes (spaCy's
+    custom language subclass): the tokenizer compiles its infix rules once, with the hyphen,
+    instead of the defaults first and again with the hyphen (`split_hyphenated_words`)."""
+    base = get_lang_class(lang)
+    defaults = type(f"{base.__name__}Defaults", (base.Defaults,),
+                    {"infixes": [*(base.Defaults.infixes or []), HYPHEN_BETWEEN_LETTERS]})
+    return type(f"HyphenSplitting{base.__name__}", (base,), {"Defaults": defaults})
+
+
 def split_hyphenated_words(nlp: Language) -> None:
-    """Split "LIFE-programmet", "THCS-partnerskapet", "Skåne-Blekinge" at the hyphen, as the English
-    tokenizer already does, so names inside Swedish hyphen compounds can be matched as tokens.
-    Digits are left alone so ids like "EU4H-2023-PJ-01" and dates stay whole."""
-    hyphen_between_letters = r"(?<=[^\W\d_])[-–](?=[^\W\d_])"
-    infixes = list(nlp.Defaults.infixes or []) + [hyphen_between_letters]
+    """Add HYPHEN_BETWEEN_LETTERS to the infixes of a pipeline already built (spacy.blank)."""
+    infixes = list(nlp.Defaults.infixes or []) + [HYPHEN_BETWEEN_LETTERS]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

@@ -28,6 +28,7 @@ from spacy.util import filter_spans
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders
+from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
 
 REGISTRY_FILE = "funders.toml"
 # The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
@@ -98,20 +99,34 @@ def context_patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+@cache
+def lowered_context_patterns() -> dict[str, re.Pattern[str]]:
+    """The alternations for lower-cased text (`without_ignorecase`: much faster in `re`); kinds of
+    cue whose patterns `re` would fold its own way are left out."""
+    lowered = {kind: without_ignorecase(pattern.pattern, re.MULTILINE) for kind, pattern in context_patterns().items()}
+    return {kind: pattern for kind, pattern in lowered.items() if pattern is not None}
+
+
 class TextSearch:
     """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
-    sentence is asked about for every body named in it."""
+    sentence is asked about for every body named in it. Searched in the lower-cased text where
+    that finds the same (`folds_safely`)."""
 
     def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
-        self.patterns = patterns
         self.text = text
+        # name -> (pattern, text it is searched in)
+        self.patterns = {name: (pattern, text) for name, pattern in patterns.items()}
+        if patterns is context_patterns() and folds_safely(text):
+            lowered = lower_keeping_offsets(text)
+            self.patterns.update((name, (pattern, lowered)) for name, pattern in lowered_context_patterns().items())
         self._memo: dict[tuple[str, int, int], bool] = {}
 
     def search(self, name: str, lo: int, hi: int) -> bool:
         key = (name, lo, hi)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = lo < hi and self.patterns[name].search(self.text[lo:hi]) is not None
+            pattern, searched = self.patterns[name]
+            found = self._memo[key] = lo < hi and pattern.search(searched[lo:hi]) is not None
         return found
 
 

@@ -12,6 +12,7 @@ these scores to its own probabilities, so the rules carry knowledge its training
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
 from pipeline.vocabulary import PAGE_KINDS
 
 TITLE_ONLY_WEIGHT = 3.0
@@ -60,7 +61,7 @@ class Cue:
     weight: float
     title_only: bool
     on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
-    opening: str  # plain text every match starts with ("" when unknown): a substring test first
+    required: str  # plain text every match contains ("" when unknown): a substring test first
 
 
 def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
@@ -69,28 +70,38 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue
     # keeps the flag and the original text.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
     flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
-    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, opening_text(pattern) if lowered else "")
+    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, required_text(pattern) if lowered else "")
 
 
-_PLAIN_OPENING = re.compile(r"(?:\^|\\b)*([\w åäöéü-]{3,})")
-_TOP_LEVEL_GROUP_OR_CLASS = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+_PLAIN_RUN = re.compile(r"[\w åäöéü-]+")
+_GROUP_CLASS_OR_ESCAPE = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
+_COUNTED = re.compile(r"\{\d*(?:,\d*)?\}")  # "{1,2}": a quantifier, not text
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]")
+_QUANTIFIERS = ("?", "*", "+")
 
 
-def opening_text(pattern: str) -> str:
-    """The plain letters every match of `pattern` starts with, if at least three: "sista dag"
-    for "sista dag (för|att) ...". Most cues are absent from most pages, and `in` on a string
-    rules them out far faster than a regex search. "" when the pattern opens otherwise, has a
-    top-level alternative, or its opening run ends on a quantified character."""
-    if "|" in _TOP_LEVEL_GROUP_OR_CLASS.sub("", pattern):
+def required_text(pattern: str) -> str:
+    """The longest run of plain letters (at least three) that every match of `pattern` contains:
+    "open " for "(will )?(be )?open (from|on|until) \\d". Most cues are absent from most pages,
+    and `in` on a string rules them out far faster than a regex search. Read from the pattern's
+    top level (groups, classes and escapes set aside, innermost first); "" when the pattern has a
+    top-level alternative or no such run. A letter before a quantifier is not required."""
+    if _INLINE_FLAGS.search(pattern):
         return ""
-    match = _PLAIN_OPENING.match(pattern)
-    if not match:
+    skeleton = pattern
+    while (reduced := _GROUP_CLASS_OR_ESCAPE.sub("\0", skeleton)) != skeleton:
+        skeleton = reduced
+    skeleton = _COUNTED.sub("*", skeleton)
+    if "|" in skeleton or "(" in skeleton or "[" in skeleton:
         return ""
-    run = match.group(1)
-    if pattern[match.end(1):match.end(1) + 1] in ("?", "*", "{"):
-        run = run[:-1]  # "ansökningsperiod(en)?" is fine, "projekt?" makes its t optional
-    run = run.rstrip()
-    return run if len(run) >= 3 and not run.startswith(" ") else ""
+    runs = []
+    for match in _PLAIN_RUN.finditer(skeleton):
+        run = match.group()
+        if skeleton[match.end():match.end() + 1] in _QUANTIFIERS:
+            run = run[:-1]
+        runs.append(run)
+    best = max(runs, key=len, default="")
+    return best if len(best.strip()) >= 3 else ""
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str]:
@@ -130,9 +141,12 @@ def kind_cues() -> KindCues:
 
 
 class KindCues:
-    def __init__(self) -> None:
+    def __init__(self, prechecked: bool = True) -> None:
+        """`prechecked=False`: every cue searched as written, no pre-check, no lower-cased text
+        (the reference the faster reading is tested against)."""
         rules = load_model_toml("kind_rules.toml")
         self.past_event = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
+        self.lowered_past_event = without_ignorecase(self.past_event.pattern) if prechecked else None
         self.cues: list[Cue] = []
         for kind in PAGE_KINDS:
             sections = rules.get(kind, {})
@@ -141,27 +155,33 @@ class KindCues:
             for section, weight in SECTION_WEIGHTS.items():
                 for pattern in sections.get(section, []):
                     self.cues.append(compile_cue(kind, pattern, weight, False))
+        if not prechecked:
+            self.cues = [dataclasses.replace(cue, required="") for cue in self.cues]
 
     def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
         facts = facts or PageFacts()
         parts = split_page(text, title)
-        lowered = [lower_keeping_offsets(part) for part in parts]
+        lowered = tuple(lower_keeping_offsets(part) for part in parts)
         scores = dict.fromkeys(PAGE_KINDS, 0.0)
-        for cue in self.cues:
-            searched = lowered if cue.on_lowered else parts
-            for place, factor in enumerate(POSITION_FACTORS):
-                if cue.title_only and place:
-                    break
-                if cue.opening and cue.opening not in searched[place]:
-                    continue
-                if cue.pattern.search(searched[place]):
-                    scores[cue.kind] += cue.weight if cue.title_only else cue.weight * factor
-                    break
+        title_factor, opening_factor = POSITION_FACTORS
+        for cue in self.cues:  # each counted once, at its best place: the title zone, else the opening
+            zone, opening = lowered if cue.on_lowered else parts
+            required = cue.required
+            if (not required or required in zone) and cue.pattern.search(zone):
+                scores[cue.kind] += cue.weight if cue.title_only else cue.weight * title_factor
+            elif (not cue.title_only and (not required or required in opening)
+                  and cue.pattern.search(opening)):
+                scores[cue.kind] += cue.weight * opening_factor
         if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE
         if not facts.specifics:
             scores["funding-call"] *= UNSPECIFIC_CALL_FACTOR
-        if not facts.upcoming_event and self.past_event.search(text, 0, PAST_EVENT_CHARS):
+        if not facts.upcoming_event and self.past_event_in(text[:PAST_EVENT_CHARS]):
             scores["event"] *= PAST_EVENT_FACTOR
             scores["news"] += PAST_EVENT_NEWS
         return scores
+
+    def past_event_in(self, head: str) -> bool:
+        if self.lowered_past_event is not None and folds_safely(head):
+            return self.lowered_past_event.search(lower_keeping_offsets(head)) is not None
+        return self.past_event.search(head) is not None

@@ -14,12 +14,14 @@ The trained pipelines live in `models/kind/<lang>`, are built by `callwatch trai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 
 from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
@@ -76,7 +78,20 @@ def load_kind_model(lang: str) -> Language:
     path = kind_model_dir(lang)
     if not (path / "config.cfg").exists():
         raise ConfigError(f"{path}: the trained kind classifier is missing (build it with `callwatch train`)")
-    return spacy.load(path)
+    # Its tokenizer is never used (the classifier reads Docs built from words, classifier_doc),
+    # and building the language's rule-based one costs more than the rest of the load.
+    return spacy.load(path, exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": WORDS_ONLY}}})
+
+
+WORDS_ONLY = "callwatch_words_only.v1"
+
+
+@registry.tokenizers(WORDS_ONLY)
+def make_words_only_tokenizer() -> Callable[[Language], Callable[[str], Doc]]:
+    """A tokenizer splitting at whitespace, cheap to build: what the loaded kind pipeline gets."""
+    def create(nlp: Language) -> Callable[[str], Doc]:
+        return lambda text: Doc(nlp.vocab, words=text.split())
+    return create
 
 
 def predict_kinds(docs: list[Doc], lang: str) -> list[dict[str, float]]:

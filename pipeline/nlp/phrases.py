@@ -12,6 +12,35 @@ from __future__ import annotations
 import re
 
 
+def _folds_like_lower(c: str) -> bool:
+    lower, upper = c.lower(), c.upper()
+    return len(lower) == 1 and len(upper) == 1 and lower.upper() == upper and upper.lower() == lower
+
+
+# Characters that `re.IGNORECASE` matches exactly as their lower-case forms match without it: the
+# Latin letters, punctuation and symbols of ordinary pages, without those with special case rules
+# (long s, Kelvin sign, dotted and dotless i, micro sign, sharp s...). Checked in tests/test_phrases.py.
+FOLD_SAFE = frozenset(c for c in map(chr, [*range(0x250), *range(0x2000, 0x2C00)]) if _folds_like_lower(c))
+_NOT_FOLD_SAFE = re.compile("[^" + "".join(re.escape(c) for c in sorted(FOLD_SAFE)) + "]")
+
+
+def folds_safely(text: str) -> bool:
+    """Whether a lower-case pattern finds in `lower_keeping_offsets(text)` just what it finds in
+    `text` with `re.IGNORECASE` (true of nearly every page; `re` is much faster without the flag)."""
+    return text.isascii() or _NOT_FOLD_SAFE.search(text) is None
+
+
+def without_ignorecase(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    """`pattern`, written for `re.IGNORECASE`, compiled without it and with its letters (outside
+    escapes: "\\S" stays a non-space) lower-cased: in `lower_keeping_offsets(text)` of a text that
+    `folds_safely` it finds what the original finds in the text. None when the pattern itself has
+    a character `re` folds its own way."""
+    if not folds_safely(pattern) or "\\N" in pattern:
+        return None
+    lowered = re.sub(r"\\.|[^\\]+", lambda m: m.group() if m.group()[0] == "\\" else m.group().lower(), pattern)
+    return re.compile(lowered, flags)
+
+
 def lower_keeping_offsets(text: str) -> str:
     """text.lower() with every character kept at its offset, so matches on the lower-cased text
     point into the original (a few characters, like "İ", lower-case to two)."""
@@ -53,8 +82,23 @@ def _compile(entries: list[tuple[str, str]], prefix: str) -> tuple[re.Pattern[st
     for phrase in _longest_first(list(group_of)):
         name = f"p{len(names)}"
         names[name] = group_of[phrase]
-        branches.append(f"{phrase_pattern(phrase)}(?P<{name}>)")  # read `match.lastgroup`
-    return re.compile(prefix + "(?:" + "|".join(branches) + ")"), names
+        branches.append((phrase[0], f"{phrase_pattern(phrase)}(?P<{name}>)"))  # read `match.lastgroup`
+    return re.compile(prefix + "(?:" + _by_first_character(branches) + ")"), names
+
+
+def _by_first_character(branches: list[tuple[str, str]]) -> str:
+    """The alternation of the branches (first character, regex), with the branches that open on
+    the same character grouped behind it: "a(?:lpha|rea)|b(?:eta)". `re` tries a plain
+    alternation's branches one by one at every position; grouped, it tries only those that can
+    start there, in the same order, so the first to match (what a match returns) is the same.
+    Left plain when a branch does not open on its first character as a literal."""
+    groups: dict[str, list[str]] = {}
+    for first, branch in branches:
+        opening = re.escape(first)
+        if not branch.startswith(opening):
+            return "|".join(branch for _, branch in branches)
+        groups.setdefault(opening, []).append(branch[len(opening):])
+    return "|".join(f"{opening}(?:{'|'.join(rests)})" for opening, rests in groups.items())
 
 
 def compile_phrases(groups: dict[str, list[str]]) -> tuple[re.Pattern[str], dict[str, str]]:

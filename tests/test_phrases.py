@@ -1,0 +1,79 @@
+"""Phrase lists compiled to one regular expression (pipeline/nlp/phrases.py): the alternation is
+grouped by first character for speed, and must find exactly what the plain alternation finds.
+Lower-case patterns searched in lower-cased text instead of with re.IGNORECASE must find the same."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pipeline.nlp.date_cues import ROLES
+from pipeline.nlp.date_mentions import load_date_words
+from pipeline.nlp.funders import context_patterns, lowered_context_patterns
+from pipeline.nlp.phrases import FOLD_SAFE, compile_phrases, folds_safely, lower_keeping_offsets, phrase_pattern
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def plain_alternation(groups: dict[str, list[str]]) -> re.Pattern[str]:
+    """The phrases as one ungrouped alternation, longest first, as compile_phrases orders them."""
+    phrases = dict.fromkeys(p.lower() for ps in groups.values() for p in ps if not p.startswith("*"))
+    ordered = sorted(phrases, key=lambda p: (-len(p.rstrip("*")), p))
+    return re.compile(r"\b(?:" + "|".join(f"{phrase_pattern(p)}(?P<p{i}>)" for i, p in enumerate(ordered)) + ")")
+
+
+def annotated_texts() -> list[str]:
+    """The texts of the annotated pages (records without a text, such as review notes, left out)."""
+    records = [json.loads(line) for path in sorted(ROOT.glob("eval/**/*.jsonl"))
+               for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [record["text"] for record in records if record.get("text")]
+
+
+def test_grouped_alternation_finds_what_the_plain_one_finds_on_every_annotated_text() -> None:
+    cues = load_date_words()["cues"]
+    groups = {role: cues[role] for role in ROLES}
+    grouped, _ = compile_phrases(groups)
+    plain = plain_alternation(groups)
+    assert grouped.pattern != plain.pattern  # the grouping is what is being checked
+    texts = [text.lower() for text in annotated_texts()]
+    assert len(texts) > 300
+    for text in texts:
+        found = [(m.start(), m.end(), m.lastgroup) for m in grouped.finditer(text)]
+        assert found == [(m.start(), m.end(), m.lastgroup) for m in plain.finditer(text)]
+
+
+def test_longer_phrase_sharing_a_start_wins_and_word_ends_hold() -> None:
+    pattern, names = compile_phrases({"deadline": ["sista ansökningsdag*", "sista dag"], "other": ["kr", "stängd"]})
+    text = "sista ansökningsdagen, sista dag, krav, stängd"
+    found = [(m.group(), names[m.lastgroup]) for m in pattern.finditer(text)]
+    assert found == [("sista ansökningsdagen", "deadline"), ("sista dag", "deadline"), ("stängd", "other")]
+
+
+def test_fold_safe_characters_match_ignoring_case_as_their_lower_case_forms_do() -> None:
+    safe = "".join(sorted(FOLD_SAFE))
+    for letter in sorted({c.lower() for c in safe}):
+        expected = {c for c in safe if c.lower() == letter}
+        assert set(re.findall(re.escape(letter), safe, re.IGNORECASE)) == expected, letter
+    for c in safe:  # \w, \s, \d and so \b read the same of the lower-cased character
+        assert (c.lower().isalnum(), c.lower().isspace(), c.lower().isdigit()) == (c.isalnum(), c.isspace(),
+                                                                                 c.isdigit())
+    # long s, dotted I, Kelvin sign: re.IGNORECASE has its own rules for them
+    assert not folds_safely("ſtöd") and not folds_safely("İstanbul") and not folds_safely("5 \u212a")
+    assert folds_safely("Sista ansökningsdag – 6 mars, 50 000 € “öppen”")
+
+
+def test_lowered_funder_cues_find_what_the_case_insensitive_ones_find_on_every_annotated_line() -> None:
+    lowered = lowered_context_patterns()
+    assert "funding" in lowered  # the most searched kind of cue, whose cues name "EUR"
+    checked = 0
+    for text in annotated_texts():
+        if not folds_safely(text):
+            continue
+        lower = lower_keeping_offsets(text)
+        for start in range(0, len(text), 80):
+            for kind, pattern in lowered.items():
+                original = context_patterns()[kind].search(text[start:start + 160])
+                assert (pattern.search(lower[start:start + 160]) is None) == (original is None), (kind, text[:60])
+                checked += original is not None
+    assert checked > 1000
