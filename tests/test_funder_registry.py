@@ -14,7 +14,7 @@ from pipeline.nlp.funders import REGISTRY_FILE
 
 ROLES = {"programme", "agency", "region", "generic"}
 GROUPS = {"eu", "cohesion", "national", "nordic", "region"}
-KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of"}
+KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of", "no_genitive"}
 
 
 def registry() -> list[dict]:
@@ -85,3 +85,13 @@ def test_a_county_is_a_funder_only_where_it_finances() -> None:
     consulted = funder_names("Projektet genomförs i samarbete med Nordland fylkeskommune och tre kommuner.")
     assert funding == ["Nordland fylkeskommune"]
     assert consulted == []
+
+
+def test_an_english_plural_is_not_read_as_a_swedish_genitive() -> None:
+    from pipeline.extract import extract_records
+
+    text = """Teacher education calls
+
+School Leaders Innovation and Development Fund – deadline 30 March. The WP Leaders form the steering committee."""
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2024-01-10"}])
+    assert "LEADER" not in [f["name"] for f in result["funders"]]

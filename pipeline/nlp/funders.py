@@ -53,6 +53,7 @@ class FunderEntry:
     names: tuple[str, ...]
     abbr: tuple[str, ...]
     umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
+    no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -84,6 +85,7 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
             names=tuple(item.get("names", ())),
             abbr=tuple(item.get("abbr", ())),
             umbrella_of=tuple(item.get("umbrella_of", ())),
+            no_genitive=tuple(item.get("no_genitive", ())),
         )
         for index, item in enumerate(data["funder"])
     ]
@@ -154,7 +156,8 @@ class FunderFinder:
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
             names = [form for alias in entry.names for form in _genitive_forms(alias, False)]
-            abbrs = [form for alias in entry.abbr for form in _genitive_forms(alias, True)]
+            abbrs = [form for alias in entry.abbr
+                     for form in (_genitive_forms(alias, True) if alias not in entry.no_genitive else [alias])]
             if names:
                 self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
             if abbrs:
