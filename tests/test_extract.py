@@ -324,3 +324,18 @@ Lunds kommun delar ut stipendier och medel ur ett antal fonder."""
 
 Kommunen beviljar bidrag till föreningar. Projektet finansierar tre tjänster."""
     assert extract_one(unnamed)["funders"] == []
+
+
+def test_a_region_running_a_call_or_sharing_out_money_is_a_funder() -> None:
+    calls = """Utlysning av projektmedel
+
+Nu utlyser Region Halland projektmedel för att stimulera initiativ och idéer."""
+    assert "Region Halland" in [f["name"] for f in extract_one(calls)["funders"]]
+    grants = """Fem projekt beviljas
+
+Region Västerbottens regionala utvecklingsnämnd har beviljat totalt 4 212 755 kr till fem projekt."""
+    assert "Region Västerbotten" in [f["name"] for f in extract_one(grants)["funders"]]
+    consulted = """Ny strategi
+
+Strategin har tagits fram i samråd med Region Halland och kommunerna."""
+    assert "Region Halland" not in [f["name"] for f in extract_one(consulted)["funders"]]

@@ -37,6 +37,8 @@ _PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
 MEMBER_TOKENS = 5
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
+REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
+REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
 _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
@@ -273,8 +275,11 @@ class FunderFinder:
                 return "no"
             if search.search("funding", *context.heading) or search.search("funding", *near_before):
                 return "yes"
-            following = context.after.lstrip()[:30]  # "Region X beviljar / utlyser / finansierar"
-            if cues["funding"].match(following) or cues["call"].match(following):
+            if search.search("call", max(start, end - REGION_CUE_BEFORE), end):
+                return "yes"  # "Nu utlyser Region Halland projektmedel"
+            # "Region X beviljar / utlyser", "Region Xs regionala utvecklingsnämnd har beviljat"
+            following = context.after.lstrip()[:REGION_VERB_REACH]
+            if cues["funding"].search(following) or cues["call"].match(following):
                 return "yes"
             # the region is what the sentence is about and runs a call in it: "Region X har haft en
             # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
