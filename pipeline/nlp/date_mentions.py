@@ -25,7 +25,7 @@ SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read
 # Text allowed between the two ends of a date range: an optional time, then a connector.
 RANGE_GAP = re.compile(
     r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
-    r"(?:-|–|—|→|to|till|until|till och med|t\.o\.m\.|through)\s*(?:den\s+|the\s+|on\s+)?",
+    r"(?:-|–|—|−|→|to|till|until|till och med|t\.o\.m\.|through)\s*(?:den\s+|the\s+|on\s+)?",
     re.IGNORECASE,
 )
 # "between 1 March and 15 April" is a range too, but "9 March and 15 March" is a list.
