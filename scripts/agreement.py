@@ -16,25 +16,25 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluate import Counts, read_gold  # noqa: E402
+
 CORPUS = ROOT / "eval" / "corpus"
 
 
 def main(path: Path) -> None:
-    gold = {}
-    for split in ("train", "dev", "test"):
-        for line in (CORPUS / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                gold[record["id"]] = record
+    splits = [read_gold(CORPUS / f"{split}.jsonl") for split in ("train", "dev", "test")]
+    gold = {record["id"]: record for records in splits for record in records}
     second = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     pairs = [(gold[label["id"]], label) for label in second if label["id"] in gold]
     sure = [(g, s) for g, s in pairs if s.get("confidence") == "sure"]
     calls = Counter((g["kind"] == "funding-call", s["kind"] == "funding-call") for g, s in pairs)
-    tp, fp, fn = calls[(True, True)], calls[(False, True)], calls[(True, False)]
+    call = Counts(tp=calls[(True, True)], fp=calls[(False, True)], fn=calls[(True, False)])
     print(f"pages                {len(pairs)}")
     print(f"kind agreement       {sum(g['kind'] == s['kind'] for g, s in pairs) / len(pairs):.3f}"
           f"  ({sum(g['kind'] == s['kind'] for g, s in sure) / max(1, len(sure)):.3f} on the {len(sure)} marked sure)")
-    print(f"funding-call F1      {2 * tp / max(1, 2 * tp + fp + fn):.3f}  (one annotator scored against the other)")
+    print(f"funding-call F1      {call.f1:.3f}  (one annotator scored against the other)")
     print(f"deadline agreement   {sum(g['deadline'] == s['deadline'] for g, s in pairs) / len(pairs):.3f}")
     for (first, other), n in Counter((g["kind"], s["kind"]) for g, s in pairs if g["kind"] != s["kind"]).most_common():
         print(f"  corpus {first:<14} second annotator {other:<14} {n}")

@@ -191,6 +191,8 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         return [first]
     last_day = int(g(last_group))
     if last_day <= day or not _valid(year or 2024, month, last_day):
+        # a range ending before it starts: "16-15 mars" keeps its first date, while digits like
+        # "31-1.3." are most likely not a date at all
         return [first] if kind == "tx" else []
     first.end = m.end(first_group)
     return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
