@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -41,26 +42,31 @@ TEXTCAT_CONFIG = {
     },
 }
 FACT_MARKERS = ("deadline", "opening", "events", "amounts", "identifiers")
+_COLUMNS = [IDX, LOWER, IS_SPACE, IS_PUNCT]
 
 
 def classifier_words(doc: Doc) -> list[str]:
     """The words the classifier reads of a processed page (see the module docstring)."""
     words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(doc._, fact)]
+    title_words = TITLE_TOKENS + len(FACT_MARKERS)  # a cap on len(words) while the title lasts
+    strings = doc.vocab.strings
     in_title = True
-    for token in doc:
-        if token.idx >= OPENING_CHARS:
+    # Columns of the token attributes instead of Token objects: building a Token per word was the
+    # largest single cost of the whole pipeline.
+    for idx, lower, is_space, is_punct in doc.to_array(_COLUMNS).tolist():
+        if idx >= OPENING_CHARS:
             break
-        if "\n" in token.text:
-            in_title = False
+        if is_space:
+            # only whitespace tokens hold a line break (the tokenizer splits words at whitespace)
+            if "\n" in strings[lower]:
+                in_title = False
             continue
-        if token.is_space or token.is_punct:
+        if is_punct:
             continue
-        stem = token.lower_[:STEM_CHARS]
-        if in_title and len(words) < TITLE_TOKENS + len(FACT_MARKERS):
+        stem = strings[lower][:STEM_CHARS]
+        if in_title and len(words) < title_words:
             words.append(f"cwtitle{stem}")
         words.append(stem)
-        if "\n" in token.whitespace_:
-            in_title = False
     return words or ["cwempty"]
 
 
