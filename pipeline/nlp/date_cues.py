@@ -42,6 +42,7 @@ class CueReader:
     status_labels: re.Pattern[str]
     label_names: dict[str, str]
     past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
+    past_clause: re.Pattern[str]  # words that put a sentence in the past ("had", "var")
 
     def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
         """Cues in text order within the spans (the surroundings of the dates found); field
@@ -118,6 +119,7 @@ def cue_reader() -> CueReader:
         label_regex,
         label_names,
         re.compile(word_alternation(cues["past_tense"])),
+        compile_phrases({"past_clause": cues["past_tense"] + cues["past_clause"]})[0],
     )
 
 

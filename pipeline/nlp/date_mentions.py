@@ -21,6 +21,9 @@ from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
 SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read as after it
+# A line's or a sentence's end: a year-less date after it is not read as following the one before
+# ("Första perioden är 1-31 mars. Andra perioden är 1-30 september": both in the coming months).
+SENTENCE_END = re.compile(r"\n|[.!?;]\s+[A-ZÅÄÖ]")
 
 # Text allowed between the two ends of a date range: an optional time, then a connector.
 RANGE_GAP = re.compile(
@@ -264,11 +267,12 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
 
 def _follows_in_sentence(text: str, previous: DateMention | None, mention: DateMention, year: int) -> bool:
     """Whether a year-less date read as `year` lands in a year before the date just before it in
-    the same line ("öppnar 22 juni [2015] och stänger 27 augusti [2014]"), where a reader takes it
+    the same sentence ("öppnar 22 juni [2015] och stänger 27 augusti [2014]"), where a reader takes it
     for the months after; "30 and 31 October, with a side event on 29 October" stays in its year."""
     if previous is None or previous.value is None or mention.start - previous.end > SEQUENCE_CHARS:
         return False
-    if "\n" in text[previous.end : mention.start] or not _valid(year + 1, mention.month, mention.day):
+    # from the date's last character: a date pattern may take the full stop after a month ("mars.")
+    if SENTENCE_END.search(text, previous.end - 1, mention.start) or not _valid(year + 1, mention.month, mention.day):
         return False
     return year < previous.value.year and previous.value < date(year + 1, mention.month, mention.day)
 

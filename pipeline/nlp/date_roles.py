@@ -244,3 +244,11 @@ class Page:
                 return False
             cue = after[0]
         return bool(self.reader.past_tense.fullmatch(self.lowered, cue.start, cue.end))
+
+    def in_past_clause(self, i: int) -> bool:
+        """Whether the i-th date's sentence is told in the past ("At close of deadline on October
+        10th, 34 proposals had been received", "Sista dag var 6 augusti")."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        return self.reader.past_clause.search(self.lowered, lo, hi) is not None

@@ -28,12 +28,49 @@ from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_
 
 logger = logging.getLogger(__name__)
 
+# How long after a year-less deadline a page may still mean that one: a closed call's page is
+# dated the day after closing when it shows no date of its own.
+YEARLY_GRACE_DAYS = 7
+# How long a passed deadline stays the page's own: a page written just after a round closed is
+# about that round; one that passed months before is superseded by the rounds still to come.
+RECENT_DAYS = 31
+
 
 def _year_before(day: date) -> date | None:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return None
+
+
+def _year_after(day: date) -> date | None:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return None
+
+
+def _yearly_deadline_passed(page: Page, i: int, reference: date) -> bool:
+    """Whether the i-th date, a deadline with no year written near it, fell more than
+    YEARLY_GRACE_DAYS before the page's date and is not told of in the past tense: then it is a
+    yearly deadline whose next occurrence the page means (a page just after a deadline may still
+    speak of it, so a few weeks back it stays in its year)."""
+    mention = page.mentions[i]
+    if not mention.guessed_year or (reference - mention.value).days <= YEARLY_GRACE_DAYS:
+        return False
+    return not page.in_past_clause(i)
+
+
+def _chosen_deadline(deadlines: list[date], reference: date) -> str | None:
+    """The deadline of a page with several closing dates: the first one that had not passed a
+    month before the page's date (a page listing several rounds or cut-offs is read for the next
+    one, and a round that closed long before is mentioned in passing; a closed two-stage call
+    closed first for its first stage), else, when all passed long before, the first."""
+    if not deadlines:
+        return None
+    if deadlines[-1] < reference:  # all passed: a closed call, closed first for its first stage
+        return deadlines[0].isoformat()
+    return next(d for d in deadlines if (reference - d).days <= RECENT_DAYS).isoformat()
 
 
 def reference_of(doc: Doc) -> date:
@@ -80,16 +117,22 @@ def extract_dates(text: str, reference: date) -> PageDates:
                 # ("5-13 maj öppnar projekten sina dörrar"): not a new date
                 role = "range-end"
         roles[id(mention)] = (role, source)
-    for mention in mentions:  # "ansök ... 5 mars": an apply word alone does not say what the date is
-        if roles[id(mention)][0] == "window":
+    for i, mention in enumerate(mentions):
+        if roles[id(mention)][0] == "window":  # "ansök ... 5 mars": an apply word alone does not say what the date is
             roles[id(mention)] = (None, "")
+        elif roles[id(mention)][0] == "deadline" and _yearly_deadline_passed(page, i, reference):
+            # "Ansökan ska vara inne senast 31 december" on a page read in March: a yearly
+            # deadline written without a year is the coming one, not the one that has passed
+            for told in (mention, mention.range_start):
+                if told is not None and told.guessed_year:
+                    told.value = _year_after(told.value) or told.value
     by_role: dict[str | None, list[date]] = {}
     for mention in mentions:
         by_role.setdefault(roles[id(mention)][0], []).append(mention.value)
     deadlines = sorted(set(by_role.get("deadline", [])))
     openings = sorted(set(by_role.get("opening", [])))
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
-    deadline = deadlines[0].isoformat() if deadlines else None
+    deadline = _chosen_deadline(deadlines, reference)
     opening = openings[0].isoformat() if openings else None
     registration = min((m.value for m in mentions if roles[id(m)][0] == "other" and m.value >= reference
                         and page.is_registration(m)), default=None)
