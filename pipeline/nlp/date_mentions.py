@@ -95,6 +95,16 @@ DATE_START = re.compile(
 GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
+# What may follow a numeric day.month written without its year and its closing full stop ("1–31.3
+# är", "(1-30.9)"): not a digit, nor an amount's unit ("1-2.5 million" is no date).
+AMOUNT_AFTER = r"\s*(?:milj|million|mn\b|bn\b|billion|msek|meur|%|procent|percent|eur\b|sek\b|kr\b)"
+
+
+def numeric_end(year: str, group: str) -> str:
+    """The end of a numeric date range: ".2021", "." or nothing, then no further number."""
+    return rf"(?:\.(?P<{group}>{year})|\.(?![\d,])|(?![\d,.]|{AMOUNT_AFTER}))"
+
+
 @lru_cache(maxsize=1)
 def date_patterns() -> DatePatterns:
     words = load_date_words()
@@ -119,8 +129,11 @@ def date_patterns() -> DatePatterns:
         rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
-        # 1-31.3.2021, 1–31.3. (a day range with a numeric month, as Finland writes it)
-        rf"|(?P<nr>(?P<rd>[0-3]?\d)\.?[-–](?P<rd2>[0-3]?\d)\.(?P<rm>[01]?\d)\.(?:(?P<ry>{year})|(?![\d,])))"
+        # 1-31.3.2021, 1–31.3., (1-30.9) (a day range with a numeric month, as Finland writes it)
+        rf"|(?P<nr>(?P<rd>[0-3]?\d)\.?[-–−](?P<rd2>[0-3]?\d)\.(?P<rm>[01]?\d){numeric_end(year, 'ry')})"
+        # 15.1-14.2, 30.9−23.10.2020 (a range across months, numeric, the year at its end if any)
+        rf"|(?P<nmr>(?P<ad>[0-3]?\d)\.(?P<am>[01]?\d)\.?\s?[-–−]\s?(?P<bd>[0-3]?\d)\.(?P<bm>[01]?\d)"
+        rf"{numeric_end(year, 'by')})"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
     )
@@ -184,6 +197,8 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         year = int(g("fy")) if g("fy") else None
     elif kind == "nr":
         day, month, year = int(g("rd")), int(g("rm")), int(g("ry")) if g("ry") else None
+    elif kind == "nmr":
+        return _month_range(m)
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
@@ -199,6 +214,18 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         return [first] if kind == "tx" else []
     first.end = m.end(first_group)
     return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
+
+
+def _month_range(m: re.Match[str]) -> list[DateMention]:
+    """The two ends of a numeric range across months ("15.1-14.2", "30.9−23.10.2020"); the start
+    takes its year from the end (see find_dates)."""
+    g = m.group
+    year = int(g("by")) if g("by") else None
+    start_day, start_month, end_day, end_month = int(g("ad")), int(g("am")), int(g("bd")), int(g("bm"))
+    if not (_valid(year or 2024, start_month, start_day) and _valid(year or 2024, end_month, end_day)):
+        return []
+    first = DateMention(m.start(), m.end("am"), start_day, start_month, None)
+    return [first, DateMention(m.start("bd"), m.end(), end_day, end_month, year, range_start=first)]
 
 
 def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[DateMention]:
@@ -308,8 +335,10 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         year = mention.year
         if year is None:
             anchor = _anchor(text, mention, dated)
-            if anchor is not None:  # the page's own context: simply the nearest such date
-                year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=1)
+            # the page's own context: the nearest such date, leaning to the months after it, as a
+            # page goes on in time ("börjar den 4 mars 2019 ... utgår den 30 september" is 2019)
+            if anchor is not None:
+                year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=2)
             else:
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
                 mention.guessed_year = True
