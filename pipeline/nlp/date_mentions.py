@@ -256,7 +256,9 @@ def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[Date
     return found
 
 
-def _nearest_year(day: int, month: int, weekday: int | None, reference: date, past_weight: int = 3) -> int:
+def _nearest_year(
+    day: int, month: int, weekday: int | None, reference: date, past_weight: int = 3, future_weight: int = 1
+) -> int:
     """The year that puts day/month nearest the reference date, counting days before it
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
@@ -272,14 +274,15 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date, pa
 
     def cost(y: int) -> int:
         delta = (date(y, month, day) - reference).days
-        return delta if delta >= 0 else -past_weight * delta
+        return future_weight * delta if delta >= 0 else -past_weight * delta
 
     return min(candidates, key=cost)
 
 
-def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date | None:
+def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> tuple[date, bool] | None:
     """A date with its year written nearby in the same paragraph, which a reader takes a
-    year-less date's year from: the last one before it, else the first one after it."""
+    year-less date's year from: the last one before it, else the first one after it; with whether
+    it stands before the date."""
     before = [d for d in dated if d.end <= mention.start and mention.start - d.end <= ANCHOR_CHARS]
     after = [d for d in dated if d.start >= mention.end and d.start - mention.end <= ANCHOR_CHARS]
     for other in (before[-1:] + after[:1]):
@@ -288,7 +291,8 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
             # A period ("från 1 augusti 2025 till 31 juli 2028") dates its neighbours by its start,
             # where the text's present is, not by an end years away.
             start = other.range_start
-            return start.value if start is not None and start.value is not None else other.value
+            value = start.value if start is not None and start.value is not None else other.value
+            return value, other.end <= mention.start
     return None
 
 
@@ -335,10 +339,13 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         year = mention.year
         if year is None:
             anchor = _anchor(text, mention, dated)
-            # the page's own context: the nearest such date, leaning to the months after it, as a
-            # page goes on in time ("börjar den 4 mars 2019 ... utgår den 30 september" is 2019)
             if anchor is not None:
-                year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=2)
+                # the page's own context: the nearest such date, leaning the way the page goes on
+                # in time ("börjar den 4 mars 2019 ... utgår den 30 september" is 2019; "den 14
+                # april stängde vi ... Nästa period är 1 september till 15 oktober 2026" is April 2026)
+                value, before = anchor
+                lean = {"past_weight": 2} if before else {"future_weight": 2}
+                year = _nearest_year(mention.day, mention.month, mention.weekday, value, **lean)
             else:
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
                 mention.guessed_year = True
