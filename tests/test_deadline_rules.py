@@ -132,3 +132,18 @@ def test_dates_that_are_not_the_calls_closing_date(deadline, text, lang):
 )
 def test_ways_of_stating_the_closing_date(deadline, text, lang, expected):
     assert deadline(text, "2026-01-10", lang) == expected
+
+
+# --- layouts and tables ----------------------------------------------------------------------------
+
+
+def test_a_block_of_dates_with_labels_below_ending_on_an_unlabelled_line(deadline):
+    # the last label has no cue word, which does not turn the block's labels to the dates below
+    text = ("Important dates\n02 Feb 2026\nOpen for applications\n11 Mar 2026\nApplication deadline\n"
+            "01 Sep 2026\nEarliest permitted project start\n30 Jun 2030\nLatest permitted completion")
+    assert deadline(text, "2026-01-10", "en") == "2026-03-11"
+
+
+def test_a_news_listing_of_dates_and_headlines_is_not_a_block_of_labels(deadline):
+    listing = "Latest news\n\n6 March 2026\nDeadline extended\n\n2 March 2026\nNew partners join"
+    assert deadline(listing, "2026-03-10", "en") is None
