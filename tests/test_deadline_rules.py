@@ -147,3 +147,16 @@ def test_a_block_of_dates_with_labels_below_ending_on_an_unlabelled_line(deadlin
 def test_a_news_listing_of_dates_and_headlines_is_not_a_block_of_labels(deadline):
     listing = "Latest news\n\n6 March 2026\nDeadline extended\n\n2 March 2026\nNew partners join"
     assert deadline(listing, "2026-03-10", "en") is None
+
+
+def test_a_bulleted_list_under_a_short_label_takes_the_label(deadline):
+    text = "Om bidraget\n\nAnsökningsdatum\n\n • 1 mars\n • 1 juni\n • 1 oktober\n\nAnsök här"
+    assert deadline(text, "2026-04-10") == "2026-06-01"
+    periods = "Ansökningsperiod\n • 1 februari – 28 februari\n • 1 augusti – 31 augusti"
+    assert deadline(periods, "2026-04-10") == "2026-08-31"
+
+
+def test_a_yearly_cut_off_just_passed_gives_way_to_the_next_in_a_list(deadline):
+    # days after one listed cut-off, the page is read for the next (it tells of no closed round)
+    text = "Ansökningsdatum\n\n • 15 mars\n • 15 september"
+    assert deadline(text, "2026-03-20") == "2026-09-15"

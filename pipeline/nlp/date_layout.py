@@ -55,19 +55,27 @@ def label_line(text: str, start: int) -> tuple[int, int] | None:
 
 def list_heading(text: str, start: int) -> tuple[int, int] | None:
     """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
-    "- Standard projects: 16 September 2026"): the short line ending in a colon above the run of
-    bullet lines."""
+    "- Standard projects: 16 September 2026", "Ansökningsdatum" over "• 15 februari"): the short
+    line ending in a colon, or a label's length, above the run of bullet lines."""
     line_start = text.rfind("\n", 0, start) + 1
     if not LIST_ITEM.match(text, line_start):
         return None
+    blank_lines = 0
     while line_start > 0:
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start : line_start - 1]
-        if not line.strip():
+        if not line.strip():  # one blank line may part the heading from its list, not two items
+            blank_lines += 1
+            if blank_lines > 1:
+                return None
+            line_start = prev_start
+            continue
+        if blank_lines and LIST_ITEM.match(line):
             return None
         if not LIST_ITEM.match(line):
             line = line.rstrip()
-            ok = line.endswith(":") and len(line) <= HEADING_CHARS
+            # a heading ending in a colon, or a field label as short as one ("Ansökningsdatum")
+            ok = (line.endswith(":") and len(line) <= HEADING_CHARS) or len(line.strip()) <= LABEL_CHARS
             return (prev_start, prev_start + len(line)) if ok else None
         line_start = prev_start
     return None

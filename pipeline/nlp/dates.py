@@ -61,16 +61,27 @@ def _yearly_deadline_passed(page: Page, i: int, reference: date) -> bool:
     return not page.in_past_clause(i)
 
 
-def _chosen_deadline(deadlines: list[date], reference: date) -> str | None:
-    """The deadline of a page with several closing dates: the first one that had not passed a
-    month before the page's date (a page listing several rounds or cut-offs is read for the next
-    one, and a round that closed long before is mentioned in passing; a closed two-stage call
-    closed first for its first stage), else, when all passed long before, the first."""
-    if not deadlines:
+def _chosen_deadline(page: Page, deadline_indices: list[int], reference: date) -> str | None:
+    """The deadline of a page with several closing dates: when some are still to come, the first
+    of them, unless one passed within RECENT_DAYS (a page written just after a round closed is
+    about that round; a round closed months before is mentioned in passing, and a page listing
+    yearly cut-offs without a year is read for the next one unless it tells of the passed one in
+    the past); when all have passed, the first (a closed two-stage call closed first for its first
+    stage)."""
+    if not deadline_indices:
         return None
-    if deadlines[-1] < reference:  # all passed: a closed call, closed first for its first stage
-        return deadlines[0].isoformat()
-    return next(d for d in deadlines if (reference - d).days <= RECENT_DAYS).isoformat()
+    mentions = page.mentions
+    first = min(mentions[i].value for i in deadline_indices)
+    upcoming = [mentions[i].value for i in deadline_indices if mentions[i].value >= reference]
+    if not upcoming:
+        return first.isoformat()
+    recent = [
+        mentions[i].value
+        for i in deadline_indices
+        if 0 < (reference - mentions[i].value).days <= RECENT_DAYS
+        and (not mentions[i].guessed_year or page.in_past_clause(i))
+    ]
+    return min(recent or upcoming).isoformat()
 
 
 def reference_of(doc: Doc) -> date:
@@ -132,7 +143,7 @@ def extract_dates(text: str, reference: date) -> PageDates:
     deadlines = sorted(set(by_role.get("deadline", [])))
     openings = sorted(set(by_role.get("opening", [])))
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
-    deadline = _chosen_deadline(deadlines, reference)
+    deadline = _chosen_deadline(page, [i for i, m in enumerate(mentions) if roles[id(m)][0] == "deadline"], reference)
     opening = openings[0].isoformat() if openings else None
     registration = min((m.value for m in mentions if roles[id(m)][0] == "other" and m.value >= reference
                         and page.is_registration(m)), default=None)
