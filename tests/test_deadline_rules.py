@@ -160,3 +160,14 @@ def test_a_yearly_cut_off_just_passed_gives_way_to_the_next_in_a_list(deadline):
     # days after one listed cut-off, the page is read for the next (it tells of no closed round)
     text = "Ansökningsdatum\n\n • 15 mars\n • 15 september"
     assert deadline(text, "2026-03-20") == "2026-09-15"
+
+
+# --- windows -----------------------------------------------------------------------------------------
+
+
+def test_a_window_that_opened_and_runs_until_a_date_closes_then(deadline):
+    text = "The second window opened on Monday 2 March and runs until Friday 10 April."
+    assert deadline(text, "2026-03-05", "en") == "2026-04-10"
+    assert deadline("Utlysningen öppnade den 2 mars och pågår till den 10 april.", "2026-03-05") == "2026-04-10"
+    # without an opening before it, "runs until" is some other period's end
+    assert deadline("The project runs until 31 December 2027.", "2026-03-05", "en") is None

@@ -17,8 +17,12 @@ from pipeline.nlp.phrases import compile_compound_ends, compile_phrases, is_comp
 
 # Role groups of the [cues] table. "window": words of applying or of a call, read apart (a date
 # range after them is the call's window); "when": field labels such as "Datum:"; "byline":
-# "submitted by", a deadline only right before its date.
-ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline")
+# "submitted by", a deadline only right before its date; "continues": "runs until", a window's end
+# after its opening in the same sentence, else a date of something else.
+ROLES = (
+    "deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline",
+    "continues",
+)
 
 
 class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters

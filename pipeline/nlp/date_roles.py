@@ -25,6 +25,8 @@ from pipeline.nlp.date_mentions import DateMention, find_dates
 from pipeline.nlp.phrases import lower_keeping_offsets
 
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
+OTHER_ROLES = {"continues": "other"}  # "runs until" away from a window's opening
+ROLE_NAMES = ADJACENT_ROLES | OTHER_ROLES
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
@@ -110,7 +112,7 @@ class Page:
 
     def _label_role(self, span: tuple[int, int], nearest: int) -> str | None:
         label = self.cues_between(*span)
-        return ADJACENT_ROLES.get(label[nearest].role, label[nearest].role) if label else None
+        return ROLE_NAMES.get(label[nearest].role, label[nearest].role) if label else None
 
     def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
@@ -159,6 +161,9 @@ class Page:
                 if not self._next_to(cue, mention):
                     return "other", "before"
                 cue = Cue(cue.start, cue.end, "deadline")
+            if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
+                opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
+                return ("deadline" if opened else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role == "opening_adjacent" and self._event_follows(mention, hi):
@@ -177,7 +182,7 @@ class Page:
         if following is not None and following.start < hi and after[0].end <= following.start:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
-        return after[0].role, "after"
+        return OTHER_ROLES.get(after[0].role, after[0].role), "after"
 
     def _event_follows(self, mention: DateMention, hi: int) -> bool:
         after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
@@ -191,7 +196,7 @@ class Page:
             below = self.blocks.label_below(mention.start)
             if below:
                 cue = self.label_cues(*below)[0]
-                return ADJACENT_ROLES.get(cue.role, cue.role), "label"
+                return ROLE_NAMES.get(cue.role, cue.role), "label"
         line = label_line(text, mention.start)
         if line and not self.blocks.claimed_from_above(line, mention.start):
             label = self.cues_between(*line)
