@@ -171,3 +171,15 @@ def test_a_window_that_opened_and_runs_until_a_date_closes_then(deadline):
     assert deadline("Utlysningen öppnade den 2 mars och pågår till den 10 april.", "2026-03-05") == "2026-04-10"
     # without an opening before it, "runs until" is some other period's end
     assert deadline("The project runs until 31 December 2027.", "2026-03-05", "en") is None
+
+
+def test_a_range_an_event_is_held_over_is_no_window(deadline):
+    text = "From 5 October until 8 October in Brussels the week of cities and regions will be held."
+    assert deadline(text, "2026-09-01", "en") is None
+
+
+def test_a_cue_after_two_dates_is_the_nearer_ones(deadline):
+    text = "(2 March 2026) Friday, March 20 is the deadline for partnership applications."
+    assert deadline(text, "2026-03-02", "en") == "2026-03-20"
+    # a list of dates shares the cue after it
+    assert deadline("4 May and 9 September are the deadlines this year.", "2026-03-02", "en") == "2026-05-04"

@@ -21,7 +21,7 @@ from pipeline.nlp.date_layout import (
     list_heading,
     opens_line,
 )
-from pipeline.nlp.date_mentions import DateMention, find_dates
+from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
 from pipeline.nlp.phrases import lower_keeping_offsets
 
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
@@ -166,7 +166,7 @@ class Page:
                 return ("deadline" if opened else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
-            if cue.role == "opening_adjacent" and self._event_follows(mention, hi):
+            if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
                 return "event", "before"  # "From 20 to 21 September a seminar on ... was held"
             if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
                 # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
@@ -179,12 +179,28 @@ class Page:
         if not after or FIELD_VALUE.search(text, text.rfind("\n", 0, mention.start) + 1, mention.start):
             return None  # "Call announcement: 30 June 2016 Deadline ...": a field's value has its own label
         following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        if (
+            following is not None
+            and following.start < after[0].start
+            and following.range_start is not mention
+            and not LIST_GAP.fullmatch(text, mention.end, following.start)
+        ):
+            return None  # "(10 March 2009) Friday, March 13 is the deadline": the cue is the next date's
         if following is not None and following.start < hi and after[0].end <= following.start:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         return OTHER_ROLES.get(after[0].role, after[0].role), "after"
 
-    def _event_follows(self, mention: DateMention, hi: int) -> bool:
+    def _range_end(self, i: int) -> DateMention:
+        """The last date of the range the i-th date opens ("From October 4th until October 7th"),
+        or the date itself."""
+        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        return following if following is not None and following.range_start is self.mentions[i] else self.mentions[i]
+
+    def _event_follows(self, mention: DateMention) -> bool:
+        """Whether an event word follows the date (or its range) in its sentence ("From 4 until 7
+        October in Brussels the week of regions will be held")."""
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
         after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
         return bool(after) and after[0].role == "event"
 
