@@ -183,3 +183,11 @@ def test_a_cue_after_two_dates_is_the_nearer_ones(deadline):
     assert deadline(text, "2026-03-02", "en") == "2026-03-20"
     # a list of dates shares the cue after it
     assert deadline("4 May and 9 September are the deadlines this year.", "2026-03-02", "en") == "2026-05-04"
+
+
+def test_a_range_under_a_heading_of_applying_is_the_window(deadline):
+    text = "Apply for funding in 2026\n\n2.-27. March 2026 (step one):\n– Regular projects\n"
+    assert deadline(text, "2026-01-10", "en") == "2026-03-27"
+    # a title that speaks of a call does not make the range under it a window
+    title = "Regions: third call for projects\n20. mars 2026 @ 08:00 – 6. juni 2026 @ 12:00"
+    assert deadline(title, "2026-01-10", "sv") is None

@@ -240,10 +240,15 @@ class Page:
         window = [c for c in window if c.end <= mention.start]
         if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
             return "window", "before"
-        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
-        end = following.end if following is not None and following.range_start is mention else mention.end
+        end = self._range_end(i).end
         if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
             return "window", "after"
+        # a range opening its line under a heading that opens with a word of applying ("Apply
+        # for project funding in 2024\n\n9.-30. April 2024 (first step):"), not under a title or
+        # a sentence that speaks of a call ("Europe: Third call for projects")
+        heading = label_line(self.text, mention.start) if end != mention.end else None
+        if heading and any(c.start == heading[0] for c in self.window_cues):
+            return "window", "label"
         return None
 
     def is_registration(self, mention: DateMention) -> bool:
