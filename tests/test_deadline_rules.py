@@ -191,3 +191,10 @@ def test_a_range_under_a_heading_of_applying_is_the_window(deadline):
     # a title that speaks of a call does not make the range under it a window
     title = "Regions: third call for projects\n20. mars 2026 @ 08:00 – 6. juni 2026 @ 12:00"
     assert deadline(title, "2026-01-10", "sv") is None
+
+
+def test_short_fields_under_a_label_take_the_label(deadline):
+    text = "Sista ansökningsdatum\nvår: 15 mars\nhöst: 15 oktober\n\nAnsökningar kan skickas in till midnatt."
+    assert deadline(text, "2026-05-02") == "2026-10-15"
+    other = "Styrelsemöten\nvår: 15 mars\nhöst: 15 oktober"
+    assert deadline(other, "2026-05-02") is None

@@ -81,6 +81,30 @@ def list_heading(text: str, start: int) -> tuple[int, int] | None:
     return None
 
 
+# A line that is a short field and its value ("vår: 20 mars", "Stage 2: 10 September").
+FIELD_LINE = re.compile(r"[ \t•·*\-–—]*[^\n:]{1,20}:[ \t]*\S")
+
+
+def field_list_heading(text: str, start: int) -> tuple[int, int] | None:
+    """The short label over a run of short fields with dates ("Sista ansökningsdatum\nvår: 20
+    mars\nhöst: 20 september"): the first line above the run that is no such field."""
+    line_start = text.rfind("\n", 0, start) + 1
+    field = FIELD_LINE.match(text, line_start)
+    if field is None or field.end() - 1 != start:
+        return None  # the date is not the field's value
+    while line_start > 0:
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if not FIELD_LINE.match(line):
+            stripped = line.strip()
+            if not stripped or len(stripped) > LABEL_CHARS:
+                return None
+            lead = len(line) - len(line.lstrip())
+            return prev_start + lead, prev_start + lead + len(stripped)
+        line_start = prev_start
+    return None
+
+
 class DateBlocks:
     """Date lines and label lines of one page, to find labels written below their dates."""
 

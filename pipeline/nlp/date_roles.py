@@ -17,6 +17,7 @@ from pipeline.nlp.date_layout import (
     LABEL_CHARS,
     TIME_ON_LINE,
     DateBlocks,
+    field_list_heading,
     label_line,
     list_heading,
     opens_line,
@@ -52,7 +53,9 @@ def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[t
     spans: list[tuple[int, int]] = []
     for mention in mentions:
         lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
-        line = label_line(text, mention.start) or list_heading(text, mention.start)
+        line = label_line(text, mention.start) or list_heading(text, mention.start) or field_list_heading(
+            text, mention.start
+        )
         if line:
             lo = min(lo, line[0])
             line_end = text.find("\n", mention.end)
@@ -225,7 +228,7 @@ class Page:
                 or LINE_END.fullmatch(text, label[-1].end, line[1])
             ):
                 return self._label_role(line, -1), "label"
-        heading = list_heading(text, mention.start)
+        heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
         role = self._label_role(heading, -1) if heading else None
         return (role, "label") if role else None
 
