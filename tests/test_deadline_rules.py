@@ -198,3 +198,8 @@ def test_short_fields_under_a_label_take_the_label(deadline):
     assert deadline(text, "2026-05-02") == "2026-10-15"
     other = "Styrelsemöten\nvår: 15 mars\nhöst: 15 oktober"
     assert deadline(other, "2026-05-02") is None
+
+
+def test_a_window_that_opens_and_ends_closes_on_its_end(deadline):
+    assert deadline("The call opens on 2 March and ends on 30 April.", "2026-01-10", "en") == "2026-04-30"
+    assert deadline("The project starts on 2 March and ends on 30 April 2028.", "2026-01-10", "en") is None
