@@ -203,3 +203,16 @@ def test_short_fields_under_a_label_take_the_label(deadline):
 def test_a_window_that_opens_and_ends_closes_on_its_end(deadline):
     assert deadline("The call opens on 2 March and ends on 30 April.", "2026-01-10", "en") == "2026-04-30"
     assert deadline("The project starts on 2 March and ends on 30 April 2028.", "2026-01-10", "en") is None
+
+
+def test_a_table_row_takes_its_columns_label_from_the_header(deadline):
+    text = ("Deadline date Board meeting date\n"
+            "Round 1 Friday 6th March 2026 Friday 27th March 2026\n"
+            "Round 2 Monday 1st June 2026 Friday 26th June 2026\n")
+    assert deadline(text, "2026-04-10", "en") == "2026-06-01"
+    both = ("Opening date Closing date\n"
+            "Round 1 2 February 2026 6 March 2026\n")
+    assert deadline(both, "2026-01-10", "en") == "2026-03-06"
+    # a header whose first column has no cue labels no column of the rows
+    plain = "Meeting Date Deadline\nRound 1 6 March 2026 27 March 2026\n"
+    assert deadline(plain, "2026-01-10", "en") is None

@@ -208,6 +208,29 @@ class DateBlocks:
             return False
         return len(self.text[nxt[0] : nxt[1]].strip()) <= LABEL_BELOW_CHARS
 
+    def table_column(self, date_start: int) -> tuple[tuple[int, int], int, int] | None:
+        """For a date in a row of a table that has its column labels in a header line above the
+        rows ("Deadline date Trustee meeting date\nMeeting 1 Friday 16th February 2024 Friday 8th
+        March 2024"): the header's span, the date's column and the number of columns. Rows are
+        consecutive lines with the same number (two or more) of dates."""
+        text = self.text
+        start, _ = line_bounds(text, date_start)
+        spans = self.dates_on_line.get(start, [])
+        columns = len(spans)
+        if columns < 2:
+            return None
+        while start > 0:
+            above = line_bounds(text, start - 1)
+            if len(self.dates_on_line.get(above[0], [])) != columns:
+                break
+            start = above[0]
+        if start == 0:
+            return None
+        header = line_bounds(text, start - 1)
+        if header[0] in self.dates_on_line or not 0 < len(text[header[0] : header[1]].strip()) <= HEADING_CHARS:
+            return None
+        return header, [lo for lo, _ in spans].index(date_start), columns
+
     def claimed_from_above(self, label: tuple[int, int], date_start: int) -> bool:
         """A label glued under a date line and parted by a blank line from the date below it
         belongs to the date above ("15 november – 9 december\\nÖppen utlysning: ...\\n\\n1 mars")."""

@@ -230,7 +230,25 @@ class Page:
                 return self._label_role(line, -1), "label"
         heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
         role = self._label_role(heading, -1) if heading else None
-        return (role, "label") if role else None
+        return (role, "label") if role else self._role_from_table(mention)
+
+    def _role_from_table(self, mention: DateMention) -> tuple[str, str] | None:
+        """The label of a date's column in a table whose header stands above its rows: the j-th
+        cue of the header when it has one per column, else the header's first cue for the first
+        column when the header opens with it ("Deadline date Trustee meeting date")."""
+        found = self.blocks.table_column(mention.start)
+        if found is None:
+            return None
+        (lo, hi), column, columns = found
+        labels = self.label_cues(lo, hi)
+        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip())
+        if len(labels) == columns:
+            cue = labels[column]
+        elif column == 0 and labels and labels[0].start == opening:
+            cue = labels[0]
+        else:
+            return None
+        return ROLE_NAMES.get(cue.role, cue.role), "label"
 
     def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
         """ "window" when a word of applying or of a call stands shortly before the date in its
