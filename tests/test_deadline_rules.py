@@ -216,3 +216,12 @@ def test_a_table_row_takes_its_columns_label_from_the_header(deadline):
     # a header whose first column has no cue labels no column of the rows
     plain = "Meeting Date Deadline\nRound 1 6 March 2026 27 March 2026\n"
     assert deadline(plain, "2026-01-10", "en") is None
+
+
+def test_a_round_that_is_a_date_range_is_the_window(deadline):
+    text = ("Nästa ansökningsomgång för resebidrag och vistelsestipendier till Helsingfors är "
+            "8 januari - 2 februari 2026.")
+    assert deadline(text, "2025-12-01") == "2026-02-02"
+    # a round word in a sentence about what the money pays for, with no verb making it the range
+    text = "Ansökningsomgången gäller resor för aktiviteter 8 januari - 2 februari 2026."
+    assert deadline(text, "2025-12-01") is None

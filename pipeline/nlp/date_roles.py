@@ -38,6 +38,8 @@ WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
 # after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
 BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
+# A verb that makes the subject before it the date range after it ("... är 7 januari - 1 februari").
+COPULA = re.compile(r"\s(?:är|is|are|blir|will be)\s+(?:den\s+|the\s+|from\s+|från\s+)?$")
 LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
 FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
 # What may stand between an opening word that counts only next to its date and the date: short
@@ -262,6 +264,11 @@ class Page:
         if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
             return "window", "before"
         end = self._range_end(i).end
+        if end != mention.end and COPULA.search(self.lowered, lo, mention.start):
+            # "Nästa ansökningsomgång för aktivitetsbidrag ... är 7 januari - 1 februari 2021": the
+            # round is the range, whatever words about what it funds stand between
+            if any(lo <= c.start and c.end <= mention.start for c in self.window_cues):
+                return "window", "before"
         if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
             return "window", "after"
         # a range opening its line under a heading that opens with a word of applying ("Apply
