@@ -225,3 +225,10 @@ def test_a_round_that_is_a_date_range_is_the_window(deadline):
     # a round word in a sentence about what the money pays for, with no verb making it the range
     text = "Ansökningsomgången gäller resor för aktiviteter 8 januari - 2 februari 2026."
     assert deadline(text, "2025-12-01") is None
+
+
+def test_a_qualifier_after_a_cue_that_follows_its_date_makes_it_someone_elses(deadline):
+    text = ("Preliminary timeline\n28 January: Deadline for sending ideas to the secretariat for feedback\n"
+            "9 April: Call for applications closes")
+    assert deadline(text, "2026-01-05", "en") == "2026-04-09"
+    assert deadline("5 May: registration deadline for the info day", "2026-01-05", "en") is None

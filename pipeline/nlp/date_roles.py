@@ -194,7 +194,10 @@ class Page:
         if following is not None and following.start < hi and after[0].end <= following.start:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
-        return OTHER_ROLES.get(after[0].role, after[0].role), "after"
+        cue = after[0]
+        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, cue.end, hi):
+            return "other", "after"  # "31 January: Deadline for submission of ideas for feedback"
+        return OTHER_ROLES.get(cue.role, cue.role), "after"
 
     def _range_end(self, i: int) -> DateMention:
         """The last date of the range the i-th date opens ("From October 4th until October 7th"),
