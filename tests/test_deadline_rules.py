@@ -232,3 +232,11 @@ def test_a_qualifier_after_a_cue_that_follows_its_date_makes_it_someone_elses(de
             "9 April: Call for applications closes")
     assert deadline(text, "2026-01-05", "en") == "2026-04-09"
     assert deadline("5 May: registration deadline for the info day", "2026-01-05", "en") is None
+
+
+def test_a_verb_of_applying_later_in_the_sentence_makes_a_range_the_window(deadline):
+    text = "Under perioden den 1 oktober – 30 november varje år finns det möjlighet att ansöka om bidrag."
+    assert deadline(text, "2026-10-05") == "2026-11-30"
+    # a call named later in the sentence is no verb of applying
+    text = "On 6-7 October, representatives of the 14 call 1 projects met in Lille."
+    assert deadline(text, "2026-10-20", "en") is None

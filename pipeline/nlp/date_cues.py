@@ -47,6 +47,7 @@ class CueReader:
     label_names: dict[str, str]
     past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
     past_clause: re.Pattern[str]  # words that put a sentence in the past ("had", "var")
+    apply_verbs: re.Pattern[str]  # the window words that are verbs of applying ("ansöka", "apply")
 
     def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
         """Cues in text order within the spans (the surroundings of the dates found); field
@@ -124,6 +125,7 @@ def cue_reader() -> CueReader:
         label_names,
         re.compile(word_alternation(cues["past_tense"])),
         compile_phrases({"past_clause": cues["past_tense"] + cues["past_clause"]})[0],
+        re.compile(word_alternation(cues["apply_verbs"])),
     )
 
 

@@ -272,6 +272,16 @@ class Page:
             # round is the range, whatever words about what it funds stand between
             if any(lo <= c.start and c.end <= mention.start for c in self.window_cues):
                 return "window", "before"
+        if end != mention.end:  # a range: a word of applying after it in its sentence ("Under perioden
+            # den 1 november – 31 december varje år finns det möjlighet att ansöka")
+            reach = _sentence_end(self.text, end, WINDOW_CHARS)
+            after = [
+                c
+                for c in self.window_cues
+                if end <= c.start and c.end <= reach and self.reader.apply_verbs.fullmatch(self.lowered, c.start, c.end)
+            ]
+            if after and not self.reader.not_window.search(self.lowered, end, after[0].start):
+                return "window", "after"
         if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
             return "window", "after"
         # a range opening its line under a heading that opens with a word of applying ("Apply
