@@ -8,8 +8,11 @@ the nearest cue after it ("8 december öppnar utlysningen"), else its label in t
 word of applying or of a call before a date range ("Du kunde söka stödet mellan 15 september och
 31 december"), which makes the range the call's window. A window, or a period that opens, closes
 on its last day ("Utlysningens tid: 2022-06-09 – 2022-08-31"). The deadline is the first closing
-date (two-stage calls close first for the intent to apply); registration, reporting and survey
-deadlines are not the call's deadline. A year-less date told of in the past tense lies in the past.
+date still to come or just passed (two-stage calls close first for the intent to apply; a round
+closed months before is mentioned in passing; of yearly cut-offs the next one counts), else, when
+all passed long before, the first; registration, reporting and survey deadlines are not the
+call's deadline. A year-less date told of in the past tense lies in the past; a year-less yearly
+deadline told in the present that passed over a week before the page's date is next year's.
 """
 
 from __future__ import annotations
