@@ -404,10 +404,11 @@ def test_a_news_headline_under_its_date_is_not_a_label(read):
 def test_a_label_line_ending_in_its_cue(read):
     text = "HOW TO APPLY\nSend your project idea to the network coordinator no later than:\n15 March 2027\n"
     assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
-    # without the colon a long line over a date is a heading, not its label
+    # without the colon a long line over a date is a heading, not its label: in a block that
+    # opens on a date, with blank lines between all its lines, each label stands below its date
     text = ("Key dates\n\n1 Feb 2027\n\nDate the call is made active\n\n15 Mar 2027\n\n"
             "Application submission deadline\n\n1 Jun 2027\n\nEarliest project start")
-    assert read(text, "2027-01-10", "en")._.deadline is None
+    assert read(text, "2027-01-10", "en")._.deadline == "2027-03-15"
 
 
 def test_a_field_value_is_not_labelled_by_the_next_field(read):

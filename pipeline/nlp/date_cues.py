@@ -17,8 +17,12 @@ from pipeline.nlp.phrases import compile_compound_ends, compile_phrases, is_comp
 
 # Role groups of the [cues] table. "window": words of applying or of a call, read apart (a date
 # range after them is the call's window); "when": field labels such as "Datum:"; "byline":
-# "submitted by", a deadline only right before its date.
-ROLES = ("deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline")
+# "submitted by", a deadline only right before its date; "continues": "runs until", a window's end
+# after its opening in the same sentence, else a date of something else.
+ROLES = (
+    "deadline", "deadline_adjacent", "opening", "opening_adjacent", "event", "when", "other", "window", "byline",
+    "continues",
+)
 
 
 class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters
@@ -42,6 +46,8 @@ class CueReader:
     status_labels: re.Pattern[str]
     label_names: dict[str, str]
     past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
+    past_clause: re.Pattern[str]  # words that put a sentence in the past ("had", "var")
+    apply_verbs: re.Pattern[str]  # the window words that are verbs of applying ("ansöka", "apply")
 
     def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
         """Cues in text order within the spans (the surroundings of the dates found); field
@@ -118,6 +124,8 @@ def cue_reader() -> CueReader:
         label_regex,
         label_names,
         re.compile(word_alternation(cues["past_tense"])),
+        compile_phrases({"past_clause": cues["past_tense"] + cues["past_clause"]})[0],
+        re.compile(word_alternation(cues["apply_verbs"])),
     )
 
 

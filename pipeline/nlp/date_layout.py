@@ -55,20 +55,52 @@ def label_line(text: str, start: int) -> tuple[int, int] | None:
 
 def list_heading(text: str, start: int) -> tuple[int, int] | None:
     """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
-    "- Standard projects: 16 September 2026"): the short line ending in a colon above the run of
-    bullet lines."""
+    "- Standard projects: 16 September 2026", "Ansökningsdatum" over "• 15 februari"): the short
+    line ending in a colon, or a label's length, above the run of bullet lines."""
     line_start = text.rfind("\n", 0, start) + 1
     if not LIST_ITEM.match(text, line_start):
         return None
+    blank_lines = 0
     while line_start > 0:
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start : line_start - 1]
-        if not line.strip():
+        if not line.strip():  # one blank line may part the heading from its list, not two items
+            blank_lines += 1
+            if blank_lines > 1:
+                return None
+            line_start = prev_start
+            continue
+        if blank_lines and LIST_ITEM.match(line):
             return None
         if not LIST_ITEM.match(line):
             line = line.rstrip()
-            ok = line.endswith(":") and len(line) <= HEADING_CHARS
+            # a heading ending in a colon, or a field label as short as one ("Ansökningsdatum")
+            ok = (line.endswith(":") and len(line) <= HEADING_CHARS) or len(line.strip()) <= LABEL_CHARS
             return (prev_start, prev_start + len(line)) if ok else None
+        line_start = prev_start
+    return None
+
+
+# A line that is a short field and its value ("vår: 20 mars", "Stage 2: 10 September").
+FIELD_LINE = re.compile(r"[ \t•·*\-–—]*[^\n:]{1,20}:[ \t]*\S")
+
+
+def field_list_heading(text: str, start: int) -> tuple[int, int] | None:
+    """The short label over a run of short fields with dates ("Sista ansökningsdatum\nvår: 20
+    mars\nhöst: 20 september"): the first line above the run that is no such field."""
+    line_start = text.rfind("\n", 0, start) + 1
+    field = FIELD_LINE.match(text, line_start)
+    if field is None or field.end() - 1 != start:
+        return None  # the date is not the field's value
+    while line_start > 0:
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start : line_start - 1]
+        if not FIELD_LINE.match(line):
+            stripped = line.strip()
+            if not stripped or len(stripped) > LABEL_CHARS:
+                return None
+            lead = len(line) - len(line.lstrip())
+            return prev_start + lead, prev_start + lead + len(stripped)
         line_start = prev_start
     return None
 
@@ -112,27 +144,48 @@ class DateBlocks:
             return "date"
         return "label" if self._label_text(start, end) else None
 
+    def _next_line(self, end: int, spaced: bool | None = None) -> tuple[int, int] | None:
+        """The first non-blank line after the line ending at `end`. Blocks may have blank lines
+        between all their lines ("15 Sep 2021\n\nApplication submission deadline\n\n01 Feb
+        2022"), or between items only ("5 January 2027\nDeadline extended\n\n2 January 2027"):
+        with `spaced` given, only a line parted by blank lines (True) or not (False)."""
+        text = self.text
+        skipped = False
+        while end < len(text):
+            start, end = line_bounds(text, end + 1)
+            if text[start:end].strip():
+                return (start, end) if spaced is None or spaced == skipped else None
+            skipped = True
+        return None
+
+    def _previous_line(self, start: int, spaced: bool) -> tuple[int, int] | None:
+        text = self.text
+        skipped = False
+        while start > 0:
+            start, end = line_bounds(text, start - 1)
+            if text[start:end].strip():
+                return (start, end) if spaced == skipped else None
+            skipped = True
+        return None
+
     def label_below(self, date_start: int) -> tuple[int, int] | None:
         """The label on the line right below a date line, when its block has labels below dates:
-        "February 1, 2022\\nOpens for applications\\nApril 5, 2022\\nApplication deadline"."""
+        "February 1, 2022\nOpens for applications\nApril 5, 2022\nApplication deadline"."""
         text = self.text
         start, end = line_bounds(text, date_start)
-        if not self._is_date_line(start, end) or end >= len(text):
-            return None
-        below = line_bounds(text, end + 1)
-        label = self._label_text(*below)
+        below = self._next_line(end) if self._is_date_line(start, end) else None
+        label = self._label_text(*below) if below else None
         if label is None:
             return None
+        spaced = text.count("\n", end, below[0]) > 1  # blank lines between the block's lines
         kinds = ["date", "label"]
         lo, hi = start, below[1]
-        while lo > 0:  # walk up while lines alternate label, date, label ...
-            prev = line_bounds(text, lo - 1)
+        while (prev := self._previous_line(lo, spaced)) is not None:  # walk up while lines alternate label, date ...
             if self._kind(*prev) != ("label" if kinds[0] == "date" else "date"):
                 break
             kinds.insert(0, "label" if kinds[0] == "date" else "date")
             lo = prev[0]
-        while hi < len(text):  # ... and down
-            nxt = line_bounds(text, hi + 1)
+        while (nxt := self._next_line(hi, spaced)) is not None:  # ... and down
             if self._kind(*nxt) != ("label" if kinds[-1] == "date" else "date"):
                 break
             kinds.append("label" if kinds[-1] == "date" else "date")
@@ -141,11 +194,42 @@ class DateBlocks:
         # Model") reads labels above, as most pages write them; a lone date line over a line is
         # a news listing's date and headline ("5 May 2027\nDeadline extended") unless it gives a
         # time, as a cut-off does ("30 September 2027 kl. 16.00\nÖppen utlysning: projektidé")
-        if kinds[0] != "date" or kinds[-1] != "label":
+        if kinds[0] != "date" or (kinds[-1] != "label" and not self._short_line_after(hi, spaced)):
             return None
         if kinds.count("date") == 1 and not TIME_ON_LINE.match(text, self.dates_on_line[start][-1][1], end):
             return None
         return label
+
+    def _short_line_after(self, end: int, spaced: bool) -> bool:
+        """Whether a short line without a date follows the block's last date: its label, though
+        no cue word says what it is ("31 Mar 2029\nLatest permitted project completion date")."""
+        nxt = self._next_line(end, spaced)
+        if nxt is None or nxt[0] in self.dates_on_line:
+            return False
+        return len(self.text[nxt[0] : nxt[1]].strip()) <= LABEL_BELOW_CHARS
+
+    def table_column(self, date_start: int) -> tuple[tuple[int, int], int, int] | None:
+        """For a date in a row of a table that has its column labels in a header line above the
+        rows ("Deadline date Trustee meeting date\nMeeting 1 Friday 16th February 2024 Friday 8th
+        March 2024"): the header's span, the date's column and the number of columns. Rows are
+        consecutive lines with the same number (two or more) of dates."""
+        text = self.text
+        start, _ = line_bounds(text, date_start)
+        spans = self.dates_on_line.get(start, [])
+        columns = len(spans)
+        if columns < 2:
+            return None
+        while start > 0:
+            above = line_bounds(text, start - 1)
+            if len(self.dates_on_line.get(above[0], [])) != columns:
+                break
+            start = above[0]
+        if start == 0:
+            return None
+        header = line_bounds(text, start - 1)
+        if header[0] in self.dates_on_line or not 0 < len(text[header[0] : header[1]].strip()) <= HEADING_CHARS:
+            return None
+        return header, [lo for lo, _ in spans].index(date_start), columns
 
     def claimed_from_above(self, label: tuple[int, int], date_start: int) -> bool:
         """A label glued under a date line and parted by a blank line from the date below it

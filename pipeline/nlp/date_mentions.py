@@ -21,6 +21,9 @@ from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
 SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read as after it
+# A line's or a sentence's end: a year-less date after it is not read as following the one before
+# ("Första perioden är 1-31 mars. Andra perioden är 1-30 september": both in the coming months).
+SENTENCE_END = re.compile(r"\n|[.!?;]\s+[A-ZÅÄÖ]")
 
 # Text allowed between the two ends of a date range: an optional time, then a connector.
 RANGE_GAP = re.compile(
@@ -92,6 +95,16 @@ DATE_START = re.compile(
 GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
+# What may follow a numeric day.month written without its year and its closing full stop ("1–31.3
+# är", "(1-30.9)"): not a digit, nor an amount's unit ("1-2.5 million" is no date).
+AMOUNT_AFTER = r"\s*(?:milj|million|mn\b|bn\b|billion|msek|meur|%|procent|percent|eur\b|sek\b|kr\b)"
+
+
+def numeric_end(year: str, group: str) -> str:
+    """The end of a numeric date range: ".2021", "." or nothing, then no further number."""
+    return rf"(?:\.(?P<{group}>{year})|\.(?![\d,])|(?![\d,.]|{AMOUNT_AFTER}))"
+
+
 @lru_cache(maxsize=1)
 def date_patterns() -> DatePatterns:
     words = load_date_words()
@@ -116,8 +129,11 @@ def date_patterns() -> DatePatterns:
         rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
-        # 1-31.3.2021, 1–31.3. (a day range with a numeric month, as Finland writes it)
-        rf"|(?P<nr>(?P<rd>[0-3]?\d)\.?[-–](?P<rd2>[0-3]?\d)\.(?P<rm>[01]?\d)\.(?:(?P<ry>{year})|(?![\d,])))"
+        # 1-31.3.2021, 1–31.3., (1-30.9) (a day range with a numeric month, as Finland writes it)
+        rf"|(?P<nr>(?P<rd>[0-3]?\d)\.?[-–−](?P<rd2>[0-3]?\d)\.(?P<rm>[01]?\d){numeric_end(year, 'ry')})"
+        # 15.1-14.2, 30.9−23.10.2020 (a range across months, numeric, the year at its end if any)
+        rf"|(?P<nmr>(?P<ad>[0-3]?\d)\.(?P<am>[01]?\d)\.?\s?[-–−]\s?(?P<bd>[0-3]?\d)\.(?P<bm>[01]?\d)"
+        rf"{numeric_end(year, 'by')})"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
     )
@@ -181,6 +197,8 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         year = int(g("fy")) if g("fy") else None
     elif kind == "nr":
         day, month, year = int(g("rd")), int(g("rm")), int(g("ry")) if g("ry") else None
+    elif kind == "nmr":
+        return _month_range(m)
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
@@ -196,6 +214,18 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         return [first] if kind == "tx" else []
     first.end = m.end(first_group)
     return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
+
+
+def _month_range(m: re.Match[str]) -> list[DateMention]:
+    """The two ends of a numeric range across months ("15.1-14.2", "30.9−23.10.2020"); the start
+    takes its year from the end (see find_dates)."""
+    g = m.group
+    year = int(g("by")) if g("by") else None
+    start_day, start_month, end_day, end_month = int(g("ad")), int(g("am")), int(g("bd")), int(g("bm"))
+    if not (_valid(year or 2024, start_month, start_day) and _valid(year or 2024, end_month, end_day)):
+        return []
+    first = DateMention(m.start(), m.end("am"), start_day, start_month, None)
+    return [first, DateMention(m.start("bd"), m.end(), end_day, end_month, year, range_start=first)]
 
 
 def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[DateMention]:
@@ -226,7 +256,9 @@ def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[Date
     return found
 
 
-def _nearest_year(day: int, month: int, weekday: int | None, reference: date, past_weight: int = 3) -> int:
+def _nearest_year(
+    day: int, month: int, weekday: int | None, reference: date, past_weight: int = 3, future_weight: int = 1
+) -> int:
     """The year that puts day/month nearest the reference date, counting days before it
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
@@ -242,14 +274,15 @@ def _nearest_year(day: int, month: int, weekday: int | None, reference: date, pa
 
     def cost(y: int) -> int:
         delta = (date(y, month, day) - reference).days
-        return delta if delta >= 0 else -past_weight * delta
+        return future_weight * delta if delta >= 0 else -past_weight * delta
 
     return min(candidates, key=cost)
 
 
-def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date | None:
+def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> tuple[date, bool] | None:
     """A date with its year written nearby in the same paragraph, which a reader takes a
-    year-less date's year from: the last one before it, else the first one after it."""
+    year-less date's year from: the last one before it, else the first one after it; with whether
+    it stands before the date."""
     before = [d for d in dated if d.end <= mention.start and mention.start - d.end <= ANCHOR_CHARS]
     after = [d for d in dated if d.start >= mention.end and d.start - mention.end <= ANCHOR_CHARS]
     for other in (before[-1:] + after[:1]):
@@ -258,17 +291,19 @@ def _anchor(text: str, mention: DateMention, dated: list[DateMention]) -> date |
             # A period ("från 1 augusti 2025 till 31 juli 2028") dates its neighbours by its start,
             # where the text's present is, not by an end years away.
             start = other.range_start
-            return start.value if start is not None and start.value is not None else other.value
+            value = start.value if start is not None and start.value is not None else other.value
+            return value, other.end <= mention.start
     return None
 
 
 def _follows_in_sentence(text: str, previous: DateMention | None, mention: DateMention, year: int) -> bool:
     """Whether a year-less date read as `year` lands in a year before the date just before it in
-    the same line ("öppnar 22 juni [2015] och stänger 27 augusti [2014]"), where a reader takes it
+    the same sentence ("öppnar 22 juni [2015] och stänger 27 augusti [2014]"), where a reader takes it
     for the months after; "30 and 31 October, with a side event on 29 October" stays in its year."""
     if previous is None or previous.value is None or mention.start - previous.end > SEQUENCE_CHARS:
         return False
-    if "\n" in text[previous.end : mention.start] or not _valid(year + 1, mention.month, mention.day):
+    # from the date's last character: a date pattern may take the full stop after a month ("mars.")
+    if SENTENCE_END.search(text, previous.end - 1, mention.start) or not _valid(year + 1, mention.month, mention.day):
         return False
     return year < previous.value.year and previous.value < date(year + 1, mention.month, mention.day)
 
@@ -304,8 +339,13 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         year = mention.year
         if year is None:
             anchor = _anchor(text, mention, dated)
-            if anchor is not None:  # the page's own context: simply the nearest such date
-                year = _nearest_year(mention.day, mention.month, mention.weekday, anchor, past_weight=1)
+            if anchor is not None:
+                # the page's own context: the nearest such date, leaning the way the page goes on
+                # in time ("börjar den 4 mars 2019 ... utgår den 30 september" is 2019; "den 14
+                # april stängde vi ... Nästa period är 1 september till 15 oktober 2026" is April 2026)
+                value, before = anchor
+                lean = {"past_weight": 2} if before else {"future_weight": 2}
+                year = _nearest_year(mention.day, mention.month, mention.weekday, value, **lean)
             else:
                 year = _nearest_year(mention.day, mention.month, mention.weekday, reference)
                 mention.guessed_year = True

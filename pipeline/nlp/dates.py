@@ -8,259 +8,35 @@ the nearest cue after it ("8 december öppnar utlysningen"), else its label in t
 word of applying or of a call before a date range ("Du kunde söka stödet mellan 15 september och
 31 december"), which makes the range the call's window. A window, or a period that opens, closes
 on its last day ("Utlysningens tid: 2022-06-09 – 2022-08-31"). The deadline is the first closing
-date (two-stage calls close first for the intent to apply); registration, reporting and survey
-deadlines are not the call's deadline. A year-less date told of in the past tense lies in the past.
+date still to come or just passed (two-stage calls close first for the intent to apply; a round
+closed months before is mentioned in passing; of yearly cut-offs the next one counts), else, when
+all passed long before, the first; registration, reporting and survey deadlines are not the
+call's deadline. A year-less date told of in the past tense lies in the past; a year-less yearly
+deadline told in the present that passed over a week before the page's date is next year's.
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.date_cues import Cue, CueReader, cue_reader, stated_labels
-from pipeline.nlp.date_layout import (
-    HEADING_CHARS,
-    LABEL_CHARS,
-    TIME_ON_LINE,
-    DateBlocks,
-    label_line,
-    list_heading,
-    opens_line,
-)
-from pipeline.nlp.date_mentions import DateMention, find_dates
+from pipeline.nlp.date_cues import CueReader, cue_reader, stated_labels
+from pipeline.nlp.date_roles import Page
 from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
-from pipeline.nlp.phrases import lower_keeping_offsets
 from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
 
-# Words that count only right before their date, and the role they give it.
-ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
-BEFORE_CHARS = 120  # how far back a cue may stand from its date
-AFTER_CHARS = 80
-NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
-ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
-WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
-
-# Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
-# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
-# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
-BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
-LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
-FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
-# What may stand between an opening word that counts only next to its date and the date: short
-# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
-# deadline for both open calls is on 1 September": "open" says what the calls are).
-ADJACENT_GAP = re.compile(
-    r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
-)
-
-
-def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
-    """Where cues for these dates can stand (before, after, the label lines above and below), merged."""
-    spans: list[tuple[int, int]] = []
-    for mention in mentions:
-        lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
-        line = label_line(text, mention.start) or list_heading(text, mention.start)
-        if line:
-            lo = min(lo, line[0])
-            line_end = text.find("\n", mention.end)
-            if line_end >= 0:  # the line below, where "April 5, 2022\\nApplication deadline" has its label
-                below_end = text.find("\n", line_end + 1)
-                hi = max(hi, min(length if below_end < 0 else below_end, line_end + 1 + HEADING_CHARS))
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
-        else:
-            spans.append((lo, hi))
-    return spans
-
-
-def _sentence_start(text: str, pos: int, limit: int) -> int:
-    window_start = max(0, pos - limit)
-    last = window_start
-    # up to pos + 1: a boundary's lookahead must see the date's first character
-    for m in BOUNDARY.finditer(text, window_start, pos + 1):
-        if m.end() <= pos:
-            last = m.end()
-    return last
-
-
-def _sentence_end(text: str, pos: int, limit: int) -> int:
-    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
-    return m.start() if m else min(len(text), pos + limit)
-
-
-class Page:
-    """One page's text, dates and cues, as the role of each date is read from them."""
-
-    def __init__(self, text: str, reference: date, reader: CueReader) -> None:
-        self.text, self.reader = text, reader
-        self.lowered = lower_keeping_offsets(text)
-        self.mentions = find_dates(text, reference, self.lowered)
-        found = reader.find_cues(text, self.lowered, _surroundings(text, self.mentions, len(text)))
-        # apply and call words are read apart: only when no other cue says what a date is for
-        self.cues = [c for c in found if c.role != "window"]
-        self.starts = [c.start for c in self.cues]
-        self.window_cues = [c for c in found if c.role == "window"]
-        self.blocks = DateBlocks(text, [(m.start, m.end) for m in self.mentions], self.has_label_cue)
-
-    def cues_between(self, lo: int, hi: int) -> list[Cue]:
-        i = bisect.bisect_left(self.starts, lo)
-        j = bisect.bisect_left(self.starts, hi)
-        return [c for c in self.cues[i:j] if c.end <= hi]
-
-    def label_cues(self, lo: int, hi: int) -> list[Cue]:
-        """Cues of a label line below a date; a word that counts only next to its date counts
-        there when it opens the label ("Öppen utlysning: ..."), not at a headline's end ("Call
-        3 open")."""
-        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip(" \t•·*-–—"))
-        return [c for c in self.cues_between(lo, hi) if c.role not in ADJACENT_ROLES or c.start == opening]
-
-    def has_label_cue(self, lo: int, hi: int) -> bool:
-        return bool(self.label_cues(lo, hi))
-
-    def _label_role(self, span: tuple[int, int], nearest: int) -> str | None:
-        label = self.cues_between(*span)
-        return ADJACENT_ROLES.get(label[nearest].role, label[nearest].role) if label else None
-
-    def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
-        """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
-        sista dag"), or, for a short cue opening its sentence, the clause after the date
-        ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
-        lowered, not_call = self.lowered, self.reader.not_call
-        if not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start):
-            return True
-        if not_call.search(lowered, cue.end, mention.start):
-            return True
-        if cue.role in ADJACENT_ROLES and not lowered[lo : cue.start].strip(" \t•·*-–—"):
-            end = _sentence_end(self.text, mention.end, NOT_CALL_REACH)
-            return bool(not_call.search(lowered, mention.end, end))
-        return False
-
-    def role_of(self, i: int) -> tuple[str | None, str]:
-        """What the i-th date is for (deadline, opening, event, other, window, or None when
-        nothing says) and where that was read: "before", "after", "label" or "" (nowhere)."""
-        mention = self.mentions[i]
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
-        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
-        return (
-            self._role_in_sentence(i, lo, hi)
-            or self._role_from_layout(mention)
-            or self._role_from_window(i, lo, hi)
-            or (None, "")
-        )
-
-    def _next_to(self, cue: Cue, mention: DateMention) -> bool:
-        """Whether a cue that counts only next to its date stands next to this one."""
-        if mention.start - cue.end > ADJACENT_CHARS:
-            return False
-        return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
-
-    def _role_in_sentence(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
-        """The nearest cue before the date in its sentence, else the first one after it."""
-        text, mention = self.text, self.mentions[i]
-        before = [
-            c
-            for c in self.cues_between(lo, mention.start)
-            if c.role not in ADJACENT_ROLES or self._next_to(c, mention)
-        ]
-        if before:
-            cue = before[-1]
-            if cue.role == "byline":  # "Submitted by Lee on 16 November" / "submitted by 17 March"
-                if not self._next_to(cue, mention):
-                    return "other", "before"
-                cue = Cue(cue.start, cue.end, "deadline")
-            if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
-                return "other", "before"  # a registration or reporting deadline, not the call's
-            if cue.role == "opening_adjacent" and self._event_follows(mention, hi):
-                return "event", "before"  # "From 20 to 21 September a seminar on ... was held"
-            if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
-                # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
-                # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
-                # 30 November" is a deadline
-                if cue.role == "opening_adjacent" or cue.start - before[-2].end <= ADJACENT_CHARS:
-                    return "event", "before"
-            return ADJACENT_ROLES.get(cue.role, cue.role), "before"
-        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
-        if not after or FIELD_VALUE.search(text, text.rfind("\n", 0, mention.start) + 1, mention.start):
-            return None  # "Call announcement: 30 June 2016 Deadline ...": a field's value has its own label
-        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
-        if following is not None and following.start < hi and after[0].end <= following.start:
-            if not self.cues_between(after[0].end, following.start):
-                return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
-        return after[0].role, "after"
-
-    def _event_follows(self, mention: DateMention, hi: int) -> bool:
-        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
-        return bool(after) and after[0].role == "event"
-
-    def _role_from_layout(self, mention: DateMention) -> tuple[str, str] | None:
-        """The label of a date standing on its own line (below it or above it), or the heading
-        of the bulleted list it is an item of."""
-        text = self.text
-        if opens_line(text, mention.start):
-            below = self.blocks.label_below(mention.start)
-            if below:
-                cue = self.label_cues(*below)[0]
-                return ADJACENT_ROLES.get(cue.role, cue.role), "label"
-        line = label_line(text, mention.start)
-        if line and not self.blocks.claimed_from_above(line, mention.start):
-            label = self.cues_between(*line)
-            # a short field label ("Deadline\n28.02.2024"), a line ending in its cue and a colon ("...
-            # no later than:\n15th January"), or a heading over an appointment ("Informationsmöte om
-            # LIFE\n18 juni 09:00-12:00"); a headline over a bare date is just the page's dateline
-            if label and (
-                line[1] - line[0] <= LABEL_CHARS
-                or TIME_ON_LINE.match(text, mention.end)
-                or LINE_END.fullmatch(text, label[-1].end, line[1])
-            ):
-                return self._label_role(line, -1), "label"
-        heading = list_heading(text, mention.start)
-        role = self._label_role(heading, -1) if heading else None
-        return (role, "label") if role else None
-
-    def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
-        """ "window" when a word of applying or of a call stands shortly before the date in its
-        sentence ("Du kunde söka stödet mellan den 15 september och den 31 december",
-        "Ansökningsomgång 1: 24 februari-29 mars") or right after it or its range ("3 juni - 23
-        augusti går det att ansöka"); not past words saying what the range is for ("ansök om stöd
-        för aktiviteter mellan ...", "utlysningen gäller resor 1 mars–30 juni")."""
-        mention = self.mentions[i]
-        window = [c for c in self.window_cues if max(lo, mention.start - WINDOW_CHARS) <= c.start]
-        window = [c for c in window if c.end <= mention.start]
-        if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
-            return "window", "before"
-        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
-        end = following.end if following is not None and following.range_start is mention else mention.end
-        if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
-            return "window", "after"
-        return None
-
-    def is_registration(self, mention: DateMention) -> bool:
-        """Whether a registration word stands before this (`other`) date in its sentence ("Anmäl dig
-        senast den 4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
-        return self.reader.registration.search(self.lowered, lo, mention.start) is not None
-
-    def told_in_past(self, i: int) -> bool:
-        """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
-        mention = self.mentions[i]
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
-        before = self.cues_between(lo, mention.start)
-        if before:
-            cue = before[-1]
-        else:
-            after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
-            if not after:
-                return False
-            cue = after[0]
-        return bool(self.reader.past_tense.fullmatch(self.lowered, cue.start, cue.end))
+# How long after a year-less deadline a page may still mean that one: a closed call's page is
+# dated the day after closing when it shows no date of its own.
+YEARLY_GRACE_DAYS = 7
+# How long a passed deadline stays the page's own: a page written just after a round closed is
+# about that round; one that passed months before is superseded by the rounds still to come.
+RECENT_DAYS = 31
 
 
 def _year_before(day: date) -> date | None:
@@ -268,6 +44,47 @@ def _year_before(day: date) -> date | None:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return None
+
+
+def _year_after(day: date) -> date | None:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return None
+
+
+def _yearly_deadline_passed(page: Page, i: int, reference: date) -> bool:
+    """Whether the i-th date, a deadline with no year written near it, fell more than
+    YEARLY_GRACE_DAYS before the page's date and is not told of in the past tense: then it is a
+    yearly deadline whose next occurrence the page means (a page just after a deadline may still
+    speak of it, so a few weeks back it stays in its year)."""
+    mention = page.mentions[i]
+    if not mention.guessed_year or (reference - mention.value).days <= YEARLY_GRACE_DAYS:
+        return False
+    return not page.in_past_clause(i)
+
+
+def _chosen_deadline(page: Page, deadline_indices: list[int], reference: date) -> str | None:
+    """The deadline of a page with several closing dates: when some are still to come, the first
+    of them, unless one passed within RECENT_DAYS (a page written just after a round closed is
+    about that round; a round closed months before is mentioned in passing, and a page listing
+    yearly cut-offs without a year is read for the next one unless it tells of the passed one in
+    the past); when all have passed, the first (a closed two-stage call closed first for its first
+    stage)."""
+    if not deadline_indices:
+        return None
+    mentions = page.mentions
+    first = min(mentions[i].value for i in deadline_indices)
+    upcoming = [mentions[i].value for i in deadline_indices if mentions[i].value >= reference]
+    if not upcoming:
+        return first.isoformat()
+    recent = [
+        mentions[i].value
+        for i in deadline_indices
+        if 0 < (reference - mentions[i].value).days <= RECENT_DAYS
+        and (not mentions[i].guessed_year or page.in_past_clause(i))
+    ]
+    return min(recent or upcoming).isoformat()
 
 
 def reference_of(doc: Doc) -> date:
@@ -314,16 +131,22 @@ def extract_dates(text: str, reference: date) -> PageDates:
                 # ("5-13 maj öppnar projekten sina dörrar"): not a new date
                 role = "range-end"
         roles[id(mention)] = (role, source)
-    for mention in mentions:  # "ansök ... 5 mars": an apply word alone does not say what the date is
-        if roles[id(mention)][0] == "window":
+    for i, mention in enumerate(mentions):
+        if roles[id(mention)][0] == "window":  # "ansök ... 5 mars": an apply word alone does not say what the date is
             roles[id(mention)] = (None, "")
+        elif roles[id(mention)][0] == "deadline" and _yearly_deadline_passed(page, i, reference):
+            # "Ansökan ska vara inne senast 31 december" on a page read in March: a yearly
+            # deadline written without a year is the coming one, not the one that has passed
+            for told in (mention, mention.range_start):
+                if told is not None and told.guessed_year:
+                    told.value = _year_after(told.value) or told.value
     by_role: dict[str | None, list[date]] = {}
     for mention in mentions:
         by_role.setdefault(roles[id(mention)][0], []).append(mention.value)
     deadlines = sorted(set(by_role.get("deadline", [])))
     openings = sorted(set(by_role.get("opening", [])))
     events = sorted({d for d in by_role.get("event", []) if d >= reference})
-    deadline = deadlines[0].isoformat() if deadlines else None
+    deadline = _chosen_deadline(page, [i for i, m in enumerate(mentions) if roles[id(m)][0] == "deadline"], reference)
     opening = openings[0].isoformat() if openings else None
     registration = min((m.value for m in mentions if roles[id(m)][0] == "other" and m.value >= reference
                         and page.is_registration(m)), default=None)

@@ -1,0 +1,321 @@
+"""How the role of each date on a page is read: what a date is for (deadline, opening, event,
+other, window) from the cue words around it (pipeline.nlp.date_cues), read the way an officer
+reads a call page: the nearest cue before the date in the same sentence, else the nearest cue
+after it, else its label in the page's layout (pipeline.nlp.date_layout), else a word of applying
+or of a call before a date range, which makes the range the call's window.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+
+from pipeline.nlp.date_cues import Cue, CueReader
+from pipeline.nlp.date_layout import (
+    HEADING_CHARS,
+    LABEL_CHARS,
+    TIME_ON_LINE,
+    DateBlocks,
+    field_list_heading,
+    label_line,
+    list_heading,
+    opens_line,
+)
+from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
+from pipeline.nlp.phrases import lower_keeping_offsets
+
+ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
+OTHER_ROLES = {"continues": "other"}  # "runs until" away from a window's opening
+ROLE_NAMES = ADJACENT_ROLES | OTHER_ROLES
+BEFORE_CHARS = 120  # how far back a cue may stand from its date
+AFTER_CHARS = 80
+NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
+WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
+
+# Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
+# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
+# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
+BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
+# A verb that makes the subject before it the date range after it ("... är 7 januari - 1 februari").
+COPULA = re.compile(r"\s(?:är|is|are|blir|will be)\s+(?:den\s+|the\s+|from\s+|från\s+)?$")
+LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
+FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
+# What may stand between an opening word that counts only next to its date and the date: short
+# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
+# deadline for both open calls is on 1 September": "open" says what the calls are).
+ADJACENT_GAP = re.compile(
+    r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
+)
+
+
+def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
+    """Where cues for these dates can stand (before, after, the label lines above and below), merged."""
+    spans: list[tuple[int, int]] = []
+    for mention in mentions:
+        lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
+        line = label_line(text, mention.start) or list_heading(text, mention.start) or field_list_heading(
+            text, mention.start
+        )
+        if line:
+            lo = min(lo, line[0])
+            line_end = text.find("\n", mention.end)
+            if line_end >= 0:  # the line below, where "April 5, 2022\\nApplication deadline" has its label
+                below_end = text.find("\n", line_end + 1)
+                hi = max(hi, min(length if below_end < 0 else below_end, line_end + 1 + HEADING_CHARS))
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+def _sentence_start(text: str, pos: int, limit: int) -> int:
+    window_start = max(0, pos - limit)
+    last = window_start
+    # up to pos + 1: a boundary's lookahead must see the date's first character
+    for m in BOUNDARY.finditer(text, window_start, pos + 1):
+        if m.end() <= pos:
+            last = m.end()
+    return last
+
+
+def _sentence_end(text: str, pos: int, limit: int) -> int:
+    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)
+
+
+class Page:
+    """One page's text, dates and cues, as the role of each date is read from them."""
+
+    def __init__(self, text: str, reference: date, reader: CueReader) -> None:
+        self.text, self.reader = text, reader
+        self.lowered = lower_keeping_offsets(text)
+        self.mentions = find_dates(text, reference, self.lowered)
+        found = reader.find_cues(text, self.lowered, _surroundings(text, self.mentions, len(text)))
+        # apply and call words are read apart: only when no other cue says what a date is for
+        self.cues = [c for c in found if c.role != "window"]
+        self.starts = [c.start for c in self.cues]
+        self.window_cues = [c for c in found if c.role == "window"]
+        self.blocks = DateBlocks(text, [(m.start, m.end) for m in self.mentions], self.has_label_cue)
+
+    def cues_between(self, lo: int, hi: int) -> list[Cue]:
+        i = bisect.bisect_left(self.starts, lo)
+        j = bisect.bisect_left(self.starts, hi)
+        return [c for c in self.cues[i:j] if c.end <= hi]
+
+    def label_cues(self, lo: int, hi: int) -> list[Cue]:
+        """Cues of a label line below a date; a word that counts only next to its date counts
+        there when it opens the label ("Öppen utlysning: ..."), not at a headline's end ("Call
+        3 open")."""
+        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip(" \t•·*-–—"))
+        return [c for c in self.cues_between(lo, hi) if c.role not in ADJACENT_ROLES or c.start == opening]
+
+    def has_label_cue(self, lo: int, hi: int) -> bool:
+        return bool(self.label_cues(lo, hi))
+
+    def _label_role(self, span: tuple[int, int], nearest: int) -> str | None:
+        label = self.cues_between(*span)
+        return ROLE_NAMES.get(label[nearest].role, label[nearest].role) if label else None
+
+    def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
+        """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
+        sista dag"), or, for a short cue opening its sentence, the clause after the date
+        ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
+        lowered, not_call = self.lowered, self.reader.not_call
+        if not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start):
+            return True
+        if not_call.search(lowered, cue.end, mention.start):
+            return True
+        if cue.role in ADJACENT_ROLES and not lowered[lo : cue.start].strip(" \t•·*-–—"):
+            end = _sentence_end(self.text, mention.end, NOT_CALL_REACH)
+            return bool(not_call.search(lowered, mention.end, end))
+        return False
+
+    def role_of(self, i: int) -> tuple[str | None, str]:
+        """What the i-th date is for (deadline, opening, event, other, window, or None when
+        nothing says) and where that was read: "before", "after", "label" or "" (nowhere)."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        return (
+            self._role_in_sentence(i, lo, hi)
+            or self._role_from_layout(mention)
+            or self._role_from_window(i, lo, hi)
+            or (None, "")
+        )
+
+    def _next_to(self, cue: Cue, mention: DateMention) -> bool:
+        """Whether a cue that counts only next to its date stands next to this one."""
+        if mention.start - cue.end > ADJACENT_CHARS:
+            return False
+        return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
+
+    def _role_in_sentence(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
+        """The nearest cue before the date in its sentence, else the first one after it."""
+        text, mention = self.text, self.mentions[i]
+        before = [
+            c
+            for c in self.cues_between(lo, mention.start)
+            if c.role not in ADJACENT_ROLES or self._next_to(c, mention)
+        ]
+        if before:
+            cue = before[-1]
+            if cue.role == "byline":  # "Submitted by Lee on 16 November" / "submitted by 17 March"
+                if not self._next_to(cue, mention):
+                    return "other", "before"
+                cue = Cue(cue.start, cue.end, "deadline")
+            if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
+                opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
+                return ("deadline" if opened else "other"), "before"
+            if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
+                return "other", "before"  # a registration or reporting deadline, not the call's
+            if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
+                return "event", "before"  # "From 20 to 21 September a seminar on ... was held"
+            if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
+                # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
+                # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
+                # 30 November" is a deadline
+                if cue.role == "opening_adjacent" or cue.start - before[-2].end <= ADJACENT_CHARS:
+                    return "event", "before"
+            return ADJACENT_ROLES.get(cue.role, cue.role), "before"
+        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
+        if not after or FIELD_VALUE.search(text, text.rfind("\n", 0, mention.start) + 1, mention.start):
+            return None  # "Call announcement: 30 June 2016 Deadline ...": a field's value has its own label
+        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        if (
+            following is not None
+            and following.start < after[0].start
+            and following.range_start is not mention
+            and not LIST_GAP.fullmatch(text, mention.end, following.start)
+        ):
+            return None  # "(10 March 2009) Friday, March 13 is the deadline": the cue is the next date's
+        if following is not None and following.start < hi and after[0].end <= following.start:
+            if not self.cues_between(after[0].end, following.start):
+                return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
+        cue = after[0]
+        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, cue.end, hi):
+            return "other", "after"  # "31 January: Deadline for submission of ideas for feedback"
+        return OTHER_ROLES.get(cue.role, cue.role), "after"
+
+    def _range_end(self, i: int) -> DateMention:
+        """The last date of the range the i-th date opens ("From October 4th until October 7th"),
+        or the date itself."""
+        following = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        return following if following is not None and following.range_start is self.mentions[i] else self.mentions[i]
+
+    def _event_follows(self, mention: DateMention) -> bool:
+        """Whether an event word follows the date (or its range) in its sentence ("From 4 until 7
+        October in Brussels the week of regions will be held")."""
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
+        return bool(after) and after[0].role == "event"
+
+    def _role_from_layout(self, mention: DateMention) -> tuple[str, str] | None:
+        """The label of a date standing on its own line (below it or above it), or the heading
+        of the bulleted list it is an item of."""
+        text = self.text
+        if opens_line(text, mention.start):
+            below = self.blocks.label_below(mention.start)
+            if below:
+                cue = self.label_cues(*below)[0]
+                return ROLE_NAMES.get(cue.role, cue.role), "label"
+        line = label_line(text, mention.start)
+        if line and not self.blocks.claimed_from_above(line, mention.start):
+            label = self.cues_between(*line)
+            # a short field label ("Deadline\n28.02.2024"), a line ending in its cue and a colon ("...
+            # no later than:\n15th January"), or a heading over an appointment ("Informationsmöte om
+            # LIFE\n18 juni 09:00-12:00"); a headline over a bare date is just the page's dateline
+            if label and (
+                line[1] - line[0] <= LABEL_CHARS
+                or TIME_ON_LINE.match(text, mention.end)
+                or LINE_END.fullmatch(text, label[-1].end, line[1])
+            ):
+                return self._label_role(line, -1), "label"
+        heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
+        role = self._label_role(heading, -1) if heading else None
+        return (role, "label") if role else self._role_from_table(mention)
+
+    def _role_from_table(self, mention: DateMention) -> tuple[str, str] | None:
+        """The label of a date's column in a table whose header stands above its rows: the j-th
+        cue of the header when it has one per column, else the header's first cue for the first
+        column when the header opens with it ("Deadline date Trustee meeting date")."""
+        found = self.blocks.table_column(mention.start)
+        if found is None:
+            return None
+        (lo, hi), column, columns = found
+        labels = self.label_cues(lo, hi)
+        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip())
+        if len(labels) == columns:
+            cue = labels[column]
+        elif column == 0 and labels and labels[0].start == opening:
+            cue = labels[0]
+        else:
+            return None
+        return ROLE_NAMES.get(cue.role, cue.role), "label"
+
+    def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
+        """ "window" when a word of applying or of a call stands shortly before the date in its
+        sentence ("Du kunde söka stödet mellan den 15 september och den 31 december",
+        "Ansökningsomgång 1: 24 februari-29 mars") or right after it or its range ("3 juni - 23
+        augusti går det att ansöka"); not past words saying what the range is for ("ansök om stöd
+        för aktiviteter mellan ...", "utlysningen gäller resor 1 mars–30 juni")."""
+        mention = self.mentions[i]
+        window = [c for c in self.window_cues if max(lo, mention.start - WINDOW_CHARS) <= c.start]
+        window = [c for c in window if c.end <= mention.start]
+        if window and not self.reader.not_window.search(self.lowered, window[-1].end, mention.start):
+            return "window", "before"
+        end = self._range_end(i).end
+        if end != mention.end and COPULA.search(self.lowered, lo, mention.start):
+            # "Nästa ansökningsomgång för aktivitetsbidrag ... är 7 januari - 1 februari 2021": the
+            # round is the range, whatever words about what it funds stand between
+            if any(lo <= c.start and c.end <= mention.start for c in self.window_cues):
+                return "window", "before"
+        if end != mention.end:  # a range: a word of applying after it in its sentence ("Under perioden
+            # den 1 november – 31 december varje år finns det möjlighet att ansöka")
+            reach = _sentence_end(self.text, end, WINDOW_CHARS)
+            after = [
+                c
+                for c in self.window_cues
+                if end <= c.start and c.end <= reach and self.reader.apply_verbs.fullmatch(self.lowered, c.start, c.end)
+            ]
+            if after and not self.reader.not_window.search(self.lowered, end, after[0].start):
+                return "window", "after"
+        if any(end <= c.start <= end + ADJACENT_CHARS and c.end <= hi for c in self.window_cues):
+            return "window", "after"
+        # a range opening its line under a heading that opens with a word of applying ("Apply
+        # for project funding in 2024\n\n9.-30. April 2024 (first step):"), not under a title or
+        # a sentence that speaks of a call ("Europe: Third call for projects")
+        heading = label_line(self.text, mention.start) if end != mention.end else None
+        if heading and any(c.start == heading[0] for c in self.window_cues):
+            return "window", "label"
+        return None
+
+    def is_registration(self, mention: DateMention) -> bool:
+        """Whether a registration word stands before this (`other`) date in its sentence ("Anmäl dig
+        senast den 4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        return self.reader.registration.search(self.lowered, lo, mention.start) is not None
+
+    def told_in_past(self, i: int) -> bool:
+        """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        before = self.cues_between(lo, mention.start)
+        if before:
+            cue = before[-1]
+        else:
+            after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
+            if not after:
+                return False
+            cue = after[0]
+        return bool(self.reader.past_tense.fullmatch(self.lowered, cue.start, cue.end))
+
+    def in_past_clause(self, i: int) -> bool:
+        """Whether the i-th date's sentence is told in the past ("At close of deadline on October
+        10th, 34 proposals had been received", "Sista dag var 6 augusti")."""
+        mention = self.mentions[i]
+        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        return self.reader.past_clause.search(self.lowered, lo, hi) is not None
