@@ -26,9 +26,14 @@ SEPARATORS = {"och", ","}
 
 @dataclass(frozen=True)
 class NamedFunder:
-    text: str
-    start: int  # character offsets
+    text: str  # as written
+    start: int  # character offsets of `text`
     end: int
+    bare: str = ""  # the name without a bracketed abbreviation, when it had one
+
+    @property
+    def name(self) -> str:
+        return self.bare or self.text
 
 
 class ContextFunders:
@@ -96,8 +101,9 @@ class ContextFunders:
                 break
             start, end = name
             span = doc[start:end]
-            if span.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
-                names.append(NamedFunder(span.text, span.start_char, span.end_char))
+            bare = doc[start:end - 3] if len(span) > 3 and span[-1].text == ")" and span[-3].text == "(" else span
+            if bare.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
+                names.append(NamedFunder(span.text, span.start_char, span.end_char, bare.text))
             if end < len(doc) - 1 and doc[end].lower_ in SEPARATORS:
                 i = end + 1
                 while i < len(doc) and doc[i].lower_ in ("the", "den", "det", "and", "och"):

@@ -27,7 +27,8 @@ from spacy.util import filter_spans
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.funder_context import ContextFunders
+from pipeline.nlp.funder_context import ContextFunders, NamedFunder
+from pipeline.nlp.funder_names import BodyNames
 from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
 
 REGISTRY_FILE = "funders.toml"
@@ -35,6 +36,7 @@ REGISTRY_FILE = "funders.toml"
 # many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
 _PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
 MEMBER_TOKENS = 5
+NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
@@ -154,6 +156,7 @@ class FunderFinder:
         entries, self.cues = load_registry()
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
+        self.body_names = BodyNames()
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
@@ -166,22 +169,26 @@ class FunderFinder:
                 self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.find_mentions(doc)
+        registered = self.find_mentions(doc)
+        introduced = [n for n in self.context_names.find(doc)
+                      if not any(m.start < n.end and n.start < m.end for m in registered)]
+        # a body introduced as paying is one already; its name's shape need not be judged
+        mentions = registered + [m for m in self._named_bodies(doc, registered)
+                                 if not any(m.start < n.end and n.start < m.end for n in introduced)]
         funders = self.select_funders(doc_text(doc), mentions)
-        doc._.funders = funders + self.unregistered_funders(doc, mentions, funders)
+        doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
-    def unregistered_funders(self, doc: Doc, mentions: list[Mention],
-                             funders: list[dict[str, str]]) -> list[dict[str, str]]:
-        """Bodies introduced as paying ("funded by X") that the registry does not know, as written."""
+    @staticmethod
+    def unregistered_funders(introduced: list[NamedFunder], funders: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Bodies introduced as paying ("funded by X") that the registry does not know, as written
+        (a registry body, or a longer form of one, is decided by the registry rules)."""
         known = {f["name"].casefold() for f in funders} | {f["text"].casefold() for f in funders}
         found: list[dict[str, str]] = []
-        for named in self.context_names.find(doc):
-            if any(m.start < named.end and named.start < m.end for m in mentions):
-                continue  # a registry body (or a longer form of one): decided by the registry rules
-            if named.text.casefold() not in known:
-                known.add(named.text.casefold())
-                found.append({"name": named.text, "text": named.text})
+        for named in introduced:
+            if named.text.casefold() not in known and named.name.casefold() not in known:
+                known.update((named.text.casefold(), named.name.casefold()))
+                found.append({"name": named.name, "text": named.text})
         return found
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
@@ -206,6 +213,18 @@ class FunderFinder:
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
 
+    def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Bodies in no registry whose name says what they are ("X Foundation", "Y kommun"), as
+        mentions of an entry of their own, judged by their sentences like a registry agency."""
+        found: list[Mention] = []
+        for named in self.body_names.find(doc, doc_text(doc)):
+            if any(m.start < named.end and named.start < m.end for m in mentions):
+                continue
+            entry = FunderEntry(key=f"named:{named.name}", name=named.name, role="agency", group=NAMED_GROUP,
+                                names=(), abbr=())
+            found.append(Mention(entry, named.start, named.end, named.text))
+        return found
+
     def select_funders(self, text: str, mentions: list[Mention]) -> list[dict[str, str]]:
         """Keep the funders whose mentions show they fund; one {"name", "text"} per funder."""
         if not mentions:
@@ -218,7 +237,7 @@ class FunderFinder:
             role = mention.entry.role
             if role == "programme":
                 programmes_in.setdefault(index, set()).add(mention.entry.name)
-            if role in ("programme", "agency"):
+            if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
         search = TextSearch(self.cues, text)
@@ -245,11 +264,13 @@ class FunderFinder:
         # named without such words ("maybe") but is what the page is about: named more than once,
         # or no other body is named. One aside about another programme's history is not a funder.
         _fold_umbrellas(verdicts, first)
+        # A body known only by its name's shape must be shown paying.
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
+        registered = [name for name in named if first[name].entry.group != NAMED_GROUP]
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
-            if "yes" in v or len(v) > 1 or len(named) == 1:
+            if "yes" in v or ((len(v) > 1 or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
@@ -266,6 +287,8 @@ class FunderFinder:
         funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
         call = search.search("call", *context.sentence)
         role = mention.entry.role
+        if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
+            return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
             # "Region X medfinansierar"; not "i samråd med Region X" in a sentence about funding.
