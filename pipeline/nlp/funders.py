@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -28,10 +28,18 @@ from spacy.util import filter_spans
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
-from pipeline.nlp.funder_names import BodyNames
-from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
+from pipeline.nlp.funder_names import CUES_FILE, BodyNames
+from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
+    REGISTRY_FILE,
+    FunderEntry,
+    RegistryCompounds,
+    TextSearch,
+    context_patterns,
+    genitive_forms,
+    load_registry,
+    lowered_context_patterns,
+)
 
-REGISTRY_FILE = "funders.toml"
 # The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
 # many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
 _PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
@@ -46,18 +54,6 @@ _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
 # skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
 _BOUNDARY = re.compile(r"\n+|[.!?](?:\n+|\s+)")
-
-
-@dataclass(frozen=True)
-class FunderEntry:
-    key: str
-    name: str
-    role: str  # programme | agency | region | generic
-    group: str  # eu | cohesion | national | nordic | region
-    names: tuple[str, ...]
-    abbr: tuple[str, ...]
-    umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
-    no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -77,75 +73,6 @@ class Mention:
     text: str
 
 
-def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
-    """Registry entries and compiled context-cue patterns from models/funders.toml."""
-    data = load_model_toml(REGISTRY_FILE)
-    entries = [
-        FunderEntry(
-            key=f"funder{index}",
-            name=item["name"],
-            role=item.get("role", "programme"),
-            group=item.get("group", "eu"),
-            names=tuple(item.get("names", ())),
-            abbr=tuple(item.get("abbr", ())),
-            umbrella_of=tuple(item.get("umbrella_of", ())),
-            no_genitive=tuple(item.get("no_genitive", ())),
-        )
-        for index, item in enumerate(data["funder"])
-    ]
-    return entries, context_patterns()
-
-
-@cache
-def context_patterns() -> dict[str, re.Pattern[str]]:
-    """The context cues of the registry, one alternation per kind of cue (compiled once per process)."""
-    return {
-        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
-        for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items()
-    }
-
-
-@cache
-def lowered_context_patterns() -> dict[str, re.Pattern[str]]:
-    """The alternations for lower-cased text (`without_ignorecase`: much faster in `re`); kinds of
-    cue whose patterns `re` would fold its own way are left out."""
-    lowered = {kind: without_ignorecase(pattern.pattern, re.MULTILINE) for kind, pattern in context_patterns().items()}
-    return {kind: pattern for kind, pattern in lowered.items() if pattern is not None}
-
-
-class TextSearch:
-    """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
-    sentence is asked about for every body named in it. Searched in the lower-cased text where
-    that finds the same (`folds_safely`)."""
-
-    def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
-        self.text = text
-        # name -> (pattern, text it is searched in)
-        self.patterns = {name: (pattern, text) for name, pattern in patterns.items()}
-        if patterns is context_patterns() and folds_safely(text):
-            lowered = lower_keeping_offsets(text)
-            self.patterns.update((name, (pattern, lowered)) for name, pattern in lowered_context_patterns().items())
-        self._memo: dict[tuple[str, int, int], bool] = {}
-
-    def search(self, name: str, lo: int, hi: int) -> bool:
-        key = (name, lo, hi)
-        found = self._memo.get(key)
-        if found is None:
-            pattern, searched = self.patterns[name]
-            found = self._memo[key] = lo < hi and pattern.search(searched[lo:hi]) is not None
-        return found
-
-
-def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
-    """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""
-    forms = [alias]
-    if alias[-1].isalnum() and alias[-1].lower() not in "sxz":
-        forms.append(alias + "s")
-        if abbreviation:
-            forms.append(alias + ":s")
-    return forms
-
-
 @Language.factory("callwatch_funders", assigns=["doc._.funders"])
 def make_funder_finder(nlp: Language, name: str) -> FunderFinder:
     return FunderFinder(nlp)
@@ -157,12 +84,13 @@ class FunderFinder:
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
+        self.compounds = RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
-            names = [form for alias in entry.names for form in _genitive_forms(alias, False)]
+            names = [form for alias in entry.names for form in genitive_forms(alias, False)]
             abbrs = [form for alias in entry.abbr
-                     for form in (_genitive_forms(alias, True) if alias not in entry.no_genitive else [alias])]
+                     for form in (genitive_forms(alias, True) if alias not in entry.no_genitive else [alias])]
             if names:
                 self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
             if abbrs:
@@ -170,12 +98,14 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         registered = self.find_mentions(doc)
-        introduced = [n for n in self.context_names.find(doc)
-                      if not any(m.start < n.end and n.start < m.end for m in registered)]
+        introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
+        for named in self.context_names.find(doc):
+            known = any(m.start < named.end and named.start < m.end for m in registered)
+            (confirmed if known else introduced).append((named.start, named.end) if known else named)
         # a body introduced as paying is one already; its name's shape need not be judged
         mentions = registered + [m for m in self._named_bodies(doc, registered)
                                  if not any(m.start < n.end and n.start < m.end for n in introduced)]
-        funders = self.select_funders(doc_text(doc), mentions)
+        funders = self.select_funders(doc_text(doc), mentions, confirmed)
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
@@ -193,7 +123,12 @@ class FunderFinder:
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
-        spans = filter_spans([Span(doc, start, end, label=key) for key, start, end in matches])
+        spans = [Span(doc, start, end, label=key) for key, start, end in matches]
+        for key, start, end in self.compounds.find(doc_text(doc)):
+            compound = doc.char_span(start, end, label=key, alignment_mode="expand")
+            if compound is not None:
+                spans.append(compound)
+        spans = filter_spans(spans)
         mentions: list[Mention] = []
         for span in spans:
             entry = self.entries[span.label_]
@@ -225,8 +160,11 @@ class FunderFinder:
             found.append(Mention(entry, named.start, named.end, named.text))
         return found
 
-    def select_funders(self, text: str, mentions: list[Mention]) -> list[dict[str, str]]:
-        """Keep the funders whose mentions show they fund; one {"name", "text"} per funder."""
+    def select_funders(self, text: str, mentions: list[Mention],
+                       confirmed: Sequence[tuple[int, int]] = ()) -> list[dict[str, str]]:
+        """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
+        `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
+        mention there funds whatever else its sentence says."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
@@ -254,6 +192,10 @@ class FunderFinder:
                 bodies=len(bodies_in.get(index, ())),
             )
             verdict = self._verdict(mention, context, search)
+            if context.programmes < CATALOGUE_SIZE and any(
+                start <= mention.start and mention.end <= end for start, end in confirmed
+            ):
+                verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             if mention.entry.role == "generic":
                 generic.append(mention)
                 continue
