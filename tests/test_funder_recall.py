@@ -79,3 +79,30 @@ def test_a_finnish_regional_council_is_found_by_its_swedish_name() -> None:
     text = ("Projektfinansiering\n\n"
             "Södra Österbottens förbund beviljar finansiering för regionala utvecklingsprojekt.")
     assert "Regional Council of South Ostrobothnia" in names(text)
+
+
+def test_money_provided_by_a_department_names_it_as_a_funder() -> None:
+    text = ("Town centre fund\n\n"
+            "The funding is provided by the Department of Rural Affairs through the county councils.")
+    assert "Department of Rural Affairs" in names(text)
+
+
+def test_a_committee_deciding_on_grants_is_a_funder() -> None:
+    text = "Kulturstöd\n\nFöreningar kan söka stöd före 1 oktober. Fritidsnämnden fattar beslut om stöd i december."
+    assert "Fritidsnämnden" in names(text)
+
+
+def test_a_swedish_body_named_after_a_cue_keeps_its_lower_case_head() -> None:
+    text = "Understöd\n\nFöreningar som får understöd som beviljas av Åbo stad kan inte söka för samma verksamhet."
+    assert {"name": "Åbo stad", "text": "Åbo stad"} in funders(text)
+
+
+def test_the_first_part_of_a_compound_after_a_cue_is_no_name() -> None:
+    text = "Nya projekt\n\nOrganisationerna kommer att söka pengar ur SIDA-anslaget först nästa år."
+    assert "SIDA" not in names(text)
+
+
+def test_a_fund_named_after_several_people_is_one_funder() -> None:
+    text = ("Stipendier 2024\n\n"
+            "Ur Ellen, Hjalmar och Saga Lindbergs stipendiefond delas 12 000 euro ut till studerande.")
+    assert names(text) == ["Ellen, Hjalmar och Saga Lindbergs stipendiefond"]

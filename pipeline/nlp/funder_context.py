@@ -129,6 +129,12 @@ class ContextFunders:
             else:
                 break
         end = last_capital
+        # "Esbo stad", "Lunds kommun": a Swedish name's lower-case head belongs to it
+        if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads and "\n" not in doc[end - 1].whitespace_:
+            end += 1
+        # "CSO-anslaget", "VT/Styrelse": the first part of a compound is no name
+        if end + 1 < len(doc) and doc[end].text in ("-", "/") and not doc[end - 1].whitespace_:
+            return None
         # "Sydöstra Skånes Samarbetskommitté (SÖSK)": keep the abbreviation with the name
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
             end += 3

@@ -104,6 +104,16 @@ class BodyNames:
             if _capitalised(token) and not token.text.endswith(("'s", "’s")):
                 start -= 1
                 continue
+            # a genitive apostrophe after a name ending in s ("Saga Waselius’ Stipendiefond")
+            if token.text in ("’", "'") and start - 2 >= 0 and doc[start - 2].text.endswith(("s", "x", "z")) \
+                    and _capitalised(doc[start - 2]) and not doc[start - 2].whitespace_:
+                start -= 1
+                continue
+            # first names listed before the last one ("Ellen, Hjalmar och Saga Waselius’ fond")
+            if token.text == "," and start - 2 >= 0 and _capitalised(doc[start - 2]) and start < i \
+                    and any(t.lower_ in ("och", "and") for t in doc[start:i]):
+                start -= 1
+                continue
             # joining words between capitalised ones: "Heart of the Community Fund"
             before = start - 1
             while before > 0 and doc[before].lower_ in self.joiners and i - before < MAX_NAME_TOKENS:

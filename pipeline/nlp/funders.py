@@ -102,9 +102,19 @@ class FunderFinder:
         for named in self.context_names.find(doc):
             known = any(m.start < named.end and named.start < m.end for m in registered)
             (confirmed if known else introduced).append((named.start, named.end) if known else named)
-        # a body introduced as paying is one already; its name's shape need not be judged
-        mentions = registered + [m for m in self._named_bodies(doc, registered)
-                                 if not any(m.start < n.end and n.start < m.end for n in introduced)]
+        # A body introduced as paying is one already; its name's shape need not be judged, unless
+        # the shape reads a longer name around the introduced parts ("Ellen, Hjalmar och Saga
+        # Waselius' Stipendiefond" where the cue read "Ellen", "Hjalmar", "Saga Waselius").
+        mentions = list(registered)
+        for body in self._named_bodies(doc, registered):
+            parts = [n for n in introduced if n.start < body.end and body.start < n.end]
+            if parts and all(body.start <= n.start and n.end <= body.end and n.end - n.start < body.end - body.start
+                             for n in parts):
+                introduced = [n for n in introduced if n not in parts]
+                confirmed.append((body.start, body.end))
+            elif parts:
+                continue
+            mentions.append(body)
         funders = self.select_funders(doc_text(doc), mentions, confirmed)
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
@@ -116,6 +126,8 @@ class FunderFinder:
         known = {f["name"].casefold() for f in funders} | {f["text"].casefold() for f in funders}
         found: list[dict[str, str]] = []
         for named in introduced:
+            if any(named.name.casefold() in k for k in known):
+                continue  # "National Science Centre" beside the registry's "National Science Centre Poland"
             if named.text.casefold() not in known and named.name.casefold() not in known:
                 known.update((named.text.casefold(), named.name.casefold()))
                 found.append({"name": named.name, "text": named.text})
