@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.model_files import load_model_toml
+from pipeline.nlp.funder_registry import word_start
 
 CUES_FILE = "funder_cues.toml"
 MAX_NAME_TOKENS = 8
@@ -46,18 +47,21 @@ class BodyNames:
         self.edge_words = {w.lower() for w in body["edge_words"]}
         self.generic_words = {w.lower() for w in body["generic_words"]}
         heads = sorted(self.trailing | self.leading, key=len, reverse=True)
-        compound = "|".join(re.escape(h) for h in self.compound)
-        # One pass of `re` over the text finds where a head may stand; tokens are looked at only there.
-        self._candidates = re.compile(
-            r"\b(?:" + "|".join(re.escape(h) for h in heads) + r")(?:s|:s)?\b"
-            + r"|\b\w+(?:" + compound + "|" + compound.upper() + r")(?:s|S)?\b"
-        )
+        compound = "|".join(re.escape(h) for h in sorted(self.compound, key=len, reverse=True))
+        # One pass of `re` over the text finds where a head may stand (a head word, or a compound's
+        # last part inside a word); tokens are looked at only there.
+        # (no leading \b: `re` then skips to a head's first letters; the word start is checked after)
+        self._heads = re.compile(r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?:s|:s)?\b")
+        self._compounds = re.compile(r"(?:" + compound + "|" + compound.upper() + r")(?:s|S)?\b")
 
     def find(self, doc: Doc, text: str) -> list[BodyName]:
         found: list[BodyName] = []
         last_end = -1
-        for match in self._candidates.finditer(text):
-            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        candidates = [(m.start(), m.end()) for m in self._heads.finditer(text)
+                      if m.start() == 0 or not text[m.start() - 1].isalnum()]
+        candidates += [(word_start(text, m.start()), m.end()) for m in self._compounds.finditer(text)]
+        for start, end in sorted(set(candidates)):
+            span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) != 1 or span.start_char < last_end:
                 continue
             bounds = self._name_around(doc, span[0])
