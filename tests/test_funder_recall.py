@@ -106,3 +106,15 @@ def test_a_fund_named_after_several_people_is_one_funder() -> None:
     text = ("Stipendier 2024\n\n"
             "Ur Ellen, Hjalmar och Saga Lindbergs stipendiefond delas 12 000 euro ut till studerande.")
     assert names(text) == ["Ellen, Hjalmar och Saga Lindbergs stipendiefond"]
+
+
+def test_an_interreg_programme_named_by_its_period_stops_before_its_committee() -> None:
+    text = ("Finance\n\nThe cost of this operation, approved by the INTERREG IIIB North Steering Committee, "
+            "is EUR 400,000, financed by the programme.")
+    assert "INTERREG IIIB North" in names(text)
+
+
+def test_a_national_grant_scheme_is_found_by_its_abbreviation() -> None:
+    text = ("Ansökan om AKKE-finansiering öppen\n\n"
+            "Förbundet beviljar AKKE-finansiering för små utredningsprojekt. Ansökan ska lämnas senast 30 april.")
+    assert "AKKE regional development funding (Finland)" in names(text)

@@ -44,6 +44,8 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
 # many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
 _PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
 MEMBER_TOKENS = 5
+_MEMBER_STOP = {"Steering", "Monitoring", "Committee", "Secretariat", "Programme", "Program", "Project", "Projects",
+                "Call", "Calls", "Joint", "Managing"}
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
@@ -308,7 +310,10 @@ def _named_member(span: Span, entry: FunderEntry) -> tuple[Span, FunderEntry]:
     end += 1
     while end < len(doc) and end - span.end < MEMBER_TOKENS and "\n" not in doc[end - 1].whitespace_:
         token = doc[end]
-        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+        if token.text in _MEMBER_STOP:
+            break  # "INTERREG IIIC West Steering Committee": the programme's bodies are not its name
+        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                and not doc[end - 1].whitespace_:  # "Sverige-Norge", not "Sverige-Norge - Inre Skandinavien"
             end += 2
         elif token.text[:1].isupper() and token.is_alpha:
             end += 1
