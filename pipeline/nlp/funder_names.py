@@ -12,6 +12,7 @@ agency. Names are reported as written; `name` drops a Swedish genitive and a bra
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -54,13 +55,17 @@ class BodyNames:
         self._heads = re.compile(r"(?:" + "|".join(re.escape(h) for h in heads) + r")(?:s|:s)?\b")
         self._compounds = re.compile(r"(?:" + compound + "|" + compound.upper() + r")(?:s|S)?\b")
 
-    def find(self, doc: Doc, text: str) -> list[BodyName]:
+    def find(self, doc: Doc, text: str, known: Sequence[tuple[int, int]] = ()) -> list[BodyName]:
+        """Names around each head word, except heads inside `known` spans (registry names such as
+        "Knut and Alice Wallenberg Foundation", which are not read again)."""
         found: list[BodyName] = []
         last_end = -1
         candidates = [(m.start(), m.end()) for m in self._heads.finditer(text)
                       if m.start() == 0 or not text[m.start() - 1].isalnum()]
         candidates += [(word_start(text, m.start()), m.end()) for m in self._compounds.finditer(text)]
         for start, end in sorted(set(candidates)):
+            if any(k_start <= start and end <= k_end for k_start, k_end in known):
+                continue
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) != 1 or span.start_char < last_end:
                 continue

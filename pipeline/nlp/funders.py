@@ -86,7 +86,9 @@ class FunderFinder:
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
-        self.compounds = RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
+        # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
+        self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
+                          if nlp.lang == "sv" else None)
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
@@ -138,7 +140,7 @@ class FunderFinder:
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
         spans = [Span(doc, start, end, label=key) for key, start, end in matches]
-        for key, start, end in self.compounds.find(doc_text(doc)):
+        for key, start, end in self.compounds.find(doc_text(doc)) if self.compounds else ():
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
             if compound is not None:
                 spans.append(compound)
@@ -166,7 +168,7 @@ class FunderFinder:
         """Bodies in no registry whose name says what they are ("X Foundation", "Y kommun"), as
         mentions of an entry of their own, judged by their sentences like a registry agency."""
         found: list[Mention] = []
-        for named in self.body_names.find(doc, doc_text(doc)):
+        for named in self.body_names.find(doc, doc_text(doc), [(m.start, m.end) for m in mentions]):
             if any(m.start < named.end and named.start < m.end for m in mentions):
                 continue
             entry = FunderEntry(key=f"named:{named.name}", name=named.name, role="agency", group=NAMED_GROUP,
