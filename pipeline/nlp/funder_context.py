@@ -26,9 +26,14 @@ SEPARATORS = {"och", ","}
 
 @dataclass(frozen=True)
 class NamedFunder:
-    text: str
-    start: int  # character offsets
+    text: str  # as written
+    start: int  # character offsets of `text`
     end: int
+    bare: str = ""  # the name without a bracketed abbreviation, when it had one
+
+    @property
+    def name(self) -> str:
+        return self.bare or self.text
 
 
 class ContextFunders:
@@ -96,8 +101,9 @@ class ContextFunders:
                 break
             start, end = name
             span = doc[start:end]
-            if span.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
-                names.append(NamedFunder(span.text, span.start_char, span.end_char))
+            bare = doc[start:end - 3] if len(span) > 3 and span[-1].text == ")" and span[-3].text == "(" else span
+            if bare.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
+                names.append(NamedFunder(span.text, span.start_char, span.end_char, bare.text))
             if end < len(doc) - 1 and doc[end].lower_ in SEPARATORS:
                 i = end + 1
                 while i < len(doc) and doc[i].lower_ in ("the", "den", "det", "and", "och"):
@@ -123,6 +129,12 @@ class ContextFunders:
             else:
                 break
         end = last_capital
+        # "Esbo stad", "Lunds kommun": a Swedish name's lower-case head belongs to it
+        if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads and "\n" not in doc[end - 1].whitespace_:
+            end += 1
+        # "CSO-anslaget", "VT/Styrelse": the first part of a compound is no name
+        if end + 1 < len(doc) and doc[end].text in ("-", "/") and not doc[end - 1].whitespace_:
+            return None
         # "Sydöstra Skånes Samarbetskommitté (SÖSK)": keep the abbreviation with the name
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
             end += 3

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -27,14 +27,26 @@ from spacy.util import filter_spans
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.funder_context import ContextFunders
-from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
+from pipeline.nlp.funder_context import ContextFunders, NamedFunder
+from pipeline.nlp.funder_names import CUES_FILE, BodyNames
+from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
+    REGISTRY_FILE,
+    FunderEntry,
+    RegistryCompounds,
+    TextSearch,
+    context_patterns,
+    genitive_forms,
+    load_registry,
+    lowered_context_patterns,
+)
 
-REGISTRY_FILE = "funders.toml"
 # The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
 # many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
 _PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
 MEMBER_TOKENS = 5
+_MEMBER_STOP = {"Steering", "Monitoring", "Committee", "Secretariat", "Programme", "Program", "Project", "Projects",
+                "Call", "Calls", "Joint", "Managing"}
+NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
@@ -44,18 +56,6 @@ _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
 # skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
 _BOUNDARY = re.compile(r"\n+|[.!?](?:\n+|\s+)")
-
-
-@dataclass(frozen=True)
-class FunderEntry:
-    key: str
-    name: str
-    role: str  # programme | agency | region | generic
-    group: str  # eu | cohesion | national | nordic | region
-    names: tuple[str, ...]
-    abbr: tuple[str, ...]
-    umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
-    no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -75,75 +75,6 @@ class Mention:
     text: str
 
 
-def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
-    """Registry entries and compiled context-cue patterns from models/funders.toml."""
-    data = load_model_toml(REGISTRY_FILE)
-    entries = [
-        FunderEntry(
-            key=f"funder{index}",
-            name=item["name"],
-            role=item.get("role", "programme"),
-            group=item.get("group", "eu"),
-            names=tuple(item.get("names", ())),
-            abbr=tuple(item.get("abbr", ())),
-            umbrella_of=tuple(item.get("umbrella_of", ())),
-            no_genitive=tuple(item.get("no_genitive", ())),
-        )
-        for index, item in enumerate(data["funder"])
-    ]
-    return entries, context_patterns()
-
-
-@cache
-def context_patterns() -> dict[str, re.Pattern[str]]:
-    """The context cues of the registry, one alternation per kind of cue (compiled once per process)."""
-    return {
-        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
-        for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items()
-    }
-
-
-@cache
-def lowered_context_patterns() -> dict[str, re.Pattern[str]]:
-    """The alternations for lower-cased text (`without_ignorecase`: much faster in `re`); kinds of
-    cue whose patterns `re` would fold its own way are left out."""
-    lowered = {kind: without_ignorecase(pattern.pattern, re.MULTILINE) for kind, pattern in context_patterns().items()}
-    return {kind: pattern for kind, pattern in lowered.items() if pattern is not None}
-
-
-class TextSearch:
-    """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
-    sentence is asked about for every body named in it. Searched in the lower-cased text where
-    that finds the same (`folds_safely`)."""
-
-    def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
-        self.text = text
-        # name -> (pattern, text it is searched in)
-        self.patterns = {name: (pattern, text) for name, pattern in patterns.items()}
-        if patterns is context_patterns() and folds_safely(text):
-            lowered = lower_keeping_offsets(text)
-            self.patterns.update((name, (pattern, lowered)) for name, pattern in lowered_context_patterns().items())
-        self._memo: dict[tuple[str, int, int], bool] = {}
-
-    def search(self, name: str, lo: int, hi: int) -> bool:
-        key = (name, lo, hi)
-        found = self._memo.get(key)
-        if found is None:
-            pattern, searched = self.patterns[name]
-            found = self._memo[key] = lo < hi and pattern.search(searched[lo:hi]) is not None
-        return found
-
-
-def _genitive_forms(alias: str, abbreviation: bool) -> list[str]:
-    """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""
-    forms = [alias]
-    if alias[-1].isalnum() and alias[-1].lower() not in "sxz":
-        forms.append(alias + "s")
-        if abbreviation:
-            forms.append(alias + ":s")
-    return forms
-
-
 @Language.factory("callwatch_funders", assigns=["doc._.funders"])
 def make_funder_finder(nlp: Language, name: str) -> FunderFinder:
     return FunderFinder(nlp)
@@ -154,39 +85,66 @@ class FunderFinder:
         entries, self.cues = load_registry()
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
+        self.body_names = BodyNames()
+        # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
+        self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
+                          if nlp.lang == "sv" else None)
         self.insensitive = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.sensitive = PhraseMatcher(nlp.vocab, attr="ORTH")
         for entry in entries:
-            names = [form for alias in entry.names for form in _genitive_forms(alias, False)]
+            names = [form for alias in entry.names for form in genitive_forms(alias, False)]
             abbrs = [form for alias in entry.abbr
-                     for form in (_genitive_forms(alias, True) if alias not in entry.no_genitive else [alias])]
+                     for form in (genitive_forms(alias, True) if alias not in entry.no_genitive else [alias])]
             if names:
                 self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
             if abbrs:
                 self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.find_mentions(doc)
-        funders = self.select_funders(doc_text(doc), mentions)
-        doc._.funders = funders + self.unregistered_funders(doc, mentions, funders)
+        registered = self.find_mentions(doc)
+        introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
+        for named in self.context_names.find(doc):
+            known = any(m.start < named.end and named.start < m.end for m in registered)
+            (confirmed if known else introduced).append((named.start, named.end) if known else named)
+        # A body introduced as paying is one already; its name's shape need not be judged, unless
+        # the shape reads a longer name around the introduced parts ("Ellen, Hjalmar och Saga
+        # Waselius' Stipendiefond" where the cue read "Ellen", "Hjalmar", "Saga Waselius").
+        mentions = list(registered)
+        for body in self._named_bodies(doc, registered):
+            parts = [n for n in introduced if n.start < body.end and body.start < n.end]
+            if parts and all(body.start <= n.start and n.end <= body.end and n.end - n.start < body.end - body.start
+                             for n in parts):
+                introduced = [n for n in introduced if n not in parts]
+                confirmed.append((body.start, body.end))
+            elif parts:
+                continue
+            mentions.append(body)
+        funders = self.select_funders(doc_text(doc), mentions, confirmed)
+        doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
-    def unregistered_funders(self, doc: Doc, mentions: list[Mention],
-                             funders: list[dict[str, str]]) -> list[dict[str, str]]:
-        """Bodies introduced as paying ("funded by X") that the registry does not know, as written."""
+    @staticmethod
+    def unregistered_funders(introduced: list[NamedFunder], funders: list[dict[str, str]]) -> list[dict[str, str]]:
+        """Bodies introduced as paying ("funded by X") that the registry does not know, as written
+        (a registry body, or a longer form of one, is decided by the registry rules)."""
         known = {f["name"].casefold() for f in funders} | {f["text"].casefold() for f in funders}
         found: list[dict[str, str]] = []
-        for named in self.context_names.find(doc):
-            if any(m.start < named.end and named.start < m.end for m in mentions):
-                continue  # a registry body (or a longer form of one): decided by the registry rules
-            if named.text.casefold() not in known:
-                known.add(named.text.casefold())
-                found.append({"name": named.text, "text": named.text})
+        for named in introduced:
+            if any(named.name.casefold() in k for k in known):
+                continue  # "National Science Centre" beside the registry's "National Science Centre Poland"
+            if named.text.casefold() not in known and named.name.casefold() not in known:
+                known.update((named.text.casefold(), named.name.casefold()))
+                found.append({"name": named.name, "text": named.text})
         return found
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
-        spans = filter_spans([Span(doc, start, end, label=key) for key, start, end in matches])
+        spans = [Span(doc, start, end, label=key) for key, start, end in matches]
+        for key, start, end in self.compounds.find(doc_text(doc)) if self.compounds else ():
+            compound = doc.char_span(start, end, label=key, alignment_mode="expand")
+            if compound is not None:
+                spans.append(compound)
+        spans = filter_spans(spans)
         mentions: list[Mention] = []
         for span in spans:
             entry = self.entries[span.label_]
@@ -206,8 +164,23 @@ class FunderFinder:
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
 
-    def select_funders(self, text: str, mentions: list[Mention]) -> list[dict[str, str]]:
-        """Keep the funders whose mentions show they fund; one {"name", "text"} per funder."""
+    def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Bodies in no registry whose name says what they are ("X Foundation", "Y kommun"), as
+        mentions of an entry of their own, judged by their sentences like a registry agency."""
+        found: list[Mention] = []
+        for named in self.body_names.find(doc, doc_text(doc), [(m.start, m.end) for m in mentions]):
+            if any(m.start < named.end and named.start < m.end for m in mentions):
+                continue
+            entry = FunderEntry(key=f"named:{named.name}", name=named.name, role="agency", group=NAMED_GROUP,
+                                names=(), abbr=())
+            found.append(Mention(entry, named.start, named.end, named.text))
+        return found
+
+    def select_funders(self, text: str, mentions: list[Mention],
+                       confirmed: Sequence[tuple[int, int]] = ()) -> list[dict[str, str]]:
+        """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
+        `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
+        mention there funds whatever else its sentence says."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
@@ -218,7 +191,7 @@ class FunderFinder:
             role = mention.entry.role
             if role == "programme":
                 programmes_in.setdefault(index, set()).add(mention.entry.name)
-            if role in ("programme", "agency"):
+            if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
         search = TextSearch(self.cues, text)
@@ -235,6 +208,10 @@ class FunderFinder:
                 bodies=len(bodies_in.get(index, ())),
             )
             verdict = self._verdict(mention, context, search)
+            if context.programmes < CATALOGUE_SIZE and any(
+                start <= mention.start and mention.end <= end for start, end in confirmed
+            ):
+                verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             if mention.entry.role == "generic":
                 generic.append(mention)
                 continue
@@ -245,11 +222,13 @@ class FunderFinder:
         # named without such words ("maybe") but is what the page is about: named more than once,
         # or no other body is named. One aside about another programme's history is not a funder.
         _fold_umbrellas(verdicts, first)
+        # A body known only by its name's shape must be shown paying.
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
+        registered = [name for name in named if first[name].entry.group != NAMED_GROUP]
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
-            if "yes" in v or len(v) > 1 or len(named) == 1:
+            if "yes" in v or ((len(v) > 1 or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
@@ -266,6 +245,8 @@ class FunderFinder:
         funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
         call = search.search("call", *context.sentence)
         role = mention.entry.role
+        if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
+            return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
             # "Region X medfinansierar"; not "i samråd med Region X" in a sentence about funding.
@@ -331,7 +312,10 @@ def _named_member(span: Span, entry: FunderEntry) -> tuple[Span, FunderEntry]:
     end += 1
     while end < len(doc) and end - span.end < MEMBER_TOKENS and "\n" not in doc[end - 1].whitespace_:
         token = doc[end]
-        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+        if token.text in _MEMBER_STOP:
+            break  # "INTERREG IIIC West Steering Committee": the programme's bodies are not its name
+        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                and not doc[end - 1].whitespace_:  # "Sverige-Norge", not "Sverige-Norge - Inre Skandinavien"
             end += 2
         elif token.text[:1].isupper() and token.is_alpha:
             end += 1

@@ -1,0 +1,145 @@
+"""The funder registry (models/funders.toml): its entries, its context cues compiled once per
+process, and the Swedish genitive forms its aliases are matched in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.model_files import load_model_toml
+from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
+
+REGISTRY_FILE = "funders.toml"
+
+
+@dataclass(frozen=True)
+class FunderEntry:
+    key: str
+    name: str
+    role: str  # programme | agency | region | generic
+    group: str  # eu | cohesion | national | nordic | region
+    names: tuple[str, ...]
+    abbr: tuple[str, ...]
+    umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
+    no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
+
+
+def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
+    """Registry entries and compiled context-cue patterns from models/funders.toml."""
+    data = load_model_toml(REGISTRY_FILE)
+    entries = [
+        FunderEntry(
+            key=f"funder{index}",
+            name=item["name"],
+            role=item.get("role", "programme"),
+            group=item.get("group", "eu"),
+            names=tuple(item.get("names", ())),
+            abbr=tuple(item.get("abbr", ())),
+            umbrella_of=tuple(item.get("umbrella_of", ())),
+            no_genitive=tuple(item.get("no_genitive", ())),
+        )
+        for index, item in enumerate(data["funder"])
+    ]
+    return entries, context_patterns()
+
+
+@cache
+def context_patterns() -> dict[str, re.Pattern[str]]:
+    """The context cues of the registry, one alternation per kind of cue (compiled once per process)."""
+    return {
+        kind: re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+        for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items()
+    }
+
+
+@cache
+def lowered_context_patterns() -> dict[str, re.Pattern[str]]:
+    """The alternations for lower-cased text (`without_ignorecase`: much faster in `re`); kinds of
+    cue whose patterns `re` would fold its own way are left out."""
+    lowered = {kind: without_ignorecase(pattern.pattern, re.MULTILINE) for kind, pattern in context_patterns().items()}
+    return {kind: pattern for kind, pattern in lowered.items() if pattern is not None}
+
+
+class TextSearch:
+    """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
+    sentence is asked about for every body named in it. Searched in the lower-cased text where
+    that finds the same (`folds_safely`)."""
+
+    def __init__(self, patterns: dict[str, re.Pattern[str]], text: str) -> None:
+        self.text = text
+        # name -> (pattern, text it is searched in)
+        self.patterns = {name: (pattern, text) for name, pattern in patterns.items()}
+        if patterns is context_patterns() and folds_safely(text):
+            lowered = lower_keeping_offsets(text)
+            self.patterns.update((name, (pattern, lowered)) for name, pattern in lowered_context_patterns().items())
+        self._memo: dict[tuple[str, int, int], bool] = {}
+
+    def search(self, name: str, lo: int, hi: int) -> bool:
+        key = (name, lo, hi)
+        found = self._memo.get(key)
+        if found is None:
+            pattern, searched = self.patterns[name]
+            found = self._memo[key] = lo < hi and pattern.search(searched[lo:hi]) is not None
+        return found
+
+
+def genitive_forms(alias: str, abbreviation: bool) -> list[str]:
+    """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""
+    forms = [alias]
+    if alias[-1].isalnum() and alias[-1].lower() not in "sxz":
+        forms.append(alias + "s")
+        if abbreviation:
+            forms.append(alias + ":s")
+    return forms
+
+
+class RegistryCompounds:
+    """Swedish compounds that start with a registry programme's name: "Leaderprojekt",
+    "socialfondsprojektet", "interregprojektet", "Life-projekt" (tails: data in funder_cues.toml).
+    One `re` pass finds words ending in a tail; their first part is looked up among the names."""
+
+    def __init__(self, entries: list[FunderEntry], tails: list[str]) -> None:
+        self.stems: dict[str, str] = {}  # lower-cased name (or its indefinite form) -> entry key
+        for entry in entries:
+            if entry.role != "programme":
+                continue
+            for alias in entry.names + entry.abbr:
+                if " " in alias or len(alias) < 4:
+                    continue
+                self.stems.setdefault(alias.casefold(), entry.key)
+                if alias.casefold().endswith(("fonden", "programmet")):  # "socialfond-s-projekt"
+                    self.stems.setdefault(alias.casefold()[:-2], entry.key)
+        tail = "|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True))
+        # the tail searched for on its own, in the lower-cased text where that finds the same (much
+        # faster in `re` than a stem before it, or than IGNORECASE); its word is then read back
+        self._tails = re.compile(r"(?:" + tail.lower() + r")\b")
+        self._tails_any_case = re.compile(self._tails.pattern, re.IGNORECASE)
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(entry key, start, end) of each compound in `text`."""
+        found = []
+        if folds_safely(text):
+            matches = self._tails.finditer(lower_keeping_offsets(text))
+        else:
+            matches = self._tails_any_case.finditer(text)
+        for match in matches:
+            stem_end = match.start()
+            if stem_end > 1 and text[stem_end - 1] == "-" and text[stem_end - 2].isalnum():
+                stem_end -= 1  # "Life-projekt"
+            start = word_start(text, stem_end)
+            if start == stem_end:
+                continue  # the tail is a word of its own
+            stem = text[start:stem_end].casefold()
+            key = self.stems.get(stem) or (self.stems.get(stem[:-1]) if stem.endswith("s") else None)
+            if key is not None:
+                found.append((key, start, match.end()))
+        return found
+
+
+def word_start(text: str, end: int) -> int:
+    """Where the word that ends at `end` starts."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start
