@@ -73,6 +73,7 @@ def test_the_classifier_reads_the_opening_and_marks_the_title() -> None:
     words = topic_words(opening)
     assert words == topic_words(opening + "Helt andra ord om forskning längre ner. " * 20)
     assert "cwtitlelands" in words and "lands" in words  # title words marked, stems of five letters
+    assert len(words) == len(set(words))  # each word once: a short page is not read as less of a page
     assert "cwtitlestöd" in topic_words("Text utan rubrik.", title="Stöd till kultur")  # a title given apart
 
 
