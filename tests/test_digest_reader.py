@@ -35,10 +35,10 @@ def articles() -> dict[str, tuple[str, str]]:
             f"Region Norrbotten bjuder in till ett digitalt informationsmöte den {swedish_date(EVENT_DAY)} "
             f"klockan 10.00 om Vinnovas utlysning för hälsa och vård. Anmäl dig senast den "
             f"{swedish_date(REGISTER_BY)}."),
-        "partnersok-ehalsa": (
-            "Partnersökning: e-hälsa och telemedicin i Arktis",
-            "En region i norra Norge söker partner till ett projekt inom Interreg Aurora om telemedicin och "
-            "digital vård för glest befolkade områden. Intresserade organisationer ombeds höra av sig "
+        "partnersok-vatgas": (
+            "Partnersökning: vätgas och vindkraft i Arktis",
+            "En region i norra Norge söker partner till ett projekt inom Interreg Aurora om vätgas och "
+            "vindkraft för glest befolkade områden. Intresserade organisationer ombeds höra av sig "
             f"senast den {swedish_date(PARTNER_BY)}."),
     }
 

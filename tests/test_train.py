@@ -1,4 +1,4 @@
-"""`callwatch train`: a deterministic kind classifier saved as spaCy pipelines and loaded with spacy.load."""
+"""`callwatch train`: deterministic kind (and topic) classifiers saved as spaCy pipelines and loaded with spacy.load."""
 
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ def test_training_is_deterministic_and_saves_loadable_pipelines(tmp_path: Path) 
     train(tmp_path / "b")
     assert "trained on 40 pages" in output
     for lang in ("sv", "en"):
-        first = (tmp_path / "a" / lang / "textcat" / "model").read_bytes()
-        assert first == (tmp_path / "b" / lang / "textcat" / "model").read_bytes()
-        nlp = spacy.load(tmp_path / "a" / lang)
+        first = (tmp_path / "a" / "kind" / lang / "textcat" / "model").read_bytes()
+        assert first == (tmp_path / "b" / "kind" / lang / "textcat" / "model").read_bytes()
+        assert (tmp_path / "a" / "topics" / lang / "config.cfg").exists()  # both classifiers by default
+        nlp = spacy.load(tmp_path / "a" / "kind" / lang)
         assert set(nlp.get_pipe("textcat").labels) == set(PAGE_KINDS)
         cats = nlp("Utlysning: sista ansökningsdag 3 mars. Sök finansiering för projekt.").cats
         assert abs(sum(cats.values()) - 1.0) < 1e-5  # one kind per page

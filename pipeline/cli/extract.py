@@ -104,28 +104,46 @@ def evaluate_command(gold_path: str, with_errors: bool, as_json: bool) -> None:
 @click.command(name="train")
 @click.option("--data", "data_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Annotated JSON Lines to train on (repeatable). Default: eval/corpus/train.jsonl and dev.jsonl.")
-@click.option("--epochs", type=int, default=None, help="Passes over the data (default: the tuned number).")
+@click.option("--only", type=click.Choice(["kind", "topics"]), default=None,
+              help="Train only the page-kind or only the topic classifier (default: both).")
+@click.option("--epochs", type=int, default=None, help="Passes over the data (default: each classifier's own).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the fixed project seed).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Where to save the pipelines (default: models/kind/<lang>, what extraction loads).")
+              help="Where to save the pipelines, as DIR/kind/<lang> and DIR/topics/<lang> "
+                   "(default: models/, what extraction loads).")
 @reports_errors
-def train(data_paths: tuple[str, ...], epochs: int | None, seed: int | None, out_dir: str | None) -> None:
-    """Train the page-kind classifier (one spaCy text classifier per language) from annotated pages.
+def train(data_paths: tuple[str, ...], only: str | None, epochs: int | None, seed: int | None,
+          out_dir: str | None) -> None:
+    """Train the page-kind and the topic classifiers (spaCy text classifiers, one per language)
+    from annotated pages.
 
-    Deterministic for a given seed and data; takes seconds on two cores. Score the result with
-    `callwatch eval --gold eval/corpus/dev.jsonl` (tune on train/dev only, never on the sealed test).
+    Deterministic for a given seed and data; takes about a minute on two cores. Score the result
+    with `callwatch eval --gold eval/corpus/dev.jsonl` (tune on train/dev only, never on the
+    sealed test).
 
-    Example: callwatch train --data eval/corpus/train.jsonl
+    Example: callwatch train --data eval/corpus/train.jsonl --only topics
     """
     from pathlib import Path
 
     from pipeline.nlp import train as training
+    from pipeline.nlp import train_topics
 
-    summary = training.train_kind_models(
-        data_paths or training.DEFAULT_TRAINING,
-        epochs=epochs if epochs is not None else training.EPOCHS,
-        seed=seed if seed is not None else training.SEED,
-        out_dir=Path(out_dir) if out_dir else None,
-    )
-    kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["kinds"].items()))
-    click.echo(f"trained on {summary['records']} pages ({kinds}) in {summary['seconds']} s")
+    paths = data_paths or training.DEFAULT_TRAINING
+    if only in (None, "kind"):
+        summary = training.train_kind_models(
+            paths,
+            epochs=epochs if epochs is not None else training.EPOCHS,
+            seed=seed if seed is not None else training.SEED,
+            out_dir=Path(out_dir) / "kind" if out_dir else None,
+        )
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(summary["kinds"].items()))
+        click.echo(f"kind classifier: trained on {summary['records']} pages ({kinds}) in {summary['seconds']} s")
+    if only in (None, "topics"):
+        summary = train_topics.train_topic_models(
+            paths,
+            epochs=epochs if epochs is not None else train_topics.EPOCHS,
+            seed=seed if seed is not None else train_topics.SEED,
+            out_dir=Path(out_dir) / "topics" if out_dir else None,
+        )
+        topics = ", ".join(f"{k} {n}" for k, n in sorted(summary["topics"].items()))
+        click.echo(f"topic classifier: trained on {summary['records']} pages ({topics}) in {summary['seconds']} s")
