@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_text
+from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,3 +109,16 @@ def test_the_swedish_word_for_template_is_not_read_inside_small() -> None:
     plain = "Stöd till föreningar\n\nFöreningar i kommunen kan få stöd."
     assert cue_score(f"{plain} Använd mallen för budget.", "info") > cue_score(plain, "info")
     assert cue_score(f"{plain} Grants for small businesses.", "info") == cue_score(plain, "info")
+
+
+def test_a_call_is_specific_by_its_dates_not_by_an_amount() -> None:
+    """A grant described with only an amount ("up to 20 000 kr") is as unspecific as guidance:
+    standing grants and news of money granted state amounts too. A date marks one call."""
+    pages = [
+        "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag på upp till 20 000 kronor för att rusta sina lokaler.",
+        "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag för att rusta sina lokaler. Sista ansökningsdag är den 15 mars 2026.",
+    ]
+    with_amount, with_deadline = analysed("sv", [{"text": text, "reference_date": "2026-01-10"} for text in pages])
+    assert with_amount._.amounts and not (with_amount._.deadline or with_amount._.opening)
+    assert not PageFacts.of(with_amount).specifics
+    assert with_deadline._.deadline and PageFacts.of(with_deadline).specifics
