@@ -114,10 +114,9 @@ def test_the_swedish_word_for_template_is_not_read_inside_small() -> None:
 def test_a_call_is_specific_by_its_dates_not_by_an_amount() -> None:
     """A grant described with only an amount ("up to 20 000 kr") is as unspecific as guidance:
     standing grants and news of money granted state amounts too. A date marks one call."""
-    pages = [
-        "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag på upp till 20 000 kronor för att rusta sina lokaler.",
-        "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag för att rusta sina lokaler. Sista ansökningsdag är den 15 mars 2026.",
-    ]
+    head = "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag"
+    pages = [f"{head} på upp till 20 000 kronor för att rusta sina lokaler.",
+             f"{head} för att rusta sina lokaler. Sista ansökningsdag är den 15 mars 2026."]
     with_amount, with_deadline = analysed("sv", [{"text": text, "reference_date": "2026-01-10"} for text in pages])
     assert with_amount._.amounts and not (with_amount._.deadline or with_amount._.opening)
     assert not PageFacts.of(with_amount).specifics
