@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_text
+from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,3 +37,87 @@ def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
             assert checked.scores(record["text"], None, facts) == unchecked.scores(record["text"], None, facts)
         title = record["text"][:80]
         assert checked.scores(record["text"], title) == unchecked.scores(record["text"], title)
+
+
+# What the cue rules say about wording a reader would recognise on any page of its kind. Each page
+# is compared with the same page without the wording (or with wording the rule must not take).
+
+CALL_FACTS = PageFacts(specifics=True)
+
+
+def cue_score(text: str, kind: str, facts: PageFacts = CALL_FACTS) -> float:
+    return kind_cues().scores(text, None, facts)[kind]
+
+
+def test_the_outcome_of_a_round_reads_as_news() -> None:
+    plain = "Havsfonden\n\nFonden stödjer projekt för renare vatten i länet."
+    for outcome in ("Till årets omgång inkom totalt 54 ansökningar.",
+                    "By the deadline, 87 proposals were received from twelve countries.",
+                    "Styrelsen förordade sex av projekten.",
+                    "Nine projects were selected for funding."):
+        assert cue_score(f"{plain} {outcome}", "news") > cue_score(plain, "news"), outcome
+    # a call saying how applications are to be sent is no outcome
+    asks = f"{plain} Ansökningar skickas in via e-tjänsten."
+    assert cue_score(asks, "news") == cue_score(plain, "news")
+
+
+def test_an_organisation_reporting_what_it_has_done_reads_as_news() -> None:
+    plain = "Regional board\n\nThe board works for growth in the region."
+    for report in ("The board has approved a new strategy for the coast.",
+                   "We are pleased to welcome two new member regions.",
+                   "The agreement was signed in Umeå."):
+        assert cue_score(f"{plain} {report}", "news") > cue_score(plain, "news"), report
+    # what a page invites the reader to do is not a report
+    invites = f"{plain} Please send your approval form to the board."
+    assert cue_score(invites, "news") == cue_score(plain, "news")
+
+
+def test_a_funder_opening_a_call_reads_as_funding_call() -> None:
+    plain = "Kulturrådet\n\nKulturrådet arbetar för att fler ska ta del av kultur i hela landet."
+    for opening in ("Kulturrådet utlyser medel för läsfrämjande insatser.",
+                    "Nu tar vi emot ansökningar om stöd till körer.",
+                    "The council has launched a new call for touring projects.",
+                    "The programme is inviting applications from small museums.",
+                    "Applications are now open for the 2026 round."):
+        assert cue_score(f"{plain} {opening}", "funding-call") > cue_score(plain, "funding-call"), opening
+    # a call mentioned only as the subject of a discussion is not an opening
+    talks = f"{plain} Styrelsen diskuterade hur medel fördelas."
+    assert cue_score(talks, "funding-call") == cue_score(plain, "funding-call")
+
+
+def test_a_calls_labelled_key_data_reads_as_funding_call() -> None:
+    plain = "Green transition pilots\n\nThe topic funds pilots of circular production in small firms.\n"
+    fields = plain + "Opening date\n3 March 2026\nDeadline\n10 June 2026\nStatus: Open\n"
+    assert cue_score(fields, "funding-call") > cue_score(plain, "funding-call")
+    # "deadline" inside a sentence is no field of a call's key data (a news item can say it)
+    sentence = plain + "The deadline for the report was moved because of the strike.\n"
+    assert cue_score(sentence, "funding-call") < cue_score(fields, "funding-call")
+
+
+def test_a_projects_fact_sheet_reads_as_project() -> None:
+    plain = "Blue Harbour\n\nBlue Harbour works with three ports on cleaner shipping."
+    for fact in ("Projekttid: 2024-01-01 till 2026-12-31.",
+                 "The aim of the Blue Harbour project is to cut emissions in ports.",
+                 "This project has received funding from the Interreg Baltic Sea Region programme."):
+        assert cue_score(f"{plain} {fact}", "project") > cue_score(plain, "project"), fact
+    # a call's own period of application is no project period
+    window = f"{plain} The application period: 1 March to 30 April."
+    assert cue_score(window, "project") == cue_score(plain, "project")
+
+
+def test_the_swedish_word_for_template_is_not_read_inside_small() -> None:
+    plain = "Stöd till föreningar\n\nFöreningar i kommunen kan få stöd."
+    assert cue_score(f"{plain} Använd mallen för budget.", "info") > cue_score(plain, "info")
+    assert cue_score(f"{plain} Grants for small businesses.", "info") == cue_score(plain, "info")
+
+
+def test_a_call_is_specific_by_its_dates_not_by_an_amount() -> None:
+    """A grant described with only an amount ("up to 20 000 kr") is as unspecific as guidance:
+    standing grants and news of money granted state amounts too. A date marks one call."""
+    head = "Bidrag till hembygdsföreningar\n\nFöreningar kan söka bidrag"
+    pages = [f"{head} på upp till 20 000 kronor för att rusta sina lokaler.",
+             f"{head} för att rusta sina lokaler. Sista ansökningsdag är den 15 mars 2026."]
+    with_amount, with_deadline = analysed("sv", [{"text": text, "reference_date": "2026-01-10"} for text in pages])
+    assert with_amount._.amounts and not (with_amount._.deadline or with_amount._.opening)
+    assert not PageFacts.of(with_amount).specifics
+    assert with_deadline._.deadline and PageFacts.of(with_deadline).specifics
