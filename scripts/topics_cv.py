@@ -47,6 +47,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="0: the original folds; others: another split")
     parser.add_argument("--per-topic", action="store_true")
     parser.add_argument("--errors", type=Path, help="write each page's missed/false topics here")
+    parser.add_argument("--probabilities", type=Path,
+                        help="write each page's held-out classifier probabilities here (JSON Lines), to try "
+                             "term lists and constants on them without retraining")
     args = parser.parse_args()
     folds = args.folds
     records = read_training(ROOT / path for path in DEFAULT_TRAINING)
@@ -54,7 +57,7 @@ def main() -> None:
     fold_of = [int(hashlib.sha256((salt + r["id"]).encode()).hexdigest(), 16) % folds for r in records]
     results = {name: Counts() for name in ("rules alone", "classifier alone (p >= 0.5)", "combined")}
     per_topic: dict[str, Counts] = defaultdict(Counts)
-    errors = []
+    errors, held_out = [], []
     for fold in range(folds):
         training = [r for r, f in zip(records, fold_of, strict=True) if f != fold]
         for lang in LANGUAGES:
@@ -71,6 +74,7 @@ def main() -> None:
                 strengths = rule_strengths(scores, len(text))
                 [row] = textcat.predict([Doc(model.vocab, words=topic_words(text, record.get("title")))]).tolist()
                 probabilities = dict(zip(textcat.labels, row, strict=True))
+                held_out.append({"id": record["id"], "probabilities": probabilities})
                 gold = record.get("topics") or []
                 score(results["rules alone"], gold, [t for t, s in strengths.items() if s >= 1] + sorted(settled))
                 score(results["classifier alone (p >= 0.5)"], gold, [t for t, p in probabilities.items() if p >= 0.5])
@@ -91,6 +95,8 @@ def main() -> None:
         for topic, counts in sorted(per_topic.items()):
             print(f"  {topic:28s} P {counts.precision:.3f}  R {counts.recall:.3f}  F1 {counts.f1:.3f}"
                   f"  (tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
+    if args.probabilities:
+        args.probabilities.write_text("".join(json.dumps(h) + "\n" for h in held_out))
     if args.errors:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors))
 
