@@ -138,3 +138,34 @@ def test_the_term_file_can_weaken_a_taxonomy_seed_word() -> None:
     # real pages: the term file makes it weak, below a plain term.
     assert terms["climate-environment"]["sustainability"] < terms["climate-environment"]["klimat"]
     assert terms["climate-environment"]["sustainability"] > 0
+
+
+def test_words_pages_use_in_passing_do_not_tag_a_page_on_their_own() -> None:
+    # On the real corpus, pages saying a meeting is held "digitalt", that "pandemin" delayed
+    # something or that "äldre" calls are archived are seldom about digitalisation or health.
+    text = """Informationsmöte om höstens utlysning
+
+Mötet hålls digitalt den 12 maj. På grund av pandemin flyttades vårens möte, och äldre
+utlysningar finns i arkivet. Vi går igenom ansökan, budget och redovisning, och svarar på
+frågor om de digitala formulären."""
+    found = rule_topics_of(text)
+    assert "digitalisation" not in found
+    assert "health-care" not in found
+
+
+def test_a_field_named_in_its_own_words_is_still_found_by_the_rules() -> None:
+    text = """Utlysning: digitalisering i vården
+
+Stöd till projekt om digitalisering av hälso- och sjukvård, artificiell intelligens för
+diagnostik och digitala vårdtjänster för patienter i glesbygd."""
+    found = rule_topics_of(text)
+    assert "digitalisation" in found
+    assert "health-care" in found
+
+
+def test_a_consortium_is_no_evidence_of_international_cooperation_on_its_own() -> None:
+    text = """Call for research projects
+
+Applicants form a consortium of a university and a company. The consortium leader submits the
+proposal; consortium members sign the consortium agreement before the project starts."""
+    assert "international-cooperation" not in rule_topics_of(text)
