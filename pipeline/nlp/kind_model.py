@@ -74,7 +74,7 @@ def classifier_words(doc: Doc) -> list[str]:
 # The vocabulary of the classifiers' word Docs (kind and topics). The bag-of-words classifiers read
 # only each word's ORTH hash, which is the same in any vocabulary; a bare Vocab computes none of the
 # language's lexical attributes (shape, like_num, like_url, ...) for a new word, which the pipeline's
-# vocabulary does for every new one, and past 10,000 words again in every Doc (spaCy keeps no more).
+# vocabulary does for each (and the stems and "cwtitle..." words are new to it on most pages).
 WORDS_VOCAB = Vocab()
 
 
