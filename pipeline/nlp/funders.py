@@ -37,7 +37,7 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
     context_patterns,
     genitive_forms,
     load_registry,
-    lowered_context_patterns,
+    lowered_context_searches,
 )
 
 # The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how

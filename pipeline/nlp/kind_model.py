@@ -23,6 +23,7 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
+from spacy.vocab import Vocab
 
 from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
@@ -70,8 +71,15 @@ def classifier_words(doc: Doc) -> list[str]:
     return words or ["cwempty"]
 
 
+# The vocabulary of the classifiers' word Docs (kind and topics). The bag-of-words classifiers read
+# only each word's ORTH hash, which is the same in any vocabulary; a bare Vocab computes none of the
+# language's lexical attributes (shape, like_num, like_url, ...) for a new word, which the pipeline's
+# vocabulary does for each (and the stems and "cwtitle..." words are new to it on most pages).
+WORDS_VOCAB = Vocab()
+
+
 def classifier_doc(doc: Doc) -> Doc:
-    return Doc(doc.vocab, words=classifier_words(doc))
+    return Doc(WORDS_VOCAB, words=classifier_words(doc))
 
 
 def kind_model_dir(lang: str) -> Path:

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.kind_model import WORDS_ONLY  # registers the words-only tokenizer
+from pipeline.nlp.kind_model import WORDS_ONLY, WORDS_VOCAB  # (importing it registers the words-only tokenizer)
 
 OPENING_CHARS = 2000
 STEM_CHARS = 5
@@ -79,8 +79,7 @@ def load_topic_model(lang: str) -> Language:
 
 def predict_topics(docs: list[Doc], lang: str) -> list[dict[str, float]]:
     """Per processed doc, the probability of each taxonomy topic."""
-    nlp = load_topic_model(lang)
-    textcat = nlp.get_pipe(TEXTCAT)
-    words = [Doc(nlp.vocab, words=topic_words(doc_text(doc), doc._.title)) for doc in docs]
+    textcat = load_topic_model(lang).get_pipe(TEXTCAT)
+    words = [Doc(WORDS_VOCAB, words=topic_words(doc_text(doc), doc._.title)) for doc in docs]  # see WORDS_VOCAB
     scores = textcat.predict(words)
     return [dict(zip(textcat.labels, row, strict=True)) for row in scores.tolist()]
