@@ -87,15 +87,30 @@ def train_language(lang: str, records: list[dict[str, Any]], epochs: int = EPOCH
     for record, doc in zip(records, analysed(lang, records), strict=True):
         example = Example.from_dict(classifier_doc(doc), {"cats": {k: float(k == record["kind"]) for k in PAGE_KINDS}})
         examples += [example] * min(MAX_REPEAT, max(1, round(commonest / counts[record["kind"]])))
+    fit(nlp, examples, epochs, seed, f"{lang} kind")
+    return nlp
+
+
+def fit(nlp: spacy.Language, examples: list[Example], epochs: int, seed: int, label: str,
+        learn_rate: float | None = None) -> None:
+    """Train the one component of `nlp` on `examples`: `epochs` passes in an order shuffled
+    from `seed` (deterministic), logging each pass's loss under `label`."""
     optimizer = nlp.initialize(lambda: examples)
+    if learn_rate is not None:
+        optimizer.learn_rate = learn_rate
     order = random.Random(seed)
     for epoch in range(epochs):
         order.shuffle(examples)
         losses: dict[str, float] = {}
         for batch in minibatch(examples, size=BATCH):
             nlp.update(batch, drop=DROPOUT, sgd=optimizer, losses=losses)
-        log.info("%s epoch %d: loss %.3f", lang, epoch + 1, losses.get(TEXTCAT, 0.0))
-    return nlp
+        log.info("%s epoch %d: loss %.3f", label, epoch + 1, sum(losses.values()))
+
+
+def save_pipeline(nlp: spacy.Language, target: Path) -> None:
+    """Write a trained pipeline where extraction loads it (its vocab is rebuilt on load)."""
+    target.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(target, exclude=["vocab"])
 
 
 def train_kind_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: int = SEED,
@@ -107,9 +122,7 @@ def train_kind_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: i
     started = time.perf_counter()
     for lang in LANGUAGES:
         nlp = train_language(lang, records, epochs, seed)
-        target = (out_dir / lang) if out_dir else kind_model_dir(lang)
-        target.mkdir(parents=True, exist_ok=True)
-        nlp.to_disk(target, exclude=["vocab"])
+        save_pipeline(nlp, (out_dir / lang) if out_dir else kind_model_dir(lang))
     return {"records": len(records), "kinds": dict(Counter(r["kind"] for r in records)),
             "seconds": round(time.perf_counter() - started, 1)}
 
