@@ -5,9 +5,11 @@ searching every cue as written."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_text
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, literal_trie, required_text
+from pipeline.nlp.phrases import lower_keeping_offsets
 from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +39,20 @@ def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
             assert checked.scores(record["text"], None, facts) == unchecked.scores(record["text"], None, facts)
         title = record["text"][:80]
         assert checked.scores(record["text"], title) == unchecked.scores(record["text"], title)
+
+
+def test_one_search_finds_every_required_text_that_occurs() -> None:
+    cues = kind_cues()
+    required = {word for cue in cues.cues for word in [cue.required] if word}
+    assert any(a != b and a.startswith(b) for a in required for b in required)  # nested ones: the hard case
+    assert re.fullmatch(literal_trie(["bid", "bidrag", "bidraget"]), "bidrag")
+    texts = [lower_keeping_offsets(record["text"]) for path in sorted(ROOT.glob("eval/**/*.jsonl"))
+             for line in path.read_text("utf-8").splitlines() if line.strip()
+             for record in [json.loads(line)] if record.get("text")]
+    assert len(texts) > 300
+    for text in texts:
+        assert cues.required_in(text) == {word for word in required if word in text}
+    assert KindCues(prechecked=False).required_in(texts[0]) == set()
 
 
 # What the cue rules say about wording a reader would recognise on any page of its kind. Each page

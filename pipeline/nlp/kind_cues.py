@@ -106,6 +106,26 @@ def required_text(pattern: str) -> str:
     return best if len(best.strip()) >= 3 else ""
 
 
+def literal_trie(words: list[str]) -> str:
+    """A regex matching any of the words, written as a trie ("bidrag(?:et|)"), so that `re` tries
+    only the branch opening on the next character; at a position it matches the longest of the
+    words that starts there (a letter further is tried before stopping)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        options = [re.escape(char) + branches(child) for char, child in node.items() if char]
+        if "" in node and options:
+            options.append("")  # a word ends here: tried after every longer one
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")" if options else ""
+
+    return branches(trie)
+
+
 def split_page(text: str, title: str | None) -> tuple[str, str]:
     """(title zone, opening). Without a given title, the short lines a page starts with
     (breadcrumbs, site name, headline) form the title zone."""
@@ -159,6 +179,27 @@ class KindCues:
                     self.cues.append(compile_cue(kind, pattern, weight, False))
         if not prechecked:
             self.cues = [dataclasses.replace(cue, required="") for cue in self.cues]
+        # Which required texts a part contains, found in one search through it rather than one
+        # `in` per cue: a cue is looked at only when its required text occurs (or it has none).
+        required = sorted({cue.required for cue in self.cues if cue.required})
+        self.required_search = re.compile(literal_trie(required)) if required else None
+        self.required_starting = {word: frozenset(w for w in required if word.startswith(w)) for word in required}
+        self.cues_requiring: dict[str, list[int]] = {}
+        for index, cue in enumerate(self.cues):
+            self.cues_requiring.setdefault(cue.required, []).append(index)
+
+    def required_in(self, lowered: str) -> set[str]:
+        """The cues' required texts that occur in `lowered`. The search finds the longest one
+        starting at a position; the others starting there are its beginnings."""
+        found: set[str] = set()
+        if self.required_search is None:
+            return found
+        search, starting = self.required_search.search, self.required_starting
+        position = 0
+        while match := search(lowered, position):
+            found |= starting[match.group()]
+            position = match.start() + 1
+        return found
 
     def scores(self, text: str, title: str | None, facts: PageFacts | None = None) -> dict[str, float]:
         facts = facts or PageFacts()
@@ -166,12 +207,17 @@ class KindCues:
         lowered = tuple(lower_keeping_offsets(part) for part in parts)
         scores = dict.fromkeys(PAGE_KINDS, 0.0)
         title_factor, opening_factor = POSITION_FACTORS
-        for cue in self.cues:  # each counted once, at its best place: the title zone, else the opening
+        in_zone, in_opening = (self.required_in(part) for part in lowered)
+        candidates = [*self.cues_requiring.get("", [])]
+        for required in in_zone | in_opening:
+            candidates += self.cues_requiring[required]
+        for index in sorted(candidates):  # each counted once, at its best place: the title zone, else the opening
+            cue = self.cues[index]
             zone, opening = lowered if cue.on_lowered else parts
             required = cue.required
-            if (not required or required in zone) and cue.pattern.search(zone):
+            if (not required or required in in_zone) and cue.pattern.search(zone):
                 scores[cue.kind] += cue.weight if cue.title_only else cue.weight * title_factor
-            elif (not cue.title_only and (not required or required in opening)
+            elif (not cue.title_only and (not required or required in in_opening)
                   and cue.pattern.search(opening)):
                 scores[cue.kind] += cue.weight * opening_factor
         if facts.deadline:
