@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, literal_trie, required_text
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, literal_trie, required_any, required_text
 from pipeline.nlp.phrases import lower_keeping_offsets
 from pipeline.nlp.train import analysed
 
@@ -22,6 +22,31 @@ def test_required_text_is_text_every_match_contains() -> None:
     assert required_text("x{100}abc") == "abc"
     assert required_text("utlysning|ansökan") == ""  # either may match alone
     assert required_text("(?i)abcd") == ""
+
+
+def test_required_any_names_texts_one_of_which_every_match_contains() -> None:
+    assert required_any("(is|are) inviting|invites? (\\w+ ){0,3}proposals") == (" inviting", "proposals")
+    assert required_any("\\b(met|discussed|presented) ") == ("met", "discussed", "presented")
+    assert required_any("(kan|får) (ansöka|söka) om (max|högst)") == ("ansöka", "söka")  # the longest shortest
+    assert required_any("(met|discussed)? here") == (" here",)  # an optional choice is not required
+    assert required_any("(million|billion|bn) (from|to)") == ()  # "bn" is too short to look for
+    assert required_any("utlysning|\\d+ kr") == ()  # the second may match alone, with no such text
+    assert required_any("[]|(]x(abc|cde)[^]|]") == ("abc", "cde")  # a class's members are no alternatives or groups
+
+
+def test_every_match_of_a_cue_contains_one_of_its_required_texts() -> None:
+    cues = [cue for cue in kind_cues().cues if cue.required]
+    assert sum(len(cue.required) > 1 for cue in cues) > 20
+    texts = [lower_keeping_offsets(record["text"][:3000]) for path in sorted(ROOT.glob("eval/**/*.jsonl"))
+             for line in path.read_text("utf-8").splitlines() if line.strip()
+             for record in [json.loads(line)] if record.get("text")]
+    matches = 0
+    for text in texts:
+        for cue in cues:
+            for match in cue.pattern.finditer(text):
+                assert any(word in match.group() for word in cue.required), (cue.pattern.pattern, match.group())
+                matches += 1
+    assert matches > 1000
 
 
 def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
@@ -43,7 +68,7 @@ def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
 
 def test_one_search_finds_every_required_text_that_occurs() -> None:
     cues = kind_cues()
-    required = {word for cue in cues.cues for word in [cue.required] if word}
+    required = {word for cue in cues.cues for word in cue.required}
     assert any(a != b and a.startswith(b) for a in required for b in required)  # nested ones: the hard case
     assert re.fullmatch(literal_trie(["bid", "bidrag", "bidraget"]), "bidrag")
     texts = [lower_keeping_offsets(record["text"]) for path in sorted(ROOT.glob("eval/**/*.jsonl"))

@@ -63,7 +63,7 @@ class Cue:
     weight: float
     title_only: bool
     on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
-    required: str  # plain text every match contains ("" when unknown): a substring test first
+    required: tuple[str, ...]  # plain texts one of which every match contains (none when unknown)
 
 
 def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
@@ -72,7 +72,7 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue
     # keeps the flag and the original text.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
     flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
-    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, required_text(pattern) if lowered else "")
+    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, required_any(pattern) if lowered else ())
 
 
 _PLAIN_RUN = re.compile(r"[\w åäöéü-]+")
@@ -104,6 +104,55 @@ def required_text(pattern: str) -> str:
         runs.append(run)
     best = max(runs, key=len, default="")
     return best if len(best.strip()) >= 3 else ""
+
+
+_PLAIN_CHOICE = re.compile(r"\((?:\?:)?([\w åäöéü-]+(?:\|[\w åäöéü-]+)+)\)")
+
+
+def required_any(pattern: str) -> tuple[str, ...]:
+    """Plain texts one of which every match of `pattern` contains: its `required_text`, else
+    one from each top-level alternative ("inviting" or "invite" for "(is|are) inviting|invites?
+    ..."), else the words of a plain choice every match makes ("met ", "discussed ", "presented "
+    for "\\b(met|discussed|presented) "); () when there are none of at least three letters."""
+    if _INLINE_FLAGS.search(pattern):
+        return ()
+    alternatives, choices = _top_level(pattern)
+    if len(alternatives) > 1:
+        options = [required_any(alternative) for alternative in alternatives]
+        return tuple(dict.fromkeys(text for option in options for text in option)) if all(options) else ()
+    if text := required_text(pattern):
+        return (text,)
+    plain = [words for words in choices if all(len(word.strip()) >= 3 for word in words)]
+    return max(plain, key=lambda words: min(len(word) for word in words), default=())
+
+
+def _top_level(pattern: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The pattern's top-level alternatives, and the words of its top-level groups that are a
+    choice between plain words and are not optional ("(met|discussed)", not "(met|discussed)?")."""
+    alternatives, choices = [], []
+    depth, start, group_start, index = 0, 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":  # a class: to its closing bracket (one right after the opening is a member)
+            index += 2 if pattern[index + 1:index + 2] == "^" else 1
+            index = pattern.index("]", index + 1)
+            while pattern[index - 1] == "\\" and pattern[index - 2] != "\\":
+                index = pattern.index("]", index + 1)
+        elif char == "(":
+            group_start = index if depth == 0 else group_start
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            choice = _PLAIN_CHOICE.fullmatch(pattern, group_start, index + 1) if depth == 0 else None
+            if choice and pattern[index + 1:index + 2] not in ("?", "*", "+", "{"):
+                choices.append(tuple(choice.group(1).split("|")))
+        elif char == "|" and depth == 0:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*alternatives, pattern[start:]], choices
 
 
 def literal_trie(words: list[str]) -> str:
@@ -178,15 +227,16 @@ class KindCues:
                 for pattern in sections.get(section, []):
                     self.cues.append(compile_cue(kind, pattern, weight, False))
         if not prechecked:
-            self.cues = [dataclasses.replace(cue, required="") for cue in self.cues]
+            self.cues = [dataclasses.replace(cue, required=()) for cue in self.cues]
         # Which required texts a part contains, found in one search through it rather than one
         # `in` per cue: a cue is looked at only when its required text occurs (or it has none).
-        required = sorted({cue.required for cue in self.cues if cue.required})
+        required = sorted({text for cue in self.cues for text in cue.required})
         self.required_search = re.compile(literal_trie(required)) if required else None
         self.required_starting = {word: frozenset(w for w in required if word.startswith(w)) for word in required}
         self.cues_requiring: dict[str, list[int]] = {}
         for index, cue in enumerate(self.cues):
-            self.cues_requiring.setdefault(cue.required, []).append(index)
+            for text in cue.required or ("",):
+                self.cues_requiring.setdefault(text, []).append(index)
 
     def required_in(self, lowered: str) -> set[str]:
         """The cues' required texts that occur in `lowered`. The search finds the longest one
@@ -208,16 +258,16 @@ class KindCues:
         scores = dict.fromkeys(PAGE_KINDS, 0.0)
         title_factor, opening_factor = POSITION_FACTORS
         in_zone, in_opening = (self.required_in(part) for part in lowered)
-        candidates = [*self.cues_requiring.get("", [])]
+        candidates = set(self.cues_requiring.get("", []))
         for required in in_zone | in_opening:
-            candidates += self.cues_requiring[required]
+            candidates.update(self.cues_requiring[required])
         for index in sorted(candidates):  # each counted once, at its best place: the title zone, else the opening
             cue = self.cues[index]
             zone, opening = lowered if cue.on_lowered else parts
             required = cue.required
-            if (not required or required in in_zone) and cue.pattern.search(zone):
+            if (not required or not in_zone.isdisjoint(required)) and cue.pattern.search(zone):
                 scores[cue.kind] += cue.weight if cue.title_only else cue.weight * title_factor
-            elif (not cue.title_only and (not required or required in in_opening)
+            elif (not cue.title_only and (not required or not in_opening.isdisjoint(required))
                   and cue.pattern.search(opening)):
                 scores[cue.kind] += cue.weight * opening_factor
         if facts.deadline:
