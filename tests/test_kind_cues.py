@@ -1,6 +1,6 @@
-"""The kind cues' faster reading (a cue searched only where the text it requires occurs,
-kind_cues.required_text; past-event words looked up in the lower-cased text) gives the scores of
-searching every cue as written."""
+"""The kind cues' faster reading (a cue searched only where one of the texts it requires occurs,
+kind_cues.required_any, all of them found in one search through each part; past-event words
+looked up in the lower-cased text) gives the scores of searching every cue as written."""
 
 from __future__ import annotations
 

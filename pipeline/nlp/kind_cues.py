@@ -111,9 +111,10 @@ _PLAIN_CHOICE = re.compile(r"\((?:\?:)?([\w åäöéü-]+(?:\|[\w åäöéü-]+)
 
 def required_any(pattern: str) -> tuple[str, ...]:
     """Plain texts one of which every match of `pattern` contains: its `required_text`, else
-    one from each top-level alternative ("inviting" or "invite" for "(is|are) inviting|invites?
-    ..."), else the words of a plain choice every match makes ("met ", "discussed ", "presented "
-    for "\\b(met|discussed|presented) "); () when there are none of at least three letters."""
+    those of its top-level alternatives (" inviting" or "proposals" for "(is|are) inviting|invites?
+    (\\w+ ){0,3}proposals"), else the words of a plain choice every match makes ("met",
+    "discussed" or "presented" for "\\b(met|discussed|presented) "); () when there are none of at
+    least three letters (or an alternative has none)."""
     if _INLINE_FLAGS.search(pattern):
         return ()
     alternatives, choices = _top_level(pattern)
@@ -261,7 +262,9 @@ class KindCues:
         candidates = set(self.cues_requiring.get("", []))
         for required in in_zone | in_opening:
             candidates.update(self.cues_requiring[required])
-        for index in sorted(candidates):  # each counted once, at its best place: the title zone, else the opening
+        # In the cues' order, as when every cue was looked at. Each counted once, at its best place:
+        # the title zone, else the opening.
+        for index in sorted(candidates):
             cue = self.cues[index]
             zone, opening = lowered if cue.on_lowered else parts
             required = cue.required
