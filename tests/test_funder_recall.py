@@ -118,3 +118,22 @@ def test_a_national_grant_scheme_is_found_by_its_abbreviation() -> None:
     text = ("Ansökan om AKKE-finansiering öppen\n\n"
             "Förbundet beviljar AKKE-finansiering för små utredningsprojekt. Ansökan ska lämnas senast 30 april.")
     assert "AKKE regional development funding (Finland)" in names(text)
+
+
+def test_eu_money_granted_on_a_structural_fund_page_is_the_erdf() -> None:
+    text = ("Strukturfondspartnerskapet har sammanträtt.\n\n"
+            "Partnerskapet prioriterade tolv projekt som nu beviljas 40 miljoner kronor i EU-medel.")
+    assert "European Regional Development Fund" in names(text)
+
+
+def test_eu_funding_spoken_of_in_general_is_no_funder() -> None:
+    text = ("The conference on cohesion policy gathers mayors and civil servants.\n\n"
+            "Speakers discuss how cities and regions manage EU funding in their daily work.")
+    assert "European Regional Development Fund" not in names(text)
+
+
+def test_eu_money_in_a_quote_of_the_structural_fund_partnership_is_the_erdf() -> None:
+    text = ("Strukturfondspartnerskapet har prioriterat nya projekt i länet.\n\n"
+            "– EU-medlen innebär att vi kan starta nya projekt. Det säger ordföranden i "
+            "strukturfondspartnerskapet.")
+    assert "European Regional Development Fund" in names(text)
