@@ -137,3 +137,18 @@ def test_eu_money_in_a_quote_of_the_structural_fund_partnership_is_the_erdf() ->
             "– EU-medlen innebär att vi kan starta nya projekt. Det säger ordföranden i "
             "strukturfondspartnerskapet.")
     assert "European Regional Development Fund" in names(text)
+
+
+def test_an_agency_named_again_only_as_host_is_not_a_funder() -> None:
+    text = ("Small museums on the coast can apply now.\n\n"
+            "Formas awards grants of up to EUR 20,000 to local museums.\n\n"
+            "The information day is hosted by Vinnova in Stockholm. Lunch is served at Vinnova after the talks.")
+    found = names(text)
+    assert "Formas" in found and "Vinnova" not in found
+
+
+def test_an_agency_named_twice_without_host_wording_is_still_a_funder() -> None:
+    text = ("Small museums on the coast can apply now.\n\n"
+            "Formas awards grants of up to EUR 20,000 to local museums.\n\n"
+            "Vinnova is behind the new vouchers for museums. Questions are answered by Vinnova's help desk.")
+    assert "Vinnova" in names(text)

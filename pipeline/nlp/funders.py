@@ -233,7 +233,9 @@ class FunderFinder:
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
-            if "yes" in v or ((len(v) > 1 or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
+            # (named more than once: mentions shown not to pay, as host or list entry, do not count)
+            often = v.count("maybe") > 1
+            if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
