@@ -152,3 +152,18 @@ def test_an_agency_named_twice_without_host_wording_is_still_a_funder() -> None:
             "Formas awards grants of up to EUR 20,000 to local museums.\n\n"
             "Vinnova is behind the new vouchers for museums. Questions are answered by Vinnova's help desk.")
     assert "Vinnova" in names(text)
+
+
+def test_an_agency_named_only_for_its_e_service_is_not_the_funder() -> None:
+    text = ("Regionala projektmedel 2025\n\n"
+            "Region Kalmar län beviljar projektmedel till föreningar som utvecklar länet.\n\n"
+            "Ansökan görs via Tillväxtverkets e-tjänst Min ansökan.")
+    found = names(text)
+    assert "Region Kalmar län" in found and "Tillväxtverket" not in found
+
+
+def test_an_agency_named_only_for_its_own_e_service_on_its_own_call_page_is_the_funder() -> None:
+    text = ("Stöd till byggande av småhus\n\n"
+            "Stödet kan sökas från den 2 april till den 1 oktober.\n\n"
+            "Sök bidraget i Boverkets e-tjänst. Ansökan görs via Boverkets e-tjänst för bidrag och stöd.")
+    assert "Boverket" in names(text)

@@ -278,6 +278,8 @@ class FunderFinder:
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
             return "yes" if funding or call else "maybe"
+        if cues["portal_after"].match(context.after.lstrip(" ")):
+            return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= 3:
             return "yes" if funding else "no"
