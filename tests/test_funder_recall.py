@@ -167,3 +167,18 @@ def test_an_agency_named_only_for_its_own_e_service_on_its_own_call_page_is_the_
             "Stödet kan sökas från den 2 april till den 1 oktober.\n\n"
             "Sök bidraget i Boverkets e-tjänst. Ansökan görs via Boverkets e-tjänst för bidrag och stöd.")
     assert "Boverket" in names(text)
+
+
+def test_the_managing_authority_of_a_fund_is_not_its_funder() -> None:
+    text = ("Regionalfonden i Övre Norrland\n\n"
+            "Regionalfonden finansierar projekt som stärker näringslivet i regionen.\n\n"
+            "Tillväxtverket är förvaltande myndighet för programmet. Frågor om programmet besvaras av Tillväxtverket.")
+    found = names(text)
+    assert "European Regional Development Fund" in found and "Tillväxtverket" not in found
+
+
+def test_an_agency_that_both_manages_and_finances_is_a_funder() -> None:
+    text = ("Regionalfonden i Övre Norrland\n\n"
+            "Regionalfonden finansierar projekt som stärker näringslivet i regionen.\n\n"
+            "Tillväxtverket är förvaltande myndighet och medfinansierar projekten med nationella medel.")
+    assert "Tillväxtverket" in names(text)
