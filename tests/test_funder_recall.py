@@ -182,3 +182,17 @@ def test_an_agency_that_both_manages_and_finances_is_a_funder() -> None:
             "Regionalfonden finansierar projekt som stärker näringslivet i regionen.\n\n"
             "Tillväxtverket är förvaltande myndighet och medfinansierar projekten med nationella medel.")
     assert "Tillväxtverket" in names(text)
+
+
+def test_a_body_named_as_a_speakers_workplace_is_not_a_funder() -> None:
+    text = ("Programme of the rural conference, 4 June\n\n"
+            "10.00 Welcome by Karin Berg, Head of International Relations at Vinnova.\n"
+            "10.30 Local food networks, Anna Lind, chair of the village association.")
+    assert "Vinnova" not in names(text)
+
+
+def test_a_body_paying_on_a_page_with_speakers_is_still_a_funder() -> None:
+    text = ("Programme of the rural conference, 4 June\n\n"
+            "The conference is funded by Vinnova.\n"
+            "10.00 Welcome by Karin Berg, Head of International Relations at the county museum.")
+    assert "Vinnova" in names(text)

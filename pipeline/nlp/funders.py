@@ -253,6 +253,9 @@ class FunderFinder:
         funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
         call = search.search("call", *context.sentence)
         role = mention.entry.role
+        start, end = context.before
+        if cues["affiliation_before"].search(search.text[max(start, end - 80):end]):
+            return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
         if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
