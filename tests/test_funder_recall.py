@@ -118,3 +118,81 @@ def test_a_national_grant_scheme_is_found_by_its_abbreviation() -> None:
     text = ("Ansökan om AKKE-finansiering öppen\n\n"
             "Förbundet beviljar AKKE-finansiering för små utredningsprojekt. Ansökan ska lämnas senast 30 april.")
     assert "AKKE regional development funding (Finland)" in names(text)
+
+
+def test_eu_money_granted_on_a_structural_fund_page_is_the_erdf() -> None:
+    text = ("Strukturfondspartnerskapet har sammanträtt.\n\n"
+            "Partnerskapet prioriterade tolv projekt som nu beviljas 40 miljoner kronor i EU-medel.")
+    assert "European Regional Development Fund" in names(text)
+
+
+def test_eu_funding_spoken_of_in_general_is_no_funder() -> None:
+    text = ("The conference on cohesion policy gathers mayors and civil servants.\n\n"
+            "Speakers discuss how cities and regions manage EU funding in their daily work.")
+    assert "European Regional Development Fund" not in names(text)
+
+
+def test_eu_money_in_a_quote_of_the_structural_fund_partnership_is_the_erdf() -> None:
+    text = ("Strukturfondspartnerskapet har prioriterat nya projekt i länet.\n\n"
+            "– EU-medlen innebär att vi kan starta nya projekt. Det säger ordföranden i "
+            "strukturfondspartnerskapet.")
+    assert "European Regional Development Fund" in names(text)
+
+
+def test_an_agency_named_again_only_as_host_is_not_a_funder() -> None:
+    text = ("Small museums on the coast can apply now.\n\n"
+            "Formas awards grants of up to EUR 20,000 to local museums.\n\n"
+            "The information day is hosted by Vinnova in Stockholm. Lunch is served at Vinnova after the talks.")
+    found = names(text)
+    assert "Formas" in found and "Vinnova" not in found
+
+
+def test_an_agency_named_twice_without_host_wording_is_still_a_funder() -> None:
+    text = ("Small museums on the coast can apply now.\n\n"
+            "Formas awards grants of up to EUR 20,000 to local museums.\n\n"
+            "Vinnova is behind the new vouchers for museums. Questions are answered by Vinnova's help desk.")
+    assert "Vinnova" in names(text)
+
+
+def test_an_agency_named_only_for_its_e_service_is_not_the_funder() -> None:
+    text = ("Regionala projektmedel 2025\n\n"
+            "Region Kalmar län beviljar projektmedel till föreningar som utvecklar länet.\n\n"
+            "Ansökan görs via Tillväxtverkets e-tjänst Min ansökan.")
+    found = names(text)
+    assert "Region Kalmar län" in found and "Tillväxtverket" not in found
+
+
+def test_an_agency_named_only_for_its_own_e_service_on_its_own_call_page_is_the_funder() -> None:
+    text = ("Stöd till byggande av småhus\n\n"
+            "Stödet kan sökas från den 2 april till den 1 oktober.\n\n"
+            "Sök bidraget i Boverkets e-tjänst. Ansökan görs via Boverkets e-tjänst för bidrag och stöd.")
+    assert "Boverket" in names(text)
+
+
+def test_the_managing_authority_of_a_fund_is_not_its_funder() -> None:
+    text = ("Regionalfonden i Övre Norrland\n\n"
+            "Regionalfonden finansierar projekt som stärker näringslivet i regionen.\n\n"
+            "Tillväxtverket är förvaltande myndighet för programmet. Frågor om programmet besvaras av Tillväxtverket.")
+    found = names(text)
+    assert "European Regional Development Fund" in found and "Tillväxtverket" not in found
+
+
+def test_an_agency_that_both_manages_and_finances_is_a_funder() -> None:
+    text = ("Regionalfonden i Övre Norrland\n\n"
+            "Regionalfonden finansierar projekt som stärker näringslivet i regionen.\n\n"
+            "Tillväxtverket är förvaltande myndighet och medfinansierar projekten med nationella medel.")
+    assert "Tillväxtverket" in names(text)
+
+
+def test_a_body_named_as_a_speakers_workplace_is_not_a_funder() -> None:
+    text = ("Programme of the rural conference, 4 June\n\n"
+            "10.00 Welcome by Karin Berg, Head of International Relations at Vinnova.\n"
+            "10.30 Local food networks, Anna Lind, chair of the village association.")
+    assert "Vinnova" not in names(text)
+
+
+def test_a_body_paying_on_a_page_with_speakers_is_still_a_funder() -> None:
+    text = ("Programme of the rural conference, 4 June\n\n"
+            "The conference is funded by Vinnova.\n"
+            "10.00 Welcome by Karin Berg, Head of International Relations at the county museum.")
+    assert "Vinnova" in names(text)

@@ -8,8 +8,9 @@ actually funds what the page describes is then read from its sentence, as a pers
 - agencies are funders unless they are only introduced as host/partner or only listed among
   other bodies, with no funding or call wording around them;
 - regions are funders only where the text says they finance something;
-- generic "EU funding" wording counts as the ERDF when the page is about cohesion policy and no
-  other EU programme is funding it.
+- generic "EU funding" wording counts as the ERDF when the page is about cohesion policy, no
+  other EU programme is funding it, and the wording is about money for something (granted,
+  applied for, counted, or the structural funds' own) rather than EU funding in general.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in g
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
+# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros").
+_AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
+                     r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
+                     re.IGNORECASE)
 _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
 # boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
@@ -228,13 +233,16 @@ class FunderFinder:
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
-            if "yes" in v or ((len(v) > 1 or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
+            # (named more than once: mentions shown not to pay, as host or list entry, do not count)
+            often = v.count("maybe") > 1
+            if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
             other_eu = any(m.entry.group == "eu" for m in accepted.values())
-            if not other_eu and search.search("structural", 0, len(text)):
-                accepted["European Regional Development Fund"] = generic[0]
+            paying = [m for m in generic if self._generic_pays(text, boundaries, search, m.start)]
+            if paying and not other_eu and search.search("structural", 0, len(text)):
+                accepted["European Regional Development Fund"] = paying[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
 
@@ -245,6 +253,9 @@ class FunderFinder:
         funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
         call = search.search("call", *context.sentence)
         role = mention.entry.role
+        start, end = context.before
+        if cues["affiliation_before"].search(search.text[max(start, end - 80):end]):
+            return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
         if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
@@ -270,6 +281,8 @@ class FunderFinder:
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
             return "yes" if funding or call else "maybe"
+        if cues["portal_after"].match(context.after.lstrip(" ")):
+            return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= 3:
             return "yes" if funding else "no"
@@ -280,6 +293,16 @@ class FunderFinder:
         ):
             return "yes" if funding else "no"
         return "yes" if funding or call else "maybe"
+
+    @staticmethod
+    def _generic_pays(text: str, boundaries: list[int], search: TextSearch, offset: int) -> bool:
+        """Generic "EU funding" at `offset` is money for something when its sentence speaks of money,
+        or when it or the next sentence names the structural funds ("– EU-medlen innebär att vi kan
+        starta projekt. ..., säger ordförande i strukturfondspartnerskapet")."""
+        index = max(0, bisect.bisect_right(boundaries, offset) - 1)
+        sentence = (boundaries[index], boundaries[index + 1])
+        following = (sentence[0], boundaries[min(index + 2, len(boundaries) - 1)])
+        return _speaks_of_money(search, text, sentence) or search.search("structural", *following)
 
     @staticmethod
     def _sentence_index(boundaries: list[int], offset: int) -> int:
@@ -335,6 +358,14 @@ def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -
             for other in own:
                 verdicts[other] = verdicts[other] + verdicts[name]
             del verdicts[name], first[name]
+
+
+def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -> bool:
+    """Whether a sentence speaks of money given, asked for or counted ("beviljas EU-medel", "359
+    miljoner EU-medel", "ansöka om EU-stöd"), not of EU funding in general ("the management of EU
+    funding", "Ministry of EU Funds")."""
+    return bool(search.search("funding", *sentence) or search.search("call", *sentence)
+                or _AMOUNT.search(text, *sentence))
 
 
 def text_before_in_sentence(context: _Context, text: str) -> str:
