@@ -89,11 +89,15 @@ def kind_model_dir(lang: str) -> Path:
 @cache
 def load_kind_model(lang: str) -> Language:
     """The trained kind pipeline for `lang` (a blank pipeline holding one text classifier)."""
-    path = kind_model_dir(lang)
+    return load_words_pipeline(kind_model_dir(lang), "kind classifier")
+
+
+def load_words_pipeline(path: Path, what: str) -> Language:
+    """A trained classifier pipeline that reads Docs built from words (`what` names it in the
+    error when it is missing). Its tokenizer is never used, and building the language's
+    rule-based one costs more than the rest of the load: it gets the words-only tokenizer."""
     if not (path / "config.cfg").exists():
-        raise ConfigError(f"{path}: the trained kind classifier is missing (build it with `callwatch train`)")
-    # Its tokenizer is never used (the classifier reads Docs built from words, classifier_doc),
-    # and building the language's rule-based one costs more than the rest of the load.
+        raise ConfigError(f"{path}: the trained {what} is missing (build it with `callwatch train`)")
     return spacy.load(path, exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": WORDS_ONLY}}})
 
 

@@ -27,14 +27,12 @@ import re
 from functools import cache
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.kind_model import WORDS_ONLY, WORDS_VOCAB  # (importing it registers the words-only tokenizer)
+from pipeline.nlp.kind_model import WORDS_VOCAB, load_words_pipeline
 
 OPENING_CHARS = 2000
 STEM_CHARS = 5
@@ -70,11 +68,7 @@ def topic_model_dir(lang: str) -> Path:
 @cache
 def load_topic_model(lang: str) -> Language:
     """The trained topic pipeline for `lang` (a blank pipeline holding one multilabel classifier)."""
-    path = topic_model_dir(lang)
-    if not (path / "config.cfg").exists():
-        raise ConfigError(f"{path}: the trained topic classifier is missing (build it with `callwatch train`)")
-    # Its tokenizer is never used (the classifier reads Docs built from words): see load_kind_model.
-    return spacy.load(path, exclude=["tokenizer"], config={"nlp": {"tokenizer": {"@tokenizers": WORDS_ONLY}}})
+    return load_words_pipeline(topic_model_dir(lang), "topic classifier")
 
 
 def predict_topics(docs: list[Doc], lang: str) -> list[dict[str, float]]:

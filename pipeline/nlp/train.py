@@ -15,7 +15,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -113,19 +113,26 @@ def save_pipeline(nlp: spacy.Language, target: Path) -> None:
     nlp.to_disk(target, exclude=["vocab"])
 
 
-def train_kind_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: int = SEED,
-                      out_dir: Path | None = None) -> dict[str, Any]:
-    """Train and save the classifier of every pipeline language; return a summary."""
+def train_and_save(paths: Iterable[str | Path], train_one: Callable[..., spacy.Language],
+                   model_dir: Callable[[str], Path], epochs: int, seed: int,
+                   out_dir: Path | None = None) -> tuple[list[dict[str, Any]], float]:
+    """Train `train_one(lang, records, epochs, seed)` for every pipeline language on the records
+    of `paths` and save each where extraction loads it (`model_dir(lang)`, or `out_dir/lang`);
+    return the records and the seconds it took."""
     records = read_training(paths)
     if not records:
         raise CallwatchError("no training records")
     started = time.perf_counter()
     for lang in LANGUAGES:
-        nlp = train_language(lang, records, epochs, seed)
-        save_pipeline(nlp, (out_dir / lang) if out_dir else kind_model_dir(lang))
-    return {"records": len(records), "kinds": dict(Counter(r["kind"] for r in records)),
-            "seconds": round(time.perf_counter() - started, 1)}
+        save_pipeline(train_one(lang, records, epochs, seed), (out_dir / lang) if out_dir else model_dir(lang))
+    return records, round(time.perf_counter() - started, 1)
 
+
+def train_kind_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: int = SEED,
+                      out_dir: Path | None = None) -> dict[str, Any]:
+    """Train and save the classifier of every pipeline language; return a summary."""
+    records, seconds = train_and_save(paths, train_language, kind_model_dir, epochs, seed, out_dir)
+    return {"records": len(records), "kinds": dict(Counter(r["kind"] for r in records)), "seconds": seconds}
 
 if __name__ == "__main__":
     import sys

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,11 +25,9 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
-from pipeline.errors import CallwatchError
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.build import LANGUAGES
 from pipeline.nlp.topic_model import TEXTCAT, TEXTCAT_CONFIG, topic_model_dir, topic_words
-from pipeline.nlp.train import DEFAULT_TRAINING, fit, read_training, save_pipeline
+from pipeline.nlp.train import DEFAULT_TRAINING, fit, train_and_save
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +62,9 @@ def train_topic_language(lang: str, records: list[dict[str, Any]], epochs: int =
 def train_topic_models(paths: Iterable[str | Path], epochs: int = EPOCHS, seed: int = SEED,
                        out_dir: Path | None = None) -> dict[str, Any]:
     """Train and save the topic classifier of every pipeline language; return a summary."""
-    records = read_training(paths)
-    if not records:
-        raise CallwatchError("no training records")
-    started = time.perf_counter()
-    for lang in LANGUAGES:
-        nlp = train_topic_language(lang, records, epochs, seed)
-        save_pipeline(nlp, (out_dir / lang) if out_dir else topic_model_dir(lang))
+    records, seconds = train_and_save(paths, train_topic_language, topic_model_dir, epochs, seed, out_dir)
     return {"records": len(records), "topics": dict(Counter(t for r in records for t in r.get("topics") or [])),
-            "seconds": round(time.perf_counter() - started, 1)}
-
+            "seconds": seconds}
 
 if __name__ == "__main__":
     import sys
