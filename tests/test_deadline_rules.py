@@ -262,3 +262,9 @@ def test_money_to_apply_for_until_a_date_gives_the_deadline(deadline):
 def test_the_date_funded_work_must_be_done_by_is_no_deadline(deadline):
     text = "The projects under the programme shall be implemented by 30 April 2024 in three countries."
     assert deadline(text, "2022-01-01", "en") is None
+
+
+def test_a_label_ending_in_a_colon_labels_the_fields_under_it(deadline):
+    text = ("National guideline of the 6th call\n\nDeadline for submission to FFG via eCall and to CAS:\n\n"
+            "FFG: May 6th 2020, 11:00 Central European Summer Time\n\nCAS: May 6th 2020, 17:00 China Standard Time")
+    assert deadline(text, "2020-02-14", "en") == "2020-05-06"
