@@ -268,3 +268,15 @@ def test_a_label_ending_in_a_colon_labels_the_fields_under_it(deadline):
     text = ("National guideline of the 6th call\n\nDeadline for submission to FFG via eCall and to CAS:\n\n"
             "FFG: May 6th 2020, 11:00 Central European Summer Time\n\nCAS: May 6th 2020, 17:00 China Standard Time")
     assert deadline(text, "2020-02-14", "en") == "2020-05-06"
+
+
+def test_a_bylines_date_is_no_deadline(deadline):
+    text = ("Start-Up Innovation Projects Guide\n\nby Amy Murphy | Oct 25, 2023 | Reading time: 5 minutes\n\n"
+            "The programme has an ongoing basis: you can submit anytime.")
+    assert deadline(text, "2023-10-25", "en") is None
+
+
+def test_a_meeting_to_decide_on_applications_is_no_deadline(deadline):
+    text = ("Members of the Steering Committee met in London 9 - 10 November 2015 to decide on expressions "
+            "of interest and full applications submitted in the first call.")
+    assert deadline(text, "2015-11-10", "en") is None
