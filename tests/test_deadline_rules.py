@@ -240,3 +240,43 @@ def test_a_verb_of_applying_later_in_the_sentence_makes_a_range_the_window(deadl
     # a call named later in the sentence is no verb of applying
     text = "On 6-7 October, representatives of the 14 call 1 projects met in Lille."
     assert deadline(text, "2026-10-20", "en") is None
+
+
+# --- date forms and cues met on pages read after the rules were written ---------------------------
+
+
+def test_a_window_of_slashed_day_month_dates_closes_on_its_second_date(deadline):
+    text = "Sök pengar för energiprojekt! Ansökningsperioden är preliminärt 16/2-15/4."
+    assert deadline(text, "2016-01-27") == "2016-04-15"
+
+
+def test_a_slashed_date_with_a_two_digit_year_is_read(deadline):
+    assert deadline("Deadline: 14/09/21", "2021-07-01", "en") == "2021-09-14"
+
+
+def test_money_to_apply_for_until_a_date_gives_the_deadline(deadline):
+    text = "298 miljoner kronor i utvecklingsmedel från EU att söka till 19 mars 2018"
+    assert deadline(text, "2018-01-15") == "2018-03-19"
+
+
+def test_the_date_funded_work_must_be_done_by_is_no_deadline(deadline):
+    text = "The projects under the programme shall be implemented by 30 April 2024 in three countries."
+    assert deadline(text, "2022-01-01", "en") is None
+
+
+def test_a_label_ending_in_a_colon_labels_the_fields_under_it(deadline):
+    text = ("National guideline of the 6th call\n\nDeadline for submission to FFG via eCall and to CAS:\n\n"
+            "FFG: May 6th 2020, 11:00 Central European Summer Time\n\nCAS: May 6th 2020, 17:00 China Standard Time")
+    assert deadline(text, "2020-02-14", "en") == "2020-05-06"
+
+
+def test_a_bylines_date_is_no_deadline(deadline):
+    text = ("Start-Up Innovation Projects Guide\n\nby Amy Murphy | Oct 25, 2023 | Reading time: 5 minutes\n\n"
+            "The programme has an ongoing basis: you can submit anytime.")
+    assert deadline(text, "2023-10-25", "en") is None
+
+
+def test_a_meeting_to_decide_on_applications_is_no_deadline(deadline):
+    text = ("Members of the Steering Committee met in London 9 - 10 November 2015 to decide on expressions "
+            "of interest and full applications submitted in the first call.")
+    assert deadline(text, "2015-11-10", "en") is None

@@ -92,15 +92,24 @@ def field_list_heading(text: str, start: int) -> tuple[int, int] | None:
     field = FIELD_LINE.match(text, line_start)
     if field is None or field.end() - 1 != start:
         return None  # the date is not the field's value
+    blank_lines = 0
     while line_start > 0:
         prev_start = text.rfind("\n", 0, line_start - 1) + 1
         line = text[prev_start : line_start - 1]
         if not FIELD_LINE.match(line):
             stripped = line.strip()
-            if not stripped or len(stripped) > LABEL_CHARS:
+            if not stripped and blank_lines == 0:  # one blank line may part the label from its fields
+                blank_lines += 1
+                line_start = prev_start
+                continue
+            # a label: short, or a heading line that ends in a colon ("Deadline for submission to
+            # FFG via eCall and to CAS:\n\nFFG: May 6th 2020")
+            if not stripped or len(stripped) > (HEADING_CHARS if stripped.endswith(":") else LABEL_CHARS):
                 return None
             lead = len(line) - len(line.lstrip())
             return prev_start + lead, prev_start + lead + len(stripped)
+        if blank_lines:
+            return None  # fields above a blank line are another run
         line_start = prev_start
     return None
 

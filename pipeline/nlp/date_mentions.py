@@ -80,6 +80,8 @@ def load_date_words() -> dict:
 
 # The groups of a day range's first and last day ("16-17 januari", "1-31.3.2021"), per pattern.
 RANGE_DAY_GROUPS = {"tx": ("td", "td2"), "nr": ("rd", "rd2")}
+# The groups of a range across months: first day and month, last day and month, year (if any).
+MONTH_RANGE_GROUPS = {"nmr": ("ad", "am", "bd", "bm", "by"), "smr": ("cd", "cm", "ed", "em", None)}
 
 # Where a written number starts: a digit not inside a word, a number or a code ("H2020", "2.5").
 # Dates are only looked for from these positions, which is what keeps the component fast.
@@ -134,6 +136,10 @@ def date_patterns() -> DatePatterns:
         # 15.1-14.2, 30.9−23.10.2020 (a range across months, numeric, the year at its end if any)
         rf"|(?P<nmr>(?P<ad>[0-3]?\d)\.(?P<am>[01]?\d)\.?\s?[-–−]\s?(?P<bd>[0-3]?\d)\.(?P<bm>[01]?\d)"
         rf"{numeric_end(year, 'by')})"
+        # 14/09/21 (day/month/two-digit year, as tables of portal calls write it)
+        r"|(?P<short>(?P<ud>[0-3]\d)/(?P<um>[01]\d)/(?P<uy>\d\d)(?![\d/]|[.,]\d))"
+        # 16/2-15/4 (a range of day/month dates, no year)
+        r"|(?P<smr>(?P<cd>[0-3]?\d)/(?P<cm>[01]?\d)\s?[-–−]\s?(?P<ed>[0-3]?\d)/(?P<em>[01]?\d)(?![\d/]|[.,]\d))"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
     )
@@ -197,8 +203,10 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         year = int(g("fy")) if g("fy") else None
     elif kind == "nr":
         day, month, year = int(g("rd")), int(g("rm")), int(g("ry")) if g("ry") else None
-    elif kind == "nmr":
+    elif kind in MONTH_RANGE_GROUPS:
         return _month_range(m)
+    elif kind == "short":
+        day, month, year = int(g("ud")), int(g("um")), 2000 + int(g("uy"))
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
@@ -217,15 +225,17 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
 
 
 def _month_range(m: re.Match[str]) -> list[DateMention]:
-    """The two ends of a numeric range across months ("15.1-14.2", "30.9−23.10.2020"); the start
+    """The two ends of a numeric range across months ("15.1-14.2", "30.9−23.10.2020", "16/2-15/4"); the start
     takes its year from the end (see find_dates)."""
     g = m.group
-    year = int(g("by")) if g("by") else None
-    start_day, start_month, end_day, end_month = int(g("ad")), int(g("am")), int(g("bd")), int(g("bm"))
+    first_day, first_month, last_day, last_month, year_group = MONTH_RANGE_GROUPS[m.lastgroup]
+    year = int(g(year_group)) if year_group and g(year_group) else None
+    start_day, start_month = int(g(first_day)), int(g(first_month))
+    end_day, end_month = int(g(last_day)), int(g(last_month))
     if not (_valid(year or 2024, start_month, start_day) and _valid(year or 2024, end_month, end_day)):
         return []
-    first = DateMention(m.start(), m.end("am"), start_day, start_month, None)
-    return [first, DateMention(m.start("bd"), m.end(), end_day, end_month, year, range_start=first)]
+    first = DateMention(m.start(), m.end(first_month), start_day, start_month, None)
+    return [first, DateMention(m.start(last_day), m.end(), end_day, end_month, year, range_start=first)]
 
 
 def _find_mentions(text: str, lowered: str, patterns: DatePatterns) -> list[DateMention]:

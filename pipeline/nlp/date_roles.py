@@ -148,8 +148,8 @@ class Page:
 
     def _next_to(self, cue: Cue, mention: DateMention) -> bool:
         """Whether a cue that counts only next to its date stands next to this one."""
-        if mention.start - cue.end > ADJACENT_CHARS:
-            return False
+        if mention.start - cue.end > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
+            return False  # too far, or in another field ("by Amy Murphy | Oct 25, 2023": a byline)
         return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
 
     def _role_in_sentence(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
@@ -195,8 +195,10 @@ class Page:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         cue = after[0]
-        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, cue.end, hi):
-            return "other", "after"  # "31 January: Deadline for submission of ideas for feedback"
+        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, mention.end, hi):
+            # "31 January: Deadline for submission of ideas for feedback", "met 9-10 November to
+            # decide on expressions of interest"
+            return "other", "after"
         return OTHER_ROLES.get(cue.role, cue.role), "after"
 
     def _range_end(self, i: int) -> DateMention:
