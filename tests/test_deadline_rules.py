@@ -280,3 +280,39 @@ def test_a_meeting_to_decide_on_applications_is_no_deadline(deadline):
     text = ("Members of the Steering Committee met in London 9 - 10 November 2015 to decide on expressions "
             "of interest and full applications submitted in the first call.")
     assert deadline(text, "2015-11-10", "en") is None
+
+
+def test_a_call_that_starts_and_remains_open_until_a_date_closes_then(deadline):
+    text = ("The FBR Open Call #1 starts today with a total allocation of €200.000 and will remain open "
+            "until the 31st December 2020 or until the allocated funds are depleted.")
+    assert deadline(text, "2019-06-01", "en") == "2020-12-31"
+
+
+def test_a_round_going_on_has_its_own_last_day(deadline):
+    text = "Nu pågår den tredje omgången, vars sista ansökningsdag är den 21 augusti."
+    assert deadline(text, "2020-07-15") == "2020-08-21"
+
+
+def test_a_project_going_on_until_a_date_still_gives_no_deadline(deadline):
+    text = "Projektet pågår till och med den 31 december 2021 och finansieras av Tillväxtverket."
+    assert deadline(text, "2020-07-15") is None
+
+
+def test_the_call_for_applications_ending_on_a_date_is_the_deadline(deadline):
+    text = "As a final point, the call for applications ends on the 4th of November 2021."
+    assert deadline(text, "2021-09-15", "en") == "2021-11-04"
+
+
+def test_completing_an_application_form_before_a_date_is_applying(deadline):
+    text = ("If your village is interested in becoming a participant, please complete a simple application "
+            "form before the 5th of May 2020 to be considered.")
+    assert deadline(text, "2020-04-20", "en") == "2020-05-05"
+
+
+@pytest.mark.parametrize(("text", "lang", "reference_date", "expected"), [
+    ("Omgången kommer att vara öppen mellan 15e oktober och 15e november 2012.", "sv", "2012-10-12", "2012-11-15"),
+    ("Utlysningen är fortsatt öppen. Nästa stoppdatum är den 13 april 2023.", "sv", "2023-01-15", "2023-04-13"),
+    ("The next collection date will be 21 October 2025 at 12.00 (noon) CEST.", "en", "2025-06-01", "2025-10-21"),
+])
+def test_cut_offs_written_in_other_words(deadline, text, lang, reference_date, expected):
+    assert deadline(text, reference_date, lang) == expected

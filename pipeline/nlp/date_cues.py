@@ -38,6 +38,7 @@ class CueReader:
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]
+    progress: re.Pattern[str]  # the not_call words of going on or starting, which a call may do
     registration: re.Pattern[str]  # of the `other` dates, a registration deadline
     not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
@@ -116,6 +117,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
+        compile_phrases({"progress": cues["progress"]})[0],
         registration,
         not_window,
         closed_phrases,

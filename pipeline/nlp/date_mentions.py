@@ -115,7 +115,7 @@ def date_patterns() -> DatePatterns:
     month_first_re = word_alternation([w.capitalize() for w in words["english"]["month_first"]], lower=False)
     weekdays: dict[str, int] = {k.lower(): int(v) for k, v in words["weekdays"].items()}
     weekday_re = word_alternation(list(weekdays))
-    ordinal = r"(?:st|nd|rd|th|:e|:a)?"
+    ordinal = r"(?:st|nd|rd|th|:e|:a|e(?=\s))?"  # "15e oktober" too
     year_digits = r"(?:19|20)\d{2}"
     year = year_digits + r"(?!\d)"
     day_first = re.compile(

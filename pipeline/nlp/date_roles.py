@@ -33,6 +33,7 @@ AFTER_CHARS = 80
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
+CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a call word next to a verb
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
@@ -123,15 +124,29 @@ class Page:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
         sista dag"), or, for a short cue opening its sentence, the clause after the date
         ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
-        lowered, not_call = self.lowered, self.reader.not_call
-        if not_call.search(lowered, max(lo, cue.start - NOT_CALL_REACH), cue.start):
+        if self._qualified(max(lo, cue.start - NOT_CALL_REACH), cue.start):
             return True
-        if not_call.search(lowered, cue.end, mention.start):
+        if self._qualified(cue.end, mention.start):
             return True
-        if cue.role in ADJACENT_ROLES and not lowered[lo : cue.start].strip(" \t•·*-–—"):
-            end = _sentence_end(self.text, mention.end, NOT_CALL_REACH)
-            return bool(not_call.search(lowered, mention.end, end))
+        if cue.role in ADJACENT_ROLES and not self.lowered[lo : cue.start].strip(" \t•·*-–—"):
+            return self._qualified(mention.end, _sentence_end(self.text, mention.end, NOT_CALL_REACH))
         return False
+
+    def _qualified(self, lo: int, hi: int) -> bool:
+        """Whether a not-the-call word stands in [lo, hi), other than a word of going on or
+        starting said of the call itself ("the Open Call #1 starts today and will remain open
+        until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...")."""
+        lowered, reader = self.lowered, self.reader
+        for m in reader.not_call.finditer(lowered, lo, hi):
+            if not (reader.progress.fullmatch(lowered, m.start(), m.end()) and self._by_call_word(m.start(), m.end())):
+                return True
+        return False
+
+    def _by_call_word(self, start: int, end: int) -> bool:
+        """Whether a word of applying or of a call stands right before or after [start, end)."""
+        return any(
+            0 <= start - c.end <= CALL_WORD_GAP or 0 <= c.start - end <= CALL_WORD_GAP for c in self.window_cues
+        )
 
     def role_of(self, i: int) -> tuple[str | None, str]:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
@@ -168,7 +183,9 @@ class Page:
                 cue = Cue(cue.start, cue.end, "deadline")
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
-                return ("deadline" if opened else "other"), "before"
+                # "the call for applications ends on the 4th of November"
+                said_of_call = any(0 <= cue.start - c.end <= CALL_WORD_GAP for c in self.window_cues)
+                return ("deadline" if opened or said_of_call else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
