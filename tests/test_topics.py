@@ -169,3 +169,22 @@ def test_a_consortium_is_no_evidence_of_international_cooperation_on_its_own() -
 Applicants form a consortium of a university and a company. The consortium leader submits the
 proposal; consortium members sign the consortium agreement before the project starts."""
     assert "international-cooperation" not in rule_topics_of(text)
+
+
+def test_fields_named_in_other_words_than_the_taxonomy_are_found_by_the_rules() -> None:
+    # Real pages name health through ill-health, education through teaching, regional policy
+    # through the sparsely populated regions it serves, inclusion through who is disadvantaged.
+    swedish = """Utlysning: psykisk ohälsa bland unga
+
+Stöd till projekt som förebygger psykisk ohälsa och kroniska sjukdomar bland unga, med
+undervisning i gymnasieskolan om hur man söker hjälp."""
+    found = rule_topics_of(swedish)
+    assert "health-care" in found
+    assert "skills-education" in found
+    english = """Call for proposals: services in sparsely populated areas
+
+The European Structural and Investment Funds support projects in sparsely populated and
+peripheral regions that reach disadvantaged groups and people facing inequalities."""
+    found = rule_topics_of(english)
+    assert "regional-development" in found
+    assert "social-inclusion" in found
