@@ -173,7 +173,8 @@ proposal; consortium members sign the consortium agreement before the project st
 
 def test_fields_named_in_other_words_than_the_taxonomy_are_found_by_the_rules() -> None:
     # Real pages name health through ill-health, education through teaching, regional policy
-    # through the sparsely populated regions it serves, inclusion through who is disadvantaged.
+    # through its funds' full name and the peripheral regions it serves, inclusion through who is
+    # disadvantaged.
     swedish = """Utlysning: psykisk ohälsa bland unga
 
 Stöd till projekt som förebygger psykisk ohälsa och kroniska sjukdomar bland unga, med
@@ -181,10 +182,10 @@ undervisning i gymnasieskolan om hur man söker hjälp."""
     found = rule_topics_of(swedish)
     assert "health-care" in found
     assert "skills-education" in found
-    english = """Call for proposals: services in sparsely populated areas
+    english = """Call for proposals: services in remote areas
 
-The European Structural and Investment Funds support projects in sparsely populated and
-peripheral regions that reach disadvantaged groups and people facing inequalities."""
+The European Structural and Investment Funds support projects in peripheral regions that reach
+disadvantaged groups and people facing inequalities."""
     found = rule_topics_of(english)
     assert "regional-development" in found
     assert "social-inclusion" in found
