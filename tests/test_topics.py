@@ -169,3 +169,33 @@ def test_a_consortium_is_no_evidence_of_international_cooperation_on_its_own() -
 Applicants form a consortium of a university and a company. The consortium leader submits the
 proposal; consortium members sign the consortium agreement before the project starts."""
     assert "international-cooperation" not in rule_topics_of(text)
+
+
+def test_fields_named_in_other_words_than_the_taxonomy_are_found_by_the_rules() -> None:
+    # Real pages name health through ill-health, education through teaching, regional policy
+    # through its funds' full name and the peripheral regions it serves, inclusion through who is
+    # disadvantaged.
+    swedish = """Utlysning: psykisk ohälsa bland unga
+
+Stöd till projekt som förebygger psykisk ohälsa och kroniska sjukdomar bland unga, med
+undervisning i gymnasieskolan om hur man söker hjälp."""
+    found = rule_topics_of(swedish)
+    assert "health-care" in found
+    assert "skills-education" in found
+    english = """Call for proposals: services in remote areas
+
+The European Structural and Investment Funds support projects in peripheral regions that reach
+disadvantaged groups and people facing inequalities."""
+    found = rule_topics_of(english)
+    assert "regional-development" in found
+    assert "social-inclusion" in found
+
+
+def test_digital_health_is_found_under_its_own_swedish_name() -> None:
+    # The topic has too few annotated pages for the classifier to learn it: the rules must know
+    # its plain names, the taxonomy label's own words among them.
+    text = """Innovationstävling inom digital hälsa
+
+Förstudie om hur en tävling kan få fram nya lösningar inom digital hälsa för patienter och
+vårdgivare."""
+    assert "digital-health" in rule_topics_of(text)
