@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 
 from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
+from pipeline.nlp.bow_scores import BowScorer
 
 OPENING_CHARS = 2000
 STEM_CHARS = 6
@@ -71,7 +72,8 @@ def classifier_words(doc: Doc) -> list[str]:
     return words or ["cwempty"]
 
 
-# The vocabulary of the classifiers' word Docs (kind and topics). The bag-of-words classifiers read
+# The vocabulary of the classifiers' word Docs in training (kind and topics; in use the words are
+# scored without a Doc, see bow_scores.py). The bag-of-words classifiers read
 # only each word's ORTH hash, which is the same in any vocabulary; a bare Vocab computes none of the
 # language's lexical attributes (shape, like_num, like_url, ...) for a new word, which the pipeline's
 # vocabulary does for each (and the stems and "cwtitle..." words are new to it on most pages).
@@ -112,8 +114,11 @@ def make_words_only_tokenizer() -> Callable[[Language], Callable[[str], Doc]]:
     return create
 
 
+@cache
+def kind_scorer(lang: str) -> BowScorer:
+    return BowScorer(load_kind_model(lang).get_pipe(TEXTCAT))
+
+
 def predict_kinds(docs: list[Doc], lang: str) -> list[dict[str, float]]:
-    """Per processed doc, the probability of each kind."""
-    textcat = load_kind_model(lang).get_pipe(TEXTCAT)
-    scores = textcat.predict([classifier_doc(doc) for doc in docs])
-    return [dict(zip(textcat.labels, row, strict=True)) for row in scores.tolist()]
+    """Per processed doc, the probability of each kind (as `textcat.predict` on `classifier_doc`s)."""
+    return kind_scorer(lang).scores([classifier_words(doc) for doc in docs])
