@@ -52,6 +52,7 @@ def classifier_words(doc: Doc) -> list[str]:
     words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(doc._, fact)]
     title_words = TITLE_TOKENS + len(FACT_MARKERS)  # a cap on len(words) while the title lasts
     strings = doc.vocab.strings
+    stems = _STEMS
     in_title = True
     # Columns of the token attributes instead of Token objects: building a Token per word was the
     # largest single cost of the whole pipeline.
@@ -60,16 +61,26 @@ def classifier_words(doc: Doc) -> list[str]:
             break
         if is_space:
             # only whitespace tokens hold a line break (the tokenizer splits words at whitespace)
-            if "\n" in strings[lower]:
+            if in_title and "\n" in strings[lower]:
                 in_title = False
             continue
         if is_punct:
             continue
-        stem = strings[lower][:STEM_CHARS]
+        stem = stems.get(lower)
+        if stem is None:
+            stem = strings[lower][:STEM_CHARS]
+            if len(stems) < MEMO_SIZE:
+                stems[lower] = stem
         if in_title and len(words) < title_words:
             words.append(f"cwtitle{stem}")
         words.append(stem)
     return words or ["cwempty"]
+
+
+# hash of a lower-cased word -> its stem: most words of a page were seen on earlier pages, and a
+# dict look-up costs less than reading the string back from the StringStore and cutting it.
+MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
+_STEMS: dict[int, str] = {}
 
 
 # The vocabulary of the classifiers' word Docs in training (kind and topics; in use the words are

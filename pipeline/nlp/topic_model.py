@@ -50,12 +50,14 @@ TEXTCAT_CONFIG = {
     },
 }
 _WORD = re.compile(r"[^\W\d_]+")
+# each word's first STEM_CHARS letters, cut by `re` itself (cheaper than cutting each found word)
+_STEM = re.compile(rf"([^\W\d_]{{1,{STEM_CHARS}}})[^\W\d_]*")
 
 
 def topic_words(text: str, title: str | None = None) -> list[str]:
     """The words the topic classifier reads of a page (see the module docstring)."""
     opening = text[:OPENING_CHARS].lower()
-    words = [word[:STEM_CHARS] for word in _WORD.findall(opening)]
+    words = _STEM.findall(opening)
     first_line = title if title and not text.lstrip().startswith(title.strip()) else opening.lstrip().split("\n", 1)[0]
     if len(first_line) <= MAX_TITLE_CHARS:
         words += ["cwtitle" + word[:STEM_CHARS] for word in _WORD.findall(first_line.lower())]
