@@ -20,10 +20,12 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
+from pipeline.errors import CallwatchError
 from pipeline.extract import extract_records
 from pipeline.nlp.build import LANGUAGES, load_nlp
 
@@ -46,18 +48,29 @@ def can_fork() -> bool:
 
 
 def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
-    """What `extract_records(records)` yields, computed by `workers` forked processes."""
+    """What `extract_records(records)` yields, computed by `workers` forked processes. A worker
+    that dies (killed, out of memory) is an ExtractWorkerError, not a wait for ever."""
     warm_up()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pending: deque[AsyncResult] = deque()
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending: deque[Future[list[dict[str, Any]]]] = deque()
         iterator = iter(records)
         while task := list(islice(iterator, SLICE_RECORDS)):
-            pending.append(pool.apply_async(_extract_slice, (task,)))
+            pending.append(executor.submit(_extract_slice, task))
             if len(pending) > workers * (1 + TASKS_AHEAD):
-                yield from pending.popleft().get()  # in input order; a worker's exception is raised here
+                yield from pending.popleft().result()  # in input order; a worker's exception is raised here
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise ExtractWorkerError(f"an extraction worker process died ({exc}); "
+                                 "`--workers 1` extracts in this process alone") from exc
+    finally:
+        # on an error, or when the reader stops early: no new tasks; those running finish on their own
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+class ExtractWorkerError(CallwatchError):
+    """A worker process ended without returning its records' fields."""
 
 
 def warm_up() -> None:

@@ -4,6 +4,8 @@ single process writes, byte for byte and in input order, and bad lines are still
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,13 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.extract import ExtractInputError, extract_records
-from pipeline.extract_parallel import PARALLEL_MIN_RECORDS, SLICE_RECORDS, can_fork, extract_records_in_parallel
+from pipeline.extract_parallel import (
+    PARALLEL_MIN_RECORDS,
+    SLICE_RECORDS,
+    ExtractWorkerError,
+    can_fork,
+    extract_records_in_parallel,
+)
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
 
@@ -62,3 +70,27 @@ def test_a_record_extraction_cannot_take_raises_the_same_error_through_the_worke
         list(extract_records(records))
     with pytest.raises(ExtractInputError, match="no 'id'"):
         list(extract_records_in_parallel(records, workers=2))
+
+
+def child_processes() -> set[int]:
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == os.getpid():  # the field after the state is the parent's id
+            children.add(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
+def test_a_worker_that_dies_is_a_clear_error_not_a_wait_for_ever() -> None:
+    before = child_processes()
+    results = extract_records_in_parallel(large_input(SLICE_RECORDS * 12), workers=2)
+    next(results)  # the workers are running
+    workers = child_processes() - before
+    assert workers
+    os.kill(min(workers), signal.SIGKILL)
+    with pytest.raises(ExtractWorkerError, match="worker process died.*--workers 1"):
+        list(results)
