@@ -162,19 +162,29 @@ def peak_pipeline_memory(records: list[dict]) -> int:
     return peak
 
 
-def time_cli(records: list[dict]) -> float:
+def time_cli(records: list[dict], *options: str) -> tuple[float, float]:
+    """Wall seconds of `callwatch extract` on the records, and the CPU seconds it and its worker
+    processes used (user + system)."""
     executable = Path(sys.executable).with_name("callwatch")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.jsonl"
         target = Path(tmp) / "out.jsonl"
         source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([str(executable), "extract", "--input", str(source), "--output", str(target)], check=True)
+        subprocess.run([str(executable), "extract", "--input", str(source), "--output", str(target), *options],
+                       check=True)
         elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         lines = target.read_text(encoding="utf-8").count("\n")
     if lines != len(records):
         raise SystemExit(f"callwatch extract wrote {lines} lines for {len(records)} inputs")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_line(label: str, count: int, timing: tuple[float, float]) -> str:
+    wall, cpu = timing
+    return f"{label:25s} {count} docs in {wall:.2f} s incl. start-up ({count / wall:.0f} docs/s), CPU {cpu:.2f} s"
 
 
 def corpus_records() -> list[dict]:
@@ -193,13 +203,13 @@ def print_corpus_figures() -> None:
     time_pipeline(records[:100])
     bare = time_bare_tokenization(records)
     full = time_pipeline(records)
-    cli = time_cli(records)
+    cli, single = time_cli(records), time_cli(records, "--workers", "1")
     print(f"real pages (eval/corpus)  {len(records)} (mean {mean_chars:.0f} chars)")
     print(f"  bare tokenization       {bare:.2f} s  ({len(records) / bare:.0f} docs/s)")
     print(f"  full pipeline           {full:.2f} s  ({len(records) / full:.0f} docs/s)")
     print(f"  ratio full / bare       {full / bare:.1f}x")
-    print(f"  callwatch extract       {len(records)} docs in {cli:.2f} s incl. start-up "
-          f"({len(records) / cli:.0f} docs/s)")
+    print(cli_line("  callwatch extract", len(records), cli))
+    print(cli_line("    --workers 1", len(records), single))
 
 
 def main() -> None:
@@ -228,7 +238,9 @@ def main() -> None:
     bare_varied = time_bare_tokenization(varied)
     full_varied = time_pipeline(varied)
     peak = peak_pipeline_memory(records[:1000])
-    cli = time_cli(records[: args.cli_docs] if args.texts else synthesise(args.cli_docs, seed=11))
+    cli_records = records[: args.cli_docs] if args.texts else synthesise(args.cli_docs, seed=11)
+    # as run by default (worker processes for a large input), then in one process
+    cli, single = time_cli(cli_records), time_cli(cli_records, "--workers", "1")
 
     print(f"documents                 {len(records)} (mean {mean_chars:.0f} chars)")
     print(f"pipeline build (sv+en)    {build:.2f} s")
@@ -241,8 +253,8 @@ def main() -> None:
           "inflected/compounded, so the tokenizer cache helps as on real pages)")
     print(f"peak traced memory        {peak / 1e6:.1f} MB (1000 docs through extract_records)")
     print(f"max RSS of this process   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print(f"callwatch extract         {args.cli_docs} docs in {cli:.2f} s incl. start-up "
-          f"({args.cli_docs / cli:.0f} docs/s)")
+    print(cli_line("callwatch extract", len(cli_records), cli))
+    print(cli_line("  --workers 1", len(cli_records), single))
     if args.corpus:
         print_corpus_figures()
 

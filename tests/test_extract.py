@@ -339,3 +339,13 @@ Region Västerbottens regionala utvecklingsnämnd har beviljat totalt 4 212 755 
 
 Strategin har tagits fram i samråd med Region Halland och kommunerna."""
     assert "Region Halland" not in [f["name"] for f in extract_one(consulted)["funders"]]
+
+
+def test_the_token_attributes_components_read_are_computed_for_words_never_seen() -> None:
+    # The pipelines compute only the lexical attributes something reads (build.LEXICAL_ATTRIBUTES_READ);
+    # those must still be right for a word the tokenizer meets for the first time.
+    doc = load_nlp("sv").make_doc("Zqxvinnova ZQXFOND 12,5 zqxstöd ;\n Zqx-Region")
+    zqx, upper, number, lower, semicolon, space = doc[:6]
+    assert zqx.is_alpha and not zqx.is_lower and zqx.lower_ == "zqxvinnova"
+    assert upper.is_upper and number.like_num and lower.is_lower and semicolon.is_punct and space.is_space
+    assert doc.lang_ == "sv" and [t.text for t in doc[6:]] == ["Zqx", "-", "Region"]

@@ -17,7 +17,8 @@ BOTTOM = ("pipeline.store", "pipeline.schema", "pipeline.views", "pipeline.searc
           "pipeline.revisit", "pipeline.revisit_store")
 STAGES = {
     "crawl": ("crawlers",),
-    "extract": ("pipeline.extract", "pipeline.analyse", "pipeline.nlp", "pipeline.evaluate"),
+    "extract": ("pipeline.extract", "pipeline.extract_parallel", "pipeline.analyse", "pipeline.nlp",
+                "pipeline.evaluate"),
     "detect": ("pipeline.detect", "pipeline.matching", "pipeline.call_documents"),
     "digest": ("pipeline.digest", "pipeline.export"),
 }

@@ -233,7 +233,11 @@ class KindCues:
         # `in` per cue: a cue is looked at only when its required text occurs (or it has none).
         required = sorted({text for cue in self.cues for text in cue.required})
         self.required_search = re.compile(literal_trie(required)) if required else None
-        self.required_starting = {word: frozenset(w for w in required if word.startswith(w)) for word in required}
+        # each required text -> the required texts it starts with (itself included): its prefixes
+        # looked up, rather than every pair of texts compared (a million comparisons at start-up)
+        required_set = frozenset(required)
+        self.required_starting = {word: frozenset(word[:end] for end in range(len(word) + 1)
+                                                  if word[:end] in required_set) for word in required}
         self.cues_requiring: dict[str, list[int]] = {}
         for index, cue in enumerate(self.cues):
             for text in cue.required or ("",):

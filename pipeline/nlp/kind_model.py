@@ -18,15 +18,18 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
 from pipeline.errors import ConfigError
 from pipeline.model_files import model_path
+from pipeline.nlp.bow_scores import BowScorer
 
 OPENING_CHARS = 2000
 STEM_CHARS = 6
@@ -49,29 +52,48 @@ _COLUMNS = [IDX, LOWER, IS_SPACE, IS_PUNCT]
 def classifier_words(doc: Doc) -> list[str]:
     """The words the classifier reads of a processed page (see the module docstring)."""
     words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(doc._, fact)]
-    title_words = TITLE_TOKENS + len(FACT_MARKERS)  # a cap on len(words) while the title lasts
     strings = doc.vocab.strings
-    in_title = True
-    # Columns of the token attributes instead of Token objects: building a Token per word was the
-    # largest single cost of the whole pipeline.
-    for idx, lower, is_space, is_punct in doc.to_array(_COLUMNS).tolist():
-        if idx >= OPENING_CHARS:
-            break
-        if is_space:
-            # only whitespace tokens hold a line break (the tokenizer splits words at whitespace)
-            if "\n" in strings[lower]:
-                in_title = False
-            continue
-        if is_punct:
-            continue
-        stem = strings[lower][:STEM_CHARS]
-        if in_title and len(words) < title_words:
-            words.append(f"cwtitle{stem}")
-        words.append(stem)
+    # Columns of the token attributes, filtered with numpy, instead of Token objects or a Python
+    # loop over every token: reading tokens one by one was the largest single cost of the pipeline.
+    columns = doc.to_array(_COLUMNS)
+    columns = columns[: int(numpy.searchsorted(columns[:, 0], OPENING_CHARS))]  # tokens of the opening
+    lowers, spaces = columns[:, 1], columns[:, 2] != 0
+    # the title ends at the first line break (only whitespace tokens hold one: the tokenizer splits
+    # words at whitespace)
+    title_end = next((i for i in numpy.flatnonzero(spaces).tolist() if "\n" in strings[int(lowers[i])]),
+                     len(columns))
+    kept = ~spaces & (columns[:, 3] == 0)  # not whitespace, not punctuation
+    title = _stems(lowers[:title_end][kept[:title_end]].tolist(), strings)
+    # the title's words are marked while the words so far are fewer than TITLE_TOKENS plus the
+    # markers: each marked title word adds two
+    marked = min(len(title), max(0, (TITLE_TOKENS + len(FACT_MARKERS) - len(words) + 1) // 2))
+    for stem in title[:marked]:
+        words += (f"cwtitle{stem}", stem)
+    words += title[marked:]
+    words += _stems(lowers[title_end:][kept[title_end:]].tolist(), strings)
     return words or ["cwempty"]
 
 
-# The vocabulary of the classifiers' word Docs (kind and topics). The bag-of-words classifiers read
+def _stems(lowers: list[int], strings: StringStore) -> list[str]:
+    stems = _STEMS
+    found = [stems.get(lower) for lower in lowers]
+    if None in found:
+        for i, lower in enumerate(lowers):
+            if found[i] is None:
+                found[i] = stem = strings[lower][:STEM_CHARS]
+                if len(stems) < MEMO_SIZE:
+                    stems[lower] = stem
+    return found
+
+
+# hash of a lower-cased word -> its stem: most words of a page were seen on earlier pages, and a
+# dict look-up costs less than reading the string back from the StringStore and cutting it.
+MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
+_STEMS: dict[int, str] = {}
+
+
+# The vocabulary of the classifiers' word Docs in training (kind and topics; in use the words are
+# scored without a Doc, see bow_scores.py). The bag-of-words classifiers read
 # only each word's ORTH hash, which is the same in any vocabulary; a bare Vocab computes none of the
 # language's lexical attributes (shape, like_num, like_url, ...) for a new word, which the pipeline's
 # vocabulary does for each (and the stems and "cwtitle..." words are new to it on most pages).
@@ -112,8 +134,11 @@ def make_words_only_tokenizer() -> Callable[[Language], Callable[[str], Doc]]:
     return create
 
 
+@cache
+def kind_scorer(lang: str) -> BowScorer:
+    return BowScorer(load_kind_model(lang).get_pipe(TEXTCAT))
+
+
 def predict_kinds(docs: list[Doc], lang: str) -> list[dict[str, float]]:
-    """Per processed doc, the probability of each kind."""
-    textcat = load_kind_model(lang).get_pipe(TEXTCAT)
-    scores = textcat.predict([classifier_doc(doc) for doc in docs])
-    return [dict(zip(textcat.labels, row, strict=True)) for row in scores.tolist()]
+    """Per processed doc, the probability of each kind (as `textcat.predict` on `classifier_doc`s)."""
+    return kind_scorer(lang).scores([classifier_words(doc) for doc in docs])

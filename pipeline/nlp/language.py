@@ -8,6 +8,7 @@ being mislabelled.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -67,9 +68,11 @@ def detect_language(text: str) -> str:
     if not words:
         return "en"
     scores = dict.fromkeys(STOPWORDS, 0.0)
-    for word in words:
-        for lang in _LANGUAGES_OF.get(word, ()):
-            scores[lang] += 1
+    # each stopword counted once with its number of occurrences (the sums are whole numbers, so
+    # the same as adding one at a time)
+    for word, count in Counter(word for word in words if word in _LANGUAGES_OF).items():
+        for lang in _LANGUAGES_OF[word]:
+            scores[lang] += count
     scores["sv"] += 0.2 * sum(map(sample.count, _SV_CHARS)) ** 0.5
     nordic_letters = sum(map(sample.count, _NO_DA_CHARS))
     if nordic_letters:

@@ -31,8 +31,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.model_files import model_path
+from pipeline.nlp.bow_scores import BowScorer
 from pipeline.nlp.extensions import doc_text
-from pipeline.nlp.kind_model import WORDS_VOCAB, load_words_pipeline
+from pipeline.nlp.kind_model import load_words_pipeline
 
 OPENING_CHARS = 2000
 STEM_CHARS = 5
@@ -49,12 +50,14 @@ TEXTCAT_CONFIG = {
     },
 }
 _WORD = re.compile(r"[^\W\d_]+")
+# each word's first STEM_CHARS letters, cut by `re` itself (cheaper than cutting each found word)
+_STEM = re.compile(rf"([^\W\d_]{{1,{STEM_CHARS}}})[^\W\d_]*")
 
 
 def topic_words(text: str, title: str | None = None) -> list[str]:
     """The words the topic classifier reads of a page (see the module docstring)."""
     opening = text[:OPENING_CHARS].lower()
-    words = [word[:STEM_CHARS] for word in _WORD.findall(opening)]
+    words = _STEM.findall(opening)
     first_line = title if title and not text.lstrip().startswith(title.strip()) else opening.lstrip().split("\n", 1)[0]
     if len(first_line) <= MAX_TITLE_CHARS:
         words += ["cwtitle" + word[:STEM_CHARS] for word in _WORD.findall(first_line.lower())]
@@ -71,9 +74,12 @@ def load_topic_model(lang: str) -> Language:
     return load_words_pipeline(topic_model_dir(lang), "topic classifier")
 
 
+@cache
+def topic_scorer(lang: str) -> BowScorer:
+    return BowScorer(load_topic_model(lang).get_pipe(TEXTCAT))
+
+
 def predict_topics(docs: list[Doc], lang: str) -> list[dict[str, float]]:
-    """Per processed doc, the probability of each taxonomy topic."""
-    textcat = load_topic_model(lang).get_pipe(TEXTCAT)
-    words = [Doc(WORDS_VOCAB, words=topic_words(doc_text(doc), doc._.title)) for doc in docs]  # see WORDS_VOCAB
-    scores = textcat.predict(words)
-    return [dict(zip(textcat.labels, row, strict=True)) for row in scores.tolist()]
+    """Per processed doc, the probability of each taxonomy topic (as `textcat.predict` on Docs of
+    its `topic_words`)."""
+    return topic_scorer(lang).scores([topic_words(doc_text(doc), doc._.title) for doc in docs])

@@ -62,6 +62,10 @@ MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long run
 
 Evidence = list[tuple[str, float]]  # (topic key, weight)
 Found = tuple[int, int, float]  # (start, end, weight) of one piece of evidence for a topic
+# What is known of a word: its evidence, and the phrases starting with it (their expression and
+# evidence), or NOTHING (no evidence, no phrase): the one check most words need.
+WordKnowledge = tuple[Evidence, "tuple[re.Pattern[str], dict[str, Evidence]] | None"]
+NOTHING: WordKnowledge = ([], None)
 DECISIVE = WEIGHTS["decisive"]
 DECISIVE_SCORE = WEIGHTS["strong"]  # what a decisive name adds to its topic's score
 
@@ -123,7 +127,7 @@ class TopicTagger:
         # phrases starting with a digit ("5g") are looked for everywhere
         self.other_phrases = self.phrase_starts.pop("", None)
         self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
-        self._memo: dict[str, Evidence] = {}  # word -> evidence; words repeat across pages
+        self._memo: dict[str, WordKnowledge] = {}  # words repeat across pages
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -153,16 +157,19 @@ class TopicTagger:
         objects) and phrases, as (start, end, weight) with the title weighing TITLE_WEIGHT. A decisive
         name settles its topic and counts in the score as a strong term, so that a programme
         named on every line does not push the page's other topics under the relative floor."""
-        memo, phrase_starts = self._memo, self.phrase_starts
+        memo = self._memo
         phrase_end = 0  # phrases do not overlap: the next is looked for after the last one found
         for match in _WORD.finditer(lowered):
-            word, start = match.group(), match.start()
-            evidence = memo.get(word)  # most words are known: no call for them
-            if evidence is None:
-                evidence = self._word_evidence(word)
+            word = match.group()
+            known = memo.get(word)  # most words are known: no call for them
+            if known is None:
+                known = self._word_knowledge(word)
+            if known is NOTHING:  # most words: no evidence, no phrase starting with them
+                continue
+            evidence, starting = known
+            start = match.start()
             if evidence:
                 self._add(found, settled, evidence, start, match.end(), title_end)
-            starting = phrase_starts.get(word)
             if starting is not None and start >= phrase_end:
                 pattern, phrase_evidence = starting
                 phrase = pattern.match(lowered, start)
@@ -183,13 +190,13 @@ class TopicTagger:
                 settled.add(topic)
             found[topic].append((start, end, min(weight, DECISIVE_SCORE) * factor))
 
-    def _word_evidence(self, word: str) -> Evidence:
-        evidence = self._memo.get(word)
-        if evidence is None:
-            evidence = self._token_evidence(word)
-            if len(self._memo) < MEMO_SIZE:
-                self._memo[word] = evidence
-        return evidence
+    def _word_knowledge(self, word: str) -> WordKnowledge:
+        """The word's evidence and the phrases starting with it, remembered (NOTHING if neither)."""
+        evidence, starting = self._token_evidence(word), self.phrase_starts.get(word)
+        known = (evidence, starting) if evidence or starting is not None else NOTHING
+        if len(self._memo) < MEMO_SIZE:
+            self._memo[word] = known
+        return known
 
     def _token_evidence(self, word: str) -> Evidence:
         """Evidence of one token; a token counts once per topic even if several terms fit it."""
