@@ -316,3 +316,15 @@ def test_completing_an_application_form_before_a_date_is_applying(deadline):
 ])
 def test_cut_offs_written_in_other_words(deadline, text, lang, reference_date, expected):
     assert deadline(text, reference_date, lang) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "reference_date", "expected"), [
+    ("The call in a nutshell\n\nOpening: April 15th, 2025\n\nClosure: June 30th, 2025 at 13.00 CEST", "en",
+     "2025-04-15", "2025-06-30"),
+    ("Inkommande fredag den 15 oktober är det dags att lämna in sin ansökan om verksamhetsstöd för år 2022.",
+     "sv", "2021-10-11", "2021-10-15"),
+    ("Applications are received on an ongoing basis up to and including November 30, 2023.", "en",
+     "2023-01-27", "2023-11-30"),
+])
+def test_closing_dates_in_more_words(deadline, text, lang, reference_date, expected):
+    assert deadline(text, reference_date, lang) == expected
