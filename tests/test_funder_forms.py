@@ -1,0 +1,41 @@
+"""Funders as fresh pages name them, read through the real spaCy pipeline: a county board named
+with its county, and bodies of the registry's newer families (European private foundations,
+Nordic and Baltic programmes) named beside their calls."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract_records
+
+
+def funders(text: str) -> list[dict[str, str]]:
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
+    return result["funders"]
+
+
+def test_a_county_board_is_reported_with_the_county_it_names() -> None:
+    text = ("Kompetensutveckling på landsbygden\n\n"
+            "Länsstyrelsen i Gävleborgs län utlyser 400 000 kronor för kurser för små företag.")
+    found = funders(text)
+    assert [f["name"] for f in found] == ["County Administrative Board"]
+    assert found[0]["text"] == "Länsstyrelsen i Gävleborgs län"
+
+
+def test_a_county_board_without_a_county_keeps_its_own_name_and_a_following_body_is_not_its_county() -> None:
+    text = ("Stöd till företag\n\n"
+            "Länsstyrelsen beviljar stöd till företag på landsbygden.")
+    assert [f["text"] for f in funders(text)] == ["Länsstyrelsen"]
+    text = ("Nytt projekt\n\n"
+            "Projektet finansieras av Länsstyrelsen Region Gävleborg och Tillväxtverket.")
+    assert "Länsstyrelsen" in [f["text"] for f in funders(text)]
+
+
+def test_a_european_private_foundation_opening_a_call_is_a_funder() -> None:
+    text = ("Democracy needs imagination\n\n"
+            "The European Cultural Foundation opens a call for cultural action grants of up to EUR 10,000.")
+    assert "European Cultural Foundation" in [f["name"] for f in funders(text)]
+
+
+def test_a_nordic_programme_with_a_call_is_a_funder() -> None:
+    text = ("New call for proposals\n\n"
+            "A new call for proposals is open within the Nordic Energy Systems Programme until 1 June.")
+    assert "Nordic Energy Systems Programme" in [f["name"] for f in funders(text)]
