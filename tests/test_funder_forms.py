@@ -39,3 +39,15 @@ def test_a_nordic_programme_with_a_call_is_a_funder() -> None:
     text = ("New call for proposals\n\n"
             "A new call for proposals is open within the Nordic Energy Systems Programme until 1 June.")
     assert "Nordic Energy Systems Programme" in [f["name"] for f in funders(text)]
+
+
+def test_what_is_set_up_under_a_programme_runs_on_its_money() -> None:
+    text = ("Clean Steel Partnership\n\n"
+            "The partnership is set up under Horizon Europe. Vinnova and Formas are named in the annual report.")
+    assert "Horizon Europe" in [f["name"] for f in funders(text)]
+
+
+def test_a_programme_named_without_being_the_frame_of_anything_is_not_made_a_funder() -> None:
+    text = ("Clean Steel Partnership\n\n"
+            "Horizon Europe is discussed in the annual report. Vinnova and Formas are named in it too.")
+    assert "Horizon Europe" not in [f["name"] for f in funders(text)]

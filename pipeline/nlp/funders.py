@@ -279,6 +279,8 @@ class FunderFinder:
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
+            if cues["programme_before"].search(search.text[max(start, end - 40):end]):
+                return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
             return "yes" if funding or call else "maybe"
         if cues["portal_after"].match(context.after.lstrip(" ")):
             return "maybe"  # (its call wording is about applying, not about who pays)
