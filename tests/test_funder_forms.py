@@ -51,3 +51,12 @@ def test_a_programme_named_without_being_the_frame_of_anything_is_not_made_a_fun
     text = ("Clean Steel Partnership\n\n"
             "Horizon Europe is discussed in the annual report. Vinnova and Formas are named in it too.")
     assert "Horizon Europe" not in [f["name"] for f in funders(text)]
+
+
+def test_the_programme_before_the_one_a_page_is_about_is_named_for_comparison_only() -> None:
+    text = ("New calls for energy research\n\n"
+            "The Commission opens the first calls under Horizon Europe, the framework programme that succeeds "
+            "Horizon 2020. Horizon 2020, Horizon Europe's predecessor, funded 500 energy projects.")
+    found = [f["name"] for f in funders(text)]
+    assert "Horizon Europe" in found
+    assert "Horizon 2020" not in found
