@@ -60,3 +60,18 @@ def test_the_programme_before_the_one_a_page_is_about_is_named_for_comparison_on
     found = [f["name"] for f in funders(text)]
     assert "Horizon Europe" in found
     assert "Horizon 2020" not in found
+
+
+def test_the_names_under_a_financing_field_label_are_funders_as_written() -> None:
+    text = ("Det östvästliga stråket\n\nProjektets partner\nInfrastruktur i Umeå AB\n\n"
+            "Medfinansiärer\nKvarnbyrådet (FI), Hamnby stad (FI)\n\nProjekttid\n1.4.2019–30.3.2020.")
+    found = [f["name"] for f in funders(text)]
+    assert "Kvarnbyrådet" in found and "Hamnby stad" in found
+    text = "Ett nytt projekt\n\nProjektägare: Hamnby IF\nMedfinansiärer: Kvarnbyrådet och Hamnby stad."
+    found = [f["name"] for f in funders(text)]
+    assert "Kvarnbyrådet" in found and "Hamnby IF" not in found
+
+
+def test_a_financing_label_inside_running_text_introduces_no_names() -> None:
+    text = ("Ett nytt projekt\n\nVi söker medfinansiärer\nKvarnbyrådet har inte svarat än.")
+    assert "Kvarnbyrådet" not in [f["name"] for f in funders(text)]
