@@ -75,3 +75,12 @@ def test_the_names_under_a_financing_field_label_are_funders_as_written() -> Non
 def test_a_financing_label_inside_running_text_introduces_no_names() -> None:
     text = ("Ett nytt projekt\n\nVi söker medfinansiärer\nKvarnbyrådet har inte svarat än.")
     assert "Kvarnbyrådet" not in [f["name"] for f in funders(text)]
+
+
+def test_swedish_compounds_of_names_with_a_plus_or_of_several_words_name_the_programme() -> None:
+    text = ("Ackreditering för vuxenutbildning\n\n"
+            "Med en ackreditering kan er organisation söka bidrag för utbyten inom Erasmus+programmet varje år.")
+    assert "Erasmus+" in [f["name"] for f in funders(text)]
+    text = ("Sparkampanj i Umeå\n\n"
+            "Kampanjen för hushållens energi är finansierad av EU genom Horizon 2020-programmet.")
+    assert "Horizon 2020" in [f["name"] for f in funders(text)]
