@@ -84,3 +84,11 @@ def test_swedish_compounds_of_names_with_a_plus_or_of_several_words_name_the_pro
     text = ("Sparkampanj i Umeå\n\n"
             "Kampanjen för hushållens energi är finansierad av EU genom Horizon 2020-programmet.")
     assert "Horizon 2020" in [f["name"] for f in funders(text)]
+
+
+def test_a_currency_or_a_cost_field_is_no_funder() -> None:
+    text = ("NOK 40 million awarded to three new research centres\n\n"
+            "NOK 40 million awarded by the board to centres on Arctic research.")
+    assert "NOK" not in [f["name"] for f in funders(text)]
+    text = ("Konferensbidrag\n\n- Finansiering: Kostnader för att arrangera en konferens, högst 100 000 kronor.")
+    assert "Kostnader" not in [f["name"] for f in funders(text)]
