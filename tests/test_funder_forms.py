@@ -98,3 +98,14 @@ def test_a_region_setting_money_aside_funds() -> None:
     text = ("Omställningsstöd till kulturen\n\n"
             "Region Halland har beslutat att avsätta 500 000 kronor i omställningsstöd till regionala kulturorganisationer.")
     assert "Region Halland" in [f["name"] for f in funders(text)]
+
+
+def test_a_region_in_a_list_of_grants_receives_the_money() -> None:
+    text = ("Kulturrådet beviljar medel till regional kultur\n\n"
+            "Kulturrådet har beviljat tre projekt:\n"
+            " • 450 000 kronor till Region Halland: Scenkonst i hela länet\n"
+            " • 520 000 till Region Blekinge: Det kreativa rummet\n"
+            " • Musik i Syd, Region Skåne, beviljades 300 000 kronor för turnéer.\n")
+    found = [f["name"] for f in funders(text)]
+    assert "Swedish Arts Council" in found
+    assert not {"Region Halland", "Region Blekinge", "Region Skåne"} & set(found)

@@ -255,7 +255,8 @@ class FunderFinder:
         start, end = context.before
         if cues["affiliation_before"].search(search.text[max(start, end - 80):end]):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
-        if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
+        if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
+                                    or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
