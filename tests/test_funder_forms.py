@@ -96,7 +96,8 @@ def test_a_currency_or_a_cost_field_is_no_funder() -> None:
 
 def test_a_region_setting_money_aside_funds() -> None:
     text = ("Omställningsstöd till kulturen\n\n"
-            "Region Halland har beslutat att avsätta 500 000 kronor i omställningsstöd till regionala kulturorganisationer.")
+            "Region Halland har beslutat att avsätta 500 000 kronor i omställningsstöd "
+            "till regionala kulturorganisationer.")
     assert "Region Halland" in [f["name"] for f in funders(text)]
 
 
