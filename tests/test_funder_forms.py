@@ -110,3 +110,20 @@ def test_a_region_in_a_list_of_grants_receives_the_money() -> None:
     found = [f["name"] for f in funders(text)]
     assert "Swedish Arts Council" in found
     assert not {"Region Halland", "Region Blekinge", "Region Skåne"} & set(found)
+
+
+def test_agencies_that_handle_the_applications_for_an_eu_programme_do_not_fund_it() -> None:
+    text = ("LIFE-programmet\n\n"
+            "LIFE är EU:s program för miljö och klimat. Alla kan söka.\n"
+            "Naturvårdsverket och Havs- och vattenmyndigheten erbjuder stöd och hanterar ansökningarna i Sverige.")
+    found = [f["name"] for f in funders(text)]
+    assert "LIFE Programme" in found
+    assert "Swedish Environmental Protection Agency" not in found
+
+
+def test_a_foundation_reviewing_its_own_applications_still_funds() -> None:
+    text = ("How we assess applications\n\n"
+            "The Harbourview Heritage Foundation receives about 300 applications a year and awards grants "
+            "of up to EUR 20,000. The Harbourview Heritage Foundation has an approval process that ensures all "
+            "applications are reviewed.")
+    assert "Harbourview Heritage Foundation" in [f["name"] for f in funders(text)]
