@@ -127,3 +127,18 @@ def test_a_foundation_reviewing_its_own_applications_still_funds() -> None:
             "of up to EUR 20,000. The Harbourview Heritage Foundation has an approval process that ensures all "
             "applications are reviewed.")
     assert "Harbourview Heritage Foundation" in [f["name"] for f in funders(text)]
+
+
+def test_a_body_named_as_a_speakers_workplace_is_no_funder() -> None:
+    text = ("Seminarium om energiplanering\n\n"
+            "Två energikonsulter och en representant från Energimyndigheten ska föreläsa. "
+            "Dagen inleds av Vetenskapsrådets generaldirektör. Moderator är Anna Berg, enhetschef på Tillväxtverket.")
+    found = [f["name"] for f in funders(text)]
+    assert not {"Swedish Energy Agency", "Swedish Research Council", "Tillväxtverket"} & set(found)
+
+
+def test_a_funders_own_case_officers_at_work_keep_it_a_funder() -> None:
+    text = ("Så behandlas din ansökan\n\n"
+            "Konstnärsnämndens handläggare kontrollerar att alla formella krav för din ansökan om arbetsstipendium "
+            "är uppfyllda.")
+    assert "Swedish Arts Grants Committee" in [f["name"] for f in funders(text)]

@@ -253,7 +253,8 @@ class FunderFinder:
         call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
-        if cues["affiliation_before"].search(search.text[max(start, end - 80):end]):
+        if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
+                or cues["affiliation_after"].match(context.after.lstrip(" "))):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
         if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
                                     or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
