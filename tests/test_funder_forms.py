@@ -130,11 +130,12 @@ def test_a_foundation_reviewing_its_own_applications_still_funds() -> None:
 
 
 def test_a_body_named_as_a_speakers_workplace_is_no_funder() -> None:
-    text = ("Seminarium om energiplanering\n\n"
-            "Två energikonsulter och en representant från Energimyndigheten ska föreläsa. "
-            "Dagen inleds av Vetenskapsrådets generaldirektör. Moderator är Anna Berg, enhetschef på Tillväxtverket.")
-    found = [f["name"] for f in funders(text)]
-    assert not {"Swedish Energy Agency", "Swedish Research Council", "Tillväxtverket"} & set(found)
+    for speaker, name in [("Två energikonsulter och en representant från Energimyndigheten ska föreläsa.",
+                           "Swedish Energy Agency"),
+                          ("Dagen inleds av Vetenskapsrådets generaldirektör.", "Swedish Research Council"),
+                          ("Moderator är Anna Berg, enhetschef på Tillväxtverket.", "Tillväxtverket")]:
+        text = f"Seminarium om energiplanering\n\nVälkommen till en dag om energi i kommunerna. {speaker}"
+        assert name not in [f["name"] for f in funders(text)], speaker
 
 
 def test_a_funders_own_case_officers_at_work_keep_it_a_funder() -> None:
