@@ -143,3 +143,10 @@ def test_a_funders_own_case_officers_at_work_keep_it_a_funder() -> None:
             "Konstnärsnämndens handläggare kontrollerar att alla formella krav för din ansökan om arbetsstipendium "
             "är uppfyllda.")
     assert "Swedish Arts Grants Committee" in [f["name"] for f in funders(text)]
+
+
+def test_a_programme_named_for_which_countries_may_take_part_is_no_funder() -> None:
+    text = ("Postdoctoral fellowships in marine biology\n\n"
+            "The fellowships take place in an EU Member State or a Horizon Europe Associated Country "
+            "and last two years.")
+    assert "Horizon Europe" not in [f["name"] for f in funders(text)]

@@ -282,8 +282,9 @@ class FunderFinder:
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
             if (cues["superseded_before"].search(search.text[max(start, end - 40):end])
-                    or cues["superseded_after"].match(context.after.lstrip(" "))):
-                return "no"  # "the programme that succeeds Horizon 2020", "FP7, its predecessor"
+                    or cues["superseded_after"].match(context.after.lstrip(" "))
+                    or cues["eligibility_after"].match(context.after)):
+                return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
             if cues["programme_before"].search(search.text[max(start, end - 40):end]):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
             return "yes" if funding or call else "maybe"
