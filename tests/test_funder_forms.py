@@ -150,3 +150,12 @@ def test_a_programme_named_for_which_countries_may_take_part_is_no_funder() -> N
             "The fellowships take place in an EU Member State or a Horizon Europe Associated Country "
             "and last two years.")
     assert "Horizon Europe" not in [f["name"] for f in funders(text)]
+
+
+def test_money_a_region_puts_into_projects_within_a_fund_does_not_make_the_fund_its_funder() -> None:
+    text = ("Regionala projektmedel 2025\n\n"
+            "Region Västerbotten utlyser projektmedel för regional utveckling.\n"
+            "- Medlen kan också användas som nationell medfinansiering i projekt inom regionalfonden.")
+    found = [f["name"] for f in funders(text)]
+    assert "Region Västerbotten" in found
+    assert "European Regional Development Fund" not in found
