@@ -159,3 +159,11 @@ def test_money_a_region_puts_into_projects_within_a_fund_does_not_make_the_fund_
     found = [f["name"] for f in funders(text)]
     assert "Region Västerbotten" in found
     assert "European Regional Development Fund" not in found
+
+
+def test_a_question_after_a_funding_label_or_the_firms_supported_are_no_funder() -> None:
+    text = ("Start-up innovation projects\n\nFunding: How much can you get?\n"
+            "Projects get up to CHF 500,000 for their research partner.")
+    assert "How" not in [f["name"] for f in funders(text)]
+    text = "Stöd till småföretag\n\nRegionen vill med stöd från SMF-nätverket nå fler. Att stödja SMF är viktigt."
+    assert "SMF" not in [f["name"] for f in funders(text)]
