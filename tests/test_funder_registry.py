@@ -95,3 +95,9 @@ def test_an_english_plural_is_not_read_as_a_swedish_genitive() -> None:
 School Leaders Innovation and Development Fund – deadline 30 March. The WP Leaders form the steering committee."""
     [result] = extract_records([{"id": "x", "text": text, "reference_date": "2024-01-10"}])
     assert "LEADER" not in [f["name"] for f in result["funders"]]
+
+
+def test_no_body_is_listed_twice() -> None:
+    # (the ERDF's generic "EU funding" wording is an entry of its own under the fund's name)
+    names = [entry["name"] for entry in registry() if entry["role"] != "generic"]
+    assert sorted({name for name in names if names.count(name) > 1}) == []

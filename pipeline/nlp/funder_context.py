@@ -46,6 +46,9 @@ class ContextFunders:
         self.months = set(load_date_words()["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
+        # a field's label alone on its line ("Medfinansiärer", "Funders"): the names are on the next
+        self.labels = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels.add("label", list(nlp.tokenizer.pipe(data["label_lines"])))
         self.verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.verbs.add("verb", list(nlp.tokenizer.pipe(data.get("after_name", []))))
         self.heads = tuple(w.lower() for w in data.get("name_heads", []))
@@ -54,6 +57,9 @@ class ContextFunders:
         found: list[NamedFunder] = []
         for _, _, end in self.matcher(doc):
             found.extend(self._names_from(doc, end))
+        for _, start, end in self.labels(doc):
+            if (start == 0 or _line_break(doc[start - 1])) and end + 1 < len(doc) and _line_break(doc[end]):
+                found.extend(self._names_from(doc, end + 1))
         for _, start, _ in self.verbs(doc):
             named = self._name_before(doc, start)
             if named is not None:
@@ -139,6 +145,10 @@ class ContextFunders:
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
             end += 3
         return i, end
+
+
+def _line_break(token: Token) -> bool:
+    return token.is_space and "\n" in token.text
 
 
 def _capitalised(token: Token) -> bool:

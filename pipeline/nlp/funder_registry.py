@@ -121,11 +121,19 @@ class RegistryCompounds:
 
     def __init__(self, entries: list[FunderEntry], tails: list[str]) -> None:
         self.stems: dict[str, str] = {}  # lower-cased name (or its indefinite form) -> entry key
+        # names of several words, by their last word: joined to a tail by a hyphen only
+        # ("Horizon 2020-programmet", "Interreg Sverige-Norge-projektet")
+        self.phrases: dict[str, list[tuple[str, str]]] = {}
         for entry in entries:
             if entry.role != "programme":
                 continue
             for alias in entry.names + entry.abbr:
-                if " " in alias or len(alias) < 4:
+                words = re.findall(r"\w+", alias)
+                if len(words) > 1:
+                    self.phrases.setdefault(words[-1].casefold(), []).append((alias.casefold(), entry.key))
+                if " " in alias:
+                    continue
+                if len(alias) < 4:
                     continue
                 self.stems.setdefault(alias.casefold(), entry.key)
                 if alias.casefold().endswith(("fonden", "programmet")):  # "socialfond-s-projekt"
@@ -145,16 +153,31 @@ class RegistryCompounds:
             matches = self._tails_any_case.finditer(text)
         for match in matches:
             stem_end = match.start()
-            if stem_end > 1 and text[stem_end - 1] == "-" and text[stem_end - 2].isalnum():
+            hyphen = stem_end > 1 and text[stem_end - 1] == "-" and (text[stem_end - 2].isalnum()
+                                                                     or text[stem_end - 2] == "+")
+            if hyphen:
                 stem_end -= 1  # "Life-projekt"
-            start = word_start(text, stem_end)
+            # "Erasmus+programmet": the name's own "+" ends the stem
+            plus = stem_end > 1 and text[stem_end - 1] == "+" and text[stem_end - 2].isalnum()
+            start = word_start(text, stem_end - 1 if plus else stem_end)
             if start == stem_end:
                 continue  # the tail is a word of its own
             stem = text[start:stem_end].casefold()
             key = self.stems.get(stem) or (self.stems.get(stem[:-1]) if stem.endswith("s") else None)
+            if key is None and hyphen:
+                key, start = self._phrase_before(text, text[word_start(text, stem_end):stem_end].casefold(),
+                                                 start, stem_end)
             if key is not None:
                 found.append((key, start, match.end()))
         return found
+
+    def _phrase_before(self, text: str, last_word: str, start: int, end: int) -> tuple[str | None, int]:
+        """The registry name of several words that ends at `end` with `last_word`, and where it starts."""
+        for alias, key in self.phrases.get(last_word, ()):
+            begin = end - len(alias)
+            if begin >= 0 and text[begin:end].casefold() == alias and (begin == 0 or not text[begin - 1].isalnum()):
+                return key, begin
+        return None, start
 
 
 def word_start(text: str, end: int) -> int:

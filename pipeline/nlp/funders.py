@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -29,6 +29,7 @@ from spacy.util import filter_spans
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
+from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
 from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
     REGISTRY_FILE,
@@ -41,12 +42,6 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
     lowered_context_searches,
 )
 
-# The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
-# many tokens of the programme's name may follow it ("IV A Nord", "V A Sverige-Norge").
-_PERIOD_NUMERAL = re.compile(r"(?:I{1,3}|IV|V|VI)[ABC]?")
-MEMBER_TOKENS = 5
-_MEMBER_STOP = {"Steering", "Monitoring", "Committee", "Secretariat", "Programme", "Program", "Project", "Projects",
-                "Call", "Calls", "Joint", "Managing"}
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
@@ -91,6 +86,7 @@ class FunderFinder:
         self.entries = {entry.key: entry for entry in entries}
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
+        self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
         self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
                           if nlp.lang == "sv" else None)
@@ -150,6 +146,7 @@ class FunderFinder:
             if compound is not None:
                 spans.append(compound)
         spans = filter_spans(spans)
+        taken = {i for span in spans for i in range(span.start, span.end)}
         mentions: list[Mention] = []
         for span in spans:
             entry = self.entries[span.label_]
@@ -165,7 +162,9 @@ class FunderFinder:
                 # the text stays the name as written; its abbreviation only joins the mention
                 continue
             if entry.umbrella_of:
-                span, entry = _named_member(span, entry)
+                span, entry = named_member(span, entry)
+            elif span.text in self.place_qualified:
+                span = with_place(span, taken)
             mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
         return mentions
 
@@ -254,9 +253,11 @@ class FunderFinder:
         call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
-        if cues["affiliation_before"].search(search.text[max(start, end - 80):end]):
+        if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
+                or cues["affiliation_after"].match(context.after.lstrip(" "))):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
-        if role != "programme" and cues["recipient_after"].match(context.after.lstrip(" ")):
+        if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
+                                    or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
@@ -280,6 +281,12 @@ class FunderFinder:
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
+            if (cues["superseded_before"].search(search.text[max(start, end - 40):end])
+                    or cues["superseded_after"].match(context.after.lstrip(" "))
+                    or cues["eligibility_after"].match(context.after)):
+                return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
+            if cues["programme_before"].search(search.text[max(start, end - 40):end]):
+                return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
             return "yes" if funding or call else "maybe"
         if cues["portal_after"].match(context.after.lstrip(" ")):
             return "maybe"  # (its call wording is about applying, not about who pays)
@@ -324,28 +331,6 @@ class FunderFinder:
             return (0, 0)
         start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
         return (start, start + len(previous))
-
-
-def _named_member(span: Span, entry: FunderEntry) -> tuple[Span, FunderEntry]:
-    """"INTERREG IIIC", "Interreg IV A Nord": a programme of an umbrella that the registry does not
-    know, named by the umbrella and a period's numeral; reported as written."""
-    doc, end = span.doc, span.end
-    if end >= len(doc) or not _PERIOD_NUMERAL.fullmatch(doc[end].text):
-        return span, entry
-    end += 1
-    while end < len(doc) and end - span.end < MEMBER_TOKENS and "\n" not in doc[end - 1].whitespace_:
-        token = doc[end]
-        if token.text in _MEMBER_STOP:
-            break  # "INTERREG IIIC West Steering Committee": the programme's bodies are not its name
-        if token.text in "-–" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
-                and not doc[end - 1].whitespace_:  # "Sverige-Norge", not "Sverige-Norge - Inre Skandinavien"
-            end += 2
-        elif token.text[:1].isupper() and token.is_alpha:
-            end += 1
-        else:
-            break
-    member = doc[span.start:end]
-    return member, replace(entry, name=member.text, umbrella_of=())
 
 
 def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
