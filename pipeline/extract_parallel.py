@@ -16,18 +16,20 @@ extraction.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
-from pipeline.errors import CallwatchError
 from pipeline.extract import extract_records
 from pipeline.nlp.build import LANGUAGES, load_nlp
+
+log = logging.getLogger(__name__)
 
 PARALLEL_MIN_RECORDS = 400  # below this one process is as fast (see benchmarks/README.md)
 SLICE_RECORDS = 128  # records per task: large enough that sending it costs little, small enough to share out
@@ -49,28 +51,30 @@ def can_fork() -> bool:
 
 def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
     """What `extract_records(records)` yields, computed by `workers` forked processes. A worker
-    that dies (killed, out of memory) is an ExtractWorkerError, not a wait for ever."""
+    that dies (killed, out of memory) loses nothing: the slice it held, the slices queued after it
+    and the rest of the input are extracted in this process instead, in the same order."""
     warm_up()
+    # The workers are forked at the first submit, before any output is written, so no buffered
+    # output is copied into them (a child flushes what it inherited when it exits).
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pending: deque[tuple[list[dict[str, Any]], Future[list[dict[str, Any]]]]] = deque()
+    iterator = iter(records)
     try:
-        pending: deque[Future[list[dict[str, Any]]]] = deque()
-        iterator = iter(records)
-        while task := list(islice(iterator, SLICE_RECORDS)):
-            pending.append(executor.submit(_extract_slice, task))
-            if len(pending) > workers * (1 + TASKS_AHEAD):
-                yield from pending.popleft().result()  # in input order; a worker's exception is raised here
-        while pending:
-            yield from pending.popleft().result()
+        while True:
+            task = list(islice(iterator, SLICE_RECORDS))
+            if task:
+                pending.append((task, executor.submit(_extract_slice, task)))
+            if pending and (not task or len(pending) > workers * (1 + TASKS_AHEAD)):
+                yield from pending[0][1].result()  # in input order; a worker's exception is raised here
+                pending.popleft()
+            elif not task:
+                return
     except BrokenProcessPool as exc:
-        raise ExtractWorkerError(f"an extraction worker process died ({exc}); "
-                                 "`--workers 1` extracts in this process alone") from exc
+        log.warning("an extraction worker process died (%s); the rest of the input is extracted in this process", exc)
+        yield from extract_records(chain(*(task for task, _ in pending), iterator))
     finally:
         # on an error, or when the reader stops early: no new tasks; those running finish on their own
         executor.shutdown(wait=False, cancel_futures=True)
-
-
-class ExtractWorkerError(CallwatchError):
-    """A worker process ended without returning its records' fields."""
 
 
 def warm_up() -> None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
 from pipeline.extract import PIPELINE_VERSION, extract_records
+from pipeline.nlp import build
 from pipeline.nlp.build import load_nlp
 from pipeline.nlp.language import detect_language
 from pipeline.vocabulary import PAGE_KINDS
@@ -349,3 +356,20 @@ def test_the_token_attributes_components_read_are_computed_for_words_never_seen(
     assert zqx.is_alpha and not zqx.is_lower and zqx.lower_ == "zqxvinnova"
     assert upper.is_upper and number.like_num and lower.is_lower and semicolon.is_punct and space.is_space
     assert doc.lang_ == "sv" and [t.text for t in doc[6:]] == ["Zqx", "-", "Region"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_computing_only_the_attributes_read_changes_no_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A component that starts reading a lexical attribute missing from LEXICAL_ATTRIBUTES_READ would
+    # get its default (False, "") without an error: this compares the pipelines as shipped with
+    # pipelines computing every attribute spaCy knows, on the project's own annotated pages.
+    texts = [{"id": r["id"], "text": r["text"], "reference_date": r.get("reference_date")}
+             for name in ("written.jsonl", "holdout.jsonl", "corpus/dev.jsonl")
+             for r in map(json.loads, (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines())]
+    shipped = list(extract_records(texts))
+    every = frozenset().union(*(spacy.blank(lang).vocab.lex_attr_getters for lang in build.LANGUAGES))
+    monkeypatch.setattr(build, "LEXICAL_ATTRIBUTES_READ", every)
+    monkeypatch.setattr(build, "_cache", {})
+    assert list(extract_records(texts)) == shipped

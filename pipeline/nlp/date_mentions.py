@@ -206,7 +206,8 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
     elif kind in MONTH_RANGE_GROUPS:
         return _month_range(m)
     elif kind == "short":
-        day, month, year = int(g("ud")), int(g("um")), 2000 + int(g("uy"))
+        day, month, year = int(g("ud")), int(g("um")), int(g("uy"))
+        year += 1900 if year >= 70 else 2000  # "14/09/98" is last century
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
