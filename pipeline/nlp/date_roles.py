@@ -212,7 +212,7 @@ class Page:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         cue = after[0]
-        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, mention.end, hi):
+        if cue.role in ("deadline", "opening") and self._not_call_word_in(mention.end, hi):
             # "31 January: Deadline for submission of ideas for feedback", "met 9-10 November to
             # decide on expressions of interest"
             return "other", "after"
