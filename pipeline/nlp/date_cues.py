@@ -37,8 +37,8 @@ class CueReader:
     cue_roles: dict[str, str]
     compound_cues: re.Pattern[str] | None  # "*möte*": event words ending a compound
     compound_roles: dict[str, str]
-    not_call: re.Pattern[str]
-    progress: re.Pattern[str]  # the not_call words of going on or starting, which a call may do
+    not_call: re.Pattern[str]  # the not_call and progress words (see dates_sv_en.toml)
+    not_call_groups: dict[str, str]  # its group names -> "not_call" or "progress"
     registration: re.Pattern[str]  # of the `other` dates, a registration deadline
     not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
@@ -78,6 +78,10 @@ class CueReader:
             cues.append(cue)
         return cues
 
+    def is_progress(self, match: re.Match[str]) -> bool:
+        """Whether a not_call match is a word of going on or starting ("pågår", "starts")."""
+        return self.not_call_groups[match.lastgroup] == "progress"
+
     def _mentions_event(self, lowered: str) -> bool:
         if any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered)):
             return True
@@ -94,9 +98,9 @@ def cue_reader() -> CueReader:
     cue_groups = {role: cues[role] for role in ROLES}
     cue_regex, cue_roles = compile_phrases(cue_groups)
     compound_cues, compound_roles = compile_compound_ends(cue_groups) or (None, {})
-    not_call, _ = compile_phrases({"not_call": cues["not_call"]})
+    not_call, not_call_groups = compile_phrases({"not_call": cues["not_call"], "progress": cues["progress"]})
     registration, _ = compile_phrases({"registration": cues["registration"]})
-    not_window, _ = compile_phrases({"not_window": cues["not_window"] + cues["not_call"]})
+    not_window, _ = compile_phrases({"not_window": cues["not_window"] + cues["not_call"] + cues["progress"]})
     phrases = words["status"]["phrases"]
     closed_phrases, _ = compile_phrases({"closed": phrases["closed"]})
     status_regex, status_names = compile_phrases({k: v for k, v in phrases.items() if k != "closed"})
@@ -117,7 +121,7 @@ def cue_reader() -> CueReader:
         compound_cues,
         compound_roles,
         not_call,
-        compile_phrases({"progress": cues["progress"]})[0],
+        not_call_groups,
         registration,
         not_window,
         closed_phrases,

@@ -124,29 +124,30 @@ class Page:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
         sista dag"), or, for a short cue opening its sentence, the clause after the date
         ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
-        if self._qualified(max(lo, cue.start - NOT_CALL_REACH), cue.start):
+        if self._not_call_word_in(max(lo, cue.start - NOT_CALL_REACH), cue.start):
             return True
-        if self._qualified(cue.end, mention.start):
+        if self._not_call_word_in(cue.end, mention.start):
             return True
         if cue.role in ADJACENT_ROLES and not self.lowered[lo : cue.start].strip(" \t•·*-–—"):
-            return self._qualified(mention.end, _sentence_end(self.text, mention.end, NOT_CALL_REACH))
+            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end, NOT_CALL_REACH))
         return False
 
-    def _qualified(self, lo: int, hi: int) -> bool:
+    def _not_call_word_in(self, lo: int, hi: int) -> bool:
         """Whether a not-the-call word stands in [lo, hi), other than a word of going on or
         starting said of the call itself ("the Open Call #1 starts today and will remain open
         until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...")."""
-        lowered, reader = self.lowered, self.reader
-        for m in reader.not_call.finditer(lowered, lo, hi):
-            if not (reader.progress.fullmatch(lowered, m.start(), m.end()) and self._by_call_word(m.start(), m.end())):
-                return True
-        return False
-
-    def _by_call_word(self, start: int, end: int) -> bool:
-        """Whether a word of applying or of a call stands right before or after [start, end)."""
+        reader = self.reader
         return any(
-            0 <= start - c.end <= CALL_WORD_GAP or 0 <= c.start - end <= CALL_WORD_GAP for c in self.window_cues
+            not (reader.is_progress(m) and (self._call_word_before(m.start()) or self._call_word_after(m.end())))
+            for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
+
+    def _call_word_before(self, pos: int) -> bool:
+        """Whether a word of applying or of a call ends right before pos ("the call for applications ends")."""
+        return any(0 <= pos - c.end <= CALL_WORD_GAP for c in self.window_cues)
+
+    def _call_word_after(self, pos: int) -> bool:
+        return any(0 <= c.start - pos <= CALL_WORD_GAP for c in self.window_cues)
 
     def role_of(self, i: int) -> tuple[str | None, str]:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
@@ -184,8 +185,7 @@ class Page:
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
                 # "the call for applications ends on the 4th of November"
-                said_of_call = any(0 <= cue.start - c.end <= CALL_WORD_GAP for c in self.window_cues)
-                return ("deadline" if opened or said_of_call else "other"), "before"
+                return ("deadline" if opened or self._call_word_before(cue.start) else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
@@ -212,7 +212,7 @@ class Page:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         cue = after[0]
-        if cue.role in ("deadline", "opening") and self.reader.not_call.search(self.lowered, mention.end, hi):
+        if cue.role in ("deadline", "opening") and self._not_call_word_in(mention.end, hi):
             # "31 January: Deadline for submission of ideas for feedback", "met 9-10 November to
             # decide on expressions of interest"
             return "other", "after"
