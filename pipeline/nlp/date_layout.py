@@ -53,6 +53,13 @@ def label_line(text: str, start: int) -> tuple[int, int] | None:
     return (prev_start, prev_end) if 0 < prev_end - prev_start <= HEADING_CHARS else None
 
 
+def is_label(line: str) -> bool:
+    """Whether a line (without its line break) reads as a label over what follows: a heading
+    ending in a colon, or a field label as short as one ("Ansökningsdatum")."""
+    stripped = line.strip()
+    return (stripped.endswith(":") and len(stripped) <= HEADING_CHARS) or len(stripped) <= LABEL_CHARS
+
+
 def list_heading(text: str, start: int) -> tuple[int, int] | None:
     """The heading of the bulleted list a date's line belongs to ("Submission deadlines:" over
     "- Standard projects: 16 September 2026", "Ansökningsdatum" over "• 15 februari"): the short
@@ -74,9 +81,7 @@ def list_heading(text: str, start: int) -> tuple[int, int] | None:
             return None
         if not LIST_ITEM.match(line):
             line = line.rstrip()
-            # a heading ending in a colon, or a field label as short as one ("Ansökningsdatum")
-            ok = (line.endswith(":") and len(line) <= HEADING_CHARS) or len(line.strip()) <= LABEL_CHARS
-            return (prev_start, prev_start + len(line)) if ok else None
+            return (prev_start, prev_start + len(line)) if is_label(line) else None
         line_start = prev_start
     return None
 
@@ -86,8 +91,9 @@ FIELD_LINE = re.compile(r"[ \t•·*\-–—]*[^\n:]{1,20}:[ \t]*\S")
 
 
 def field_list_heading(text: str, start: int) -> tuple[int, int] | None:
-    """The short label over a run of short fields with dates ("Sista ansökningsdatum\nvår: 20
-    mars\nhöst: 20 september"): the first line above the run that is no such field."""
+    """The label over a run of short fields with dates ("Sista ansökningsdatum\nvår: 20
+    mars\nhöst: 20 september"): the first line above the run that is no such field, maybe
+    across one blank line."""
     line_start = text.rfind("\n", 0, start) + 1
     field = FIELD_LINE.match(text, line_start)
     if field is None or field.end() - 1 != start:
@@ -102,10 +108,8 @@ def field_list_heading(text: str, start: int) -> tuple[int, int] | None:
                 blank_lines += 1
                 line_start = prev_start
                 continue
-            # a label: short, or a heading line that ends in a colon ("Deadline for submission to
-            # FFG via eCall and to CAS:\n\nFFG: May 6th 2020")
-            if not stripped or len(stripped) > (HEADING_CHARS if stripped.endswith(":") else LABEL_CHARS):
-                return None
+            if not stripped or not is_label(stripped):  # "Deadline for submission to FFG via eCall
+                return None  # and to CAS:\n\nFFG: May 6th 2020"
             lead = len(line) - len(line.lstrip())
             return prev_start + lead, prev_start + lead + len(stripped)
         if blank_lines:

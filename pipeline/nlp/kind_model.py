@@ -5,8 +5,9 @@ OPENING_CHARS characters: lower-cased and cut to their first STEM_CHARS letters 
 that lets "utlysning", "utlysningen" and "utlysningsperioden" count as one word in Swedish, and
 "applicants"/"application" in English), the title's words marked as such, and a marker word for
 each fact the other components found (a deadline, an opening date, an upcoming event, an amount,
-an official call id). The words are built into a Doc of their own for spaCy's bag-of-words text
-classifier (`spacy.TextCatBOW.v3`), the same way in training and in use.
+an official call id). The same words are what spaCy's bag-of-words text classifier
+(`spacy.TextCatBOW.v3`) learns from in training (a Doc of them) and scores in use (their hashes
+straight, `bow_scores.BowScorer`, which gives the same scores without building the Doc).
 
 The trained pipelines live in `models/kind/<lang>`, are built by `callwatch train`
 (pipeline/nlp/train.py) and loaded with `spacy.load`.
