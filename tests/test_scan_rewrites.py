@@ -1,0 +1,62 @@
+"""Text scans rewritten for speed must find exactly what their plain form finds: on every annotated
+text, the benchmark's varied texts and the edge cases a rewrite could get wrong."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from pipeline.nlp import date_roles, funders
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EDGE_CASES = [
+    "", "\n", "\n\n\nA", "A.\n\n  B", "A. \n B", "Slut!\tNästa", "x?", "Då.", "1.2.3 och. 4", "..\n.", " ?\n\n",
+    "Rad ett\r\nrad två", "Sluta.\u00a0Börja", "Punkt.\u2028Ny", "!!! ???", "slut\n", "ä.Ö. å",
+]
+
+
+def annotated_texts() -> list[str]:
+    records = [json.loads(line) for path in sorted(ROOT.glob("eval/**/*.jsonl"))
+               for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [record["text"] for record in records if record.get("text")]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from extract_bench import synthesise, vary
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # bs4 on the fixture pages that are XML
+        synthesised = vary(synthesise(300, seed=3))
+    found = annotated_texts() + [record["text"] for record in synthesised] + EDGE_CASES
+    assert len(found) > 2000
+    return found
+
+
+def test_funders_sentence_boundaries_are_those_of_the_plain_pattern(texts: list[str]) -> None:
+    plain = re.compile(r"\n+|[.!?](?:\n+|\s+)")
+    assert funders._BOUNDARY.pattern != plain.pattern
+    for text in texts:
+        assert [m.span() for m in funders._BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_date_sentence_boundaries_are_those_of_the_plain_pattern_in_every_window(texts: list[str]) -> None:
+    """Also searched from and to given positions (the window around a date), where a lookbehind
+    sees the characters before the window's start."""
+    plain = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
+    assert date_roles.BOUNDARY.pattern != plain.pattern
+    cases = texts + ["(Open Days). 9-12 oktober", "år 2023. 16–17 augusti", "kl. 14.00", "Thurs. 5 March",
+                     "slut; Nästa", "x). 5", "2023.\n5", "12023. 4", "). Å"]
+    for text in cases:
+        assert [m.span() for m in date_roles.BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        for lo in range(0, len(text), 1 if len(text) < 100 else 37):  # every start in the short cases
+            hi = min(len(text), lo + 120)
+            assert ([m.span() for m in date_roles.BOUNDARY.finditer(text, lo, hi)]
+                    == [m.span() for m in plain.finditer(text, lo, hi)])
