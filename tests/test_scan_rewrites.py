@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp import date_roles, funders
+from pipeline.nlp import date_roles, funders, language, topic_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,3 +60,31 @@ def test_date_sentence_boundaries_are_those_of_the_plain_pattern_in_every_window
             hi = min(len(text), lo + 120)
             assert ([m.span() for m in date_roles.BOUNDARY.finditer(text, lo, hi)]
                     == [m.span() for m in plain.finditer(text, lo, hi)])
+
+
+def test_words_of_a_text_are_the_runs_of_letters_the_word_pattern_finds(texts: list[str]) -> None:
+    word = re.compile(r"[^\W\d_]+")
+    cases = texts + ["don't 3D-skrivare H2020_x ²½ naïve\u00a0café İstanbul ǅ ſtöd x\u2028y a\u200bb", "١٢٣abc"]
+    for text in cases:
+        assert language.words_of(text) == word.findall(text)
+        assert language.words_of(text.lower()) == word.findall(text.lower())
+
+
+def test_words_of_every_character_are_those_the_word_pattern_finds() -> None:
+    """Every code point (surrogates aside), in runs of mixed kinds: letters, digits, marks, spaces."""
+    word = re.compile(r"[^\W\d_]+")
+    characters = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(characters), 64):
+        text = characters[start:start + 64]
+        assert language.words_of(text) == word.findall(text)
+
+
+def test_topic_words_from_the_language_sample_are_those_read_from_the_text(texts: list[str]) -> None:
+    """Extraction hands the topic classifier the words language detection found; for any text,
+    short or long, with a title or without, it reads the same words as from the text itself."""
+    long_texts = [text * 3 for text in texts[:50]]
+    assert any(len(text) > topic_model.OPENING_CHARS for text in long_texts)
+    for text in texts + long_texts:
+        for title in (None, "Stöd till kultur"):
+            assert (topic_model.topic_words(text, title, language.sample_words(text))
+                    == topic_model.topic_words(text, title))
