@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.nlp import date_roles, funders, language, topic_model
+from pipeline.nlp.build import load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,3 +89,17 @@ def test_topic_words_from_the_language_sample_are_those_read_from_the_text(texts
         for title in (None, "Stöd till kultur"):
             assert (topic_model.topic_words(text, title, language.sample_words(text))
                     == topic_model.topic_words(text, title))
+
+
+def test_topic_rules_read_the_same_evidence_from_the_language_sample(texts: list[str]) -> None:
+    """The topic rules find each word's offset only for the words that are evidence, from the words
+    language detection found: the same scores and settled topics as from every word of the text;
+    also on texts longer than the sample and texts whose lower-casing changes their length."""
+    rules = load_nlp("sv").get_pipe("callwatch_topics")
+    odd = ["İstanbul: EU-stöd till forskning och innovation inom hälsa, ERUF och Interreg.",
+           "Innovation innovation-innovationer; innovationinnovation innovation." * 3]
+    for text in texts[::3] + odd + [text * 2 for text in texts[:20]]:
+        plain = load_nlp("sv").make_doc(text)
+        with_words = load_nlp("sv").make_doc(text)
+        with_words.user_data[language.SAMPLE_WORDS] = language.sample_words(text)
+        assert rules.scores(with_words) == rules.scores(plain)
