@@ -103,3 +103,13 @@ def test_topic_rules_read_the_same_evidence_from_the_language_sample(texts: list
         with_words = load_nlp("sv").make_doc(text)
         with_words.user_data[language.SAMPLE_WORDS] = language.sample_words(text)
         assert rules.scores(with_words) == rules.scores(plain)
+
+
+def test_registry_compound_tails_are_found_as_by_the_longest_first_alternation(texts: list[str]) -> None:
+    compounds = load_nlp("sv").get_pipe("callwatch_funders").compounds
+    plain = re.compile(compounds._tails_any_case.pattern)  # the alternation, longest tail first
+    assert compounds._tails.pattern != plain.pattern
+    cases = texts + ["leaderprojektet projektmedlen ansökningsomgångens interregprojekt programmets utlysningarna"]
+    for text in cases:
+        lowered = text.lower()
+        assert [m.span() for m in compounds._tails.finditer(lowered)] == [m.span() for m in plain.finditer(lowered)]
