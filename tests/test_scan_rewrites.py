@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import warnings
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,27 @@ def test_registry_compound_tails_are_found_as_by_the_longest_first_alternation(t
     for text in cases:
         lowered = text.lower()
         assert [m.span() for m in compounds._tails.finditer(lowered)] == [m.span() for m in plain.finditer(lowered)]
+
+
+def test_topic_phrases_opening_on_a_digit_are_those_the_phrase_search_finds(texts: list[str]) -> None:
+    """The rules try the phrases that open on no letter ("5g") only where one of their first
+    characters stands: the same evidence as adding every match of `finditer` of their expression."""
+    for lang in ("sv", "en"):
+        rules = load_nlp(lang).get_pipe("callwatch_topics")
+        phrases = rules.other_phrases
+        pattern, evidence = phrases
+        for text in texts + ["5g 6g 5G-nät, 45g 5gx a5g 6g.", "5g"]:
+            lowered = text.lower()
+            expected: dict = defaultdict(list)
+            expected_settled: set[str] = set()
+            rules.other_phrases = None  # the words and the phrases they open only
+            try:
+                rules._collect(lowered, 10, expected, expected_settled)
+            finally:
+                rules.other_phrases = phrases
+            for match in pattern.finditer(lowered):
+                rules._add(expected, expected_settled, evidence[match.lastgroup], match.start(), match.end(), 10)
+            found: dict = defaultdict(list)
+            settled: set[str] = set()
+            rules._collect(lowered, 10, found, settled)
+            assert (found, settled) == (expected, expected_settled)

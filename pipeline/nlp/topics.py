@@ -126,8 +126,12 @@ class TopicTagger:
         for first, group in by_first_word.items():
             pattern, names = compile_phrases({phrase: [phrase] for phrase in group})
             self.phrase_starts[first] = (pattern, {name: phrases[p] for name, p in names.items()})
-        # phrases starting with a digit ("5g") are looked for everywhere
+        # phrases starting with a digit ("5g") are looked for everywhere: tried where one of their
+        # first characters stands, found by a character class (`re` searching the phrases' own
+        # expression tries every position, as it opens on the word-start check)
         self.other_phrases = self.phrase_starts.pop("", None)
+        first_characters = sorted({phrase.lower()[0] for phrase in by_first_word.get("", [])})
+        self.other_starts = re.compile("[" + "".join(map(re.escape, first_characters)) + "]")
         self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
         self._memo: dict[str, WordKnowledge] = {}  # words repeat across pages
 
@@ -177,8 +181,12 @@ class TopicTagger:
                     self._add(found, settled, phrase_evidence[phrase.lastgroup], start, phrase_end, title_end)
         if self.other_phrases is not None:
             pattern, phrase_evidence = self.other_phrases
-            for phrase in pattern.finditer(lowered):
-                self._add(found, settled, phrase_evidence[phrase.lastgroup], phrase.start(), phrase.end(), title_end)
+            phrase_end = 0
+            for start in self.other_starts.finditer(lowered):  # what pattern.finditer finds
+                phrase = pattern.match(lowered, start.start()) if start.start() >= phrase_end else None
+                if phrase is not None:
+                    phrase_end = phrase.end()
+                    self._add(found, settled, phrase_evidence[phrase.lastgroup], phrase.start(), phrase_end, title_end)
 
     def _known_words(self, lowered: str, words: list[str] | None) -> Iterator[tuple[str, int, WordKnowledge]]:
         """(word, offset, knowledge) of the words of `lowered` that are evidence or start a phrase.
