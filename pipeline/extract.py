@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from pipeline.errors import CallwatchError
 from pipeline.nlp.build import load_nlp
 from pipeline.nlp.data import data_fingerprint
-from pipeline.nlp.language import detect_language, pipeline_language
+from pipeline.nlp.language import SAMPLE_WORDS, detect_language, pipeline_language, sample_words
 from pipeline.vocabulary import today_in_stockholm
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,12 @@ def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     by_language: dict[str, list[tuple[Doc, int]]] = {}
     for index, record in enumerate(chunk):
         text = bounded_text(record.get("text") or "", record.get("url") or record["id"])
-        lang = detect_language(text)
+        words = sample_words(text)
+        lang = detect_language(text, words)
         nlp = load_nlp(pipeline_language(lang))
         doc = nlp.make_doc(text)
         doc.user_data["callwatch_text"] = text  # what doc_text() would rebuild from the tokens
+        doc.user_data[SAMPLE_WORDS] = words  # the topic classifier reads them too
         doc._.lang = lang
         doc._.reference_date = record.get("reference_date") or today
         doc._.title = record.get("title")

@@ -37,8 +37,11 @@ CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a c
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
-# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March").
-BOUNDARY = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
+# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March"). Written to open on one
+# character class, so that `re` skips straight to those characters (it cannot for an alternation
+# with a branch opening on a lookbehind): the same matches as
+# r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)" (tests/test_scan_rewrites.py), a ninth of the cost.
+BOUNDARY = re.compile(r"[\n.!?;](?:(?<=\n)|(?<=[.!?;])(?=\s+[A-ZÅÄÖ])|(?<=\)\.)(?=\s+\d)|(?<=\d{4}\.)(?=\s+\d))")
 # A verb that makes the subject before it the date range after it ("... är 7 januari - 1 februari").
 COPULA = re.compile(r"\s(?:är|is|are|blir|will be)\s+(?:den\s+|the\s+|from\s+|från\s+)?$")
 LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")

@@ -53,9 +53,10 @@ _AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
                      re.IGNORECASE)
 _BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
 # Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
-# boundary ends is used; written to open on those characters (not a lookbehind) so that `re` can
-# skip to them (the same ends as r"\n+|(?<=[.!?])\s+").
-_BOUNDARY = re.compile(r"\n+|[.!?](?:\n+|\s+)")
+# boundary ends is used. Written to open on one character class, so that `re` skips straight to
+# those characters (it cannot for an alternation opening on "\n+"): the same matches as
+# r"\n+|[.!?](?:\n+|\s+)" (checked in tests/test_scan_rewrites.py), at a quarter of the cost.
+_BOUNDARY = re.compile(r"[\n.!?](?:(?<=\n)\n*|(?<!\n)(?:\n+|\s+))")
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters

@@ -34,6 +34,7 @@ from pipeline.model_files import model_path
 from pipeline.nlp.bow_scores import BowScorer
 from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.kind_model import load_words_pipeline
+from pipeline.nlp.language import SAMPLE_CHARS, SAMPLE_WORDS
 
 OPENING_CHARS = 2000
 STEM_CHARS = 5
@@ -54,10 +55,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 _STEM = re.compile(rf"([^\W\d_]{{1,{STEM_CHARS}}})[^\W\d_]*")
 
 
-def topic_words(text: str, title: str | None = None) -> list[str]:
-    """The words the topic classifier reads of a page (see the module docstring)."""
+def topic_words(text: str, title: str | None = None, sample: list[str] | None = None) -> list[str]:
+    """The words the topic classifier reads of a page (see the module docstring). `sample`: the
+    text's `language.sample_words`, which language detection found; for a text no longer than the
+    opening they are the opening's words, and are not looked for again."""
     opening = text[:OPENING_CHARS].lower()
-    words = _STEM.findall(opening)
+    if sample is not None and len(text) <= min(OPENING_CHARS, SAMPLE_CHARS):
+        words = [word[:STEM_CHARS] for word in sample]
+    else:
+        words = _STEM.findall(opening)
     first_line = title if title and not text.lstrip().startswith(title.strip()) else opening.lstrip().split("\n", 1)[0]
     if len(first_line) <= MAX_TITLE_CHARS:
         words += ["cwtitle" + word[:STEM_CHARS] for word in _WORD.findall(first_line.lower())]
@@ -82,4 +88,5 @@ def topic_scorer(lang: str) -> BowScorer:
 def predict_topics(docs: list[Doc], lang: str) -> list[dict[str, float]]:
     """Per processed doc, the probability of each taxonomy topic (as `textcat.predict` on Docs of
     its `topic_words`)."""
-    return topic_scorer(lang).scores([topic_words(doc_text(doc), doc._.title) for doc in docs])
+    return topic_scorer(lang).scores([topic_words(doc_text(doc), doc._.title, doc.user_data.get(SAMPLE_WORDS))
+                                      for doc in docs])

@@ -34,6 +34,7 @@ from spacy.util import minibatch
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.language import SAMPLE_CHARS, SAMPLE_WORDS
 from pipeline.nlp.phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.topic_model import predict_topics
 
@@ -58,6 +59,7 @@ INFLECTION_CHARS = 5  # "klimat" matches "klimatet", "klimatets"; not "klimatanp
 MIN_INFLECTED_TERM = 5
 WEIGHTS = {"decisive": 4.0, "strong": 2.0, "terms": 1.0, "weak": 0.5}
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
 MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
 
 Evidence = list[tuple[str, float]]  # (topic key, weight)
@@ -124,8 +126,12 @@ class TopicTagger:
         for first, group in by_first_word.items():
             pattern, names = compile_phrases({phrase: [phrase] for phrase in group})
             self.phrase_starts[first] = (pattern, {name: phrases[p] for name, p in names.items()})
-        # phrases starting with a digit ("5g") are looked for everywhere
+        # phrases starting with a digit ("5g") are looked for everywhere: tried where one of their
+        # first characters stands, found by a character class (`re` searching the phrases' own
+        # expression tries every position, as it opens on the word-start check)
         self.other_phrases = self.phrase_starts.pop("", None)
+        first_characters = sorted({phrase.lower()[0] for phrase in by_first_word.get("", [])})
+        self.other_starts = re.compile("[" + "".join(map(re.escape, first_characters)) + "]")
         self.longest_stem = max((len(s) for s in (*self.prefix, *self.inflected, *self.suffix)), default=0)
         self._memo: dict[str, WordKnowledge] = {}  # words repeat across pages
 
@@ -145,31 +151,28 @@ class TopicTagger:
         title_end = self._title_end(text)
         found: dict[str, list[Found]] = defaultdict(list)
         settled: set[str] = set()
-        self._collect(lower_keeping_offsets(text), title_end, found, settled)
+        # the words language detection found are the lower-cased text's, unless it is longer than
+        # the sample or lower-casing changed its length (see `lower_keeping_offsets`)
+        sample = doc.user_data.get(SAMPLE_WORDS)
+        words = sample if sample is not None and len(text) <= SAMPLE_CHARS and len(text.lower()) == len(text) else None
+        self._collect(lower_keeping_offsets(text), title_end, found, settled, words)
         title = doc._.title
         if title and not text.lstrip().startswith(title.strip()):
             # A page title given apart from the text (crawled pages) counts like a title line.
             self._collect(lower_keeping_offsets(title), len(title), found, settled)
         return {topic: _score(items) for topic, items in found.items()}, settled
 
-    def _collect(self, lowered: str, title_end: int, found: dict[str, list[Found]], settled: set[str]) -> None:
+    def _collect(self, lowered: str, title_end: int, found: dict[str, list[Found]], settled: set[str],
+                 words: list[str] | None = None) -> None:
         """Evidence per topic in one text: words (straight from the text, cheaper than Token
         objects) and phrases, as (start, end, weight) with the title weighing TITLE_WEIGHT. A decisive
         name settles its topic and counts in the score as a strong term, so that a programme
-        named on every line does not push the page's other topics under the relative floor."""
-        memo = self._memo
+        named on every line does not push the page's other topics under the relative floor.
+        `words`: the text's words (`_WORD.findall(lowered)`), when known."""
         phrase_end = 0  # phrases do not overlap: the next is looked for after the last one found
-        for match in _WORD.finditer(lowered):
-            word = match.group()
-            known = memo.get(word)  # most words are known: no call for them
-            if known is None:
-                known = self._word_knowledge(word)
-            if known is NOTHING:  # most words: no evidence, no phrase starting with them
-                continue
-            evidence, starting = known
-            start = match.start()
+        for word, start, (evidence, starting) in self._known_words(lowered, words):
             if evidence:
-                self._add(found, settled, evidence, start, match.end(), title_end)
+                self._add(found, settled, evidence, start, start + len(word), title_end)
             if starting is not None and start >= phrase_end:
                 pattern, phrase_evidence = starting
                 phrase = pattern.match(lowered, start)
@@ -178,8 +181,36 @@ class TopicTagger:
                     self._add(found, settled, phrase_evidence[phrase.lastgroup], start, phrase_end, title_end)
         if self.other_phrases is not None:
             pattern, phrase_evidence = self.other_phrases
-            for phrase in pattern.finditer(lowered):
-                self._add(found, settled, phrase_evidence[phrase.lastgroup], phrase.start(), phrase.end(), title_end)
+            phrase_end = 0
+            for start in self.other_starts.finditer(lowered):  # what pattern.finditer finds
+                phrase = pattern.match(lowered, start.start()) if start.start() >= phrase_end else None
+                if phrase is not None:
+                    phrase_end = phrase.end()
+                    self._add(found, settled, phrase_evidence[phrase.lastgroup], phrase.start(), phrase_end, title_end)
+
+    def _known_words(self, lowered: str, words: list[str] | None) -> Iterator[tuple[str, int, WordKnowledge]]:
+        """(word, offset, knowledge) of the words of `lowered` that are evidence or start a phrase.
+        From `words` when given: only those words' offsets are looked for (`_offset_of`), instead
+        of a match object for every word of the text."""
+        memo = self._memo
+        if words is None:
+            for match in _WORD.finditer(lowered):
+                word = match.group()
+                known = memo.get(word)  # most words are known: no call for them
+                if known is None:
+                    known = self._word_knowledge(word)
+                if known is not NOTHING:  # most words: no evidence, no phrase starting with them
+                    yield word, match.start(), known
+            return
+        end = 0
+        for word in words:
+            known = memo.get(word)
+            if known is None:
+                known = self._word_knowledge(word)
+            if known is not NOTHING:
+                start = _offset_of(lowered, word, end)
+                end = start + len(word)
+                yield word, start, known
 
     @staticmethod
     def _add(found: dict[str, list[Found]], settled: set[str], evidence: Evidence, start: int, end: int,
@@ -225,6 +256,16 @@ class TopicTagger:
         stripped = text.lstrip()
         first_line = stripped.split("\n", 1)[0]
         return len(text) - len(stripped) + len(first_line) if len(first_line) <= 150 else 0
+
+
+def _offset_of(lowered: str, word: str, after: int) -> int:
+    """Where `word`, the next of the text's words to be looked for, stands: its first occurrence
+    from `after` on as a whole word. The words between were not looked for, and none of them is
+    the same word (the same word would have been), so no earlier whole-word occurrence is skipped."""
+    start = lowered.find(word, after)
+    while (start > 0 and _LETTER.match(lowered, start - 1)) or _LETTER.match(lowered, start + len(word)):
+        start = lowered.find(word, start + 1)
+    return start
 
 
 def topic_floor(scores: dict[str, float], text_chars: int) -> float:
