@@ -59,6 +59,7 @@ def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int)
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     pending: deque[tuple[list[dict[str, Any]], Future[list[dict[str, Any]]]]] = deque()
     iterator = iter(records)
+    finished = False
     try:
         while True:
             task = list(islice(iterator, SLICE_RECORDS))
@@ -68,13 +69,17 @@ def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int)
                 yield from pending[0][1].result()  # in input order; a worker's exception is raised here
                 pending.popleft()
             elif not task:
-                return
+                break
     except BrokenProcessPool as exc:
         log.warning("an extraction worker process died (%s); the rest of the input is extracted in this process", exc)
         yield from extract_records(chain(*(task for task, _ in pending), iterator))
+    else:
+        finished = True
     finally:
-        # on an error, or when the reader stops early: no new tasks; those running finish on their own
-        executor.shutdown(wait=False, cancel_futures=True)
+        # Done: wait for the idle workers to exit, so that no pool thread is left to write to a
+        # closed pipe as the interpreter exits ("Exception ignored ... Bad file descriptor"). On an
+        # error, or when the reader stops early: no new tasks; those running finish on their own.
+        executor.shutdown(wait=finished, cancel_futures=True)
 
 
 def warm_up() -> None:
