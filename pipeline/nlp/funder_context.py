@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.date_mentions import load_date_words
+from pipeline.nlp.funder_names import is_line_break
 
 CUES_FILE = "funder_cues.toml"
 # Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a
@@ -58,7 +59,7 @@ class ContextFunders:
         for _, _, end in self.matcher(doc):
             found.extend(self._names_from(doc, end))
         for _, start, end in self.labels(doc):
-            if (start == 0 or _line_break(doc[start - 1])) and end + 1 < len(doc) and _line_break(doc[end]):
+            if (start == 0 or is_line_break(doc[start - 1])) and end + 1 < len(doc) and is_line_break(doc[end]):
                 found.extend(self._names_from(doc, end + 1))
         for _, start, _ in self.verbs(doc):
             named = self._name_before(doc, start)
@@ -71,7 +72,7 @@ class ContextFunders:
         start = i
         while start > 0 and i - start < self.max_tokens:
             token = doc[start - 1]
-            if "\n" in token.whitespace_:
+            if is_line_break(token):
                 break
             if _capitalised(token) or self._is_head(token):
                 start -= 1
@@ -125,7 +126,7 @@ class ContextFunders:
         last_capital = end
         while end < len(doc) and end - i < self.max_tokens:
             token = doc[end]
-            if "\n" in token.whitespace_ or "\n" in doc[end - 1].whitespace_:
+            if is_line_break(token):
                 break
             if _capitalised(token):
                 end += 1
@@ -136,7 +137,7 @@ class ContextFunders:
                 break
         end = last_capital
         # "Esbo stad", "Lunds kommun": a Swedish name's lower-case head belongs to it
-        if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads and "\n" not in doc[end - 1].whitespace_:
+        if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads:
             end += 1
         # "CSO-anslaget", "VT/Styrelse": the first part of a compound is no name
         if end + 1 < len(doc) and doc[end].text in ("-", "/") and not doc[end - 1].whitespace_:
@@ -145,10 +146,6 @@ class ContextFunders:
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
             end += 3
         return i, end
-
-
-def _line_break(token: Token) -> bool:
-    return token.is_space and "\n" in token.text
 
 
 def _capitalised(token: Token) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Span
 
+from pipeline.nlp.funder_names import is_line_break
 from pipeline.nlp.funder_registry import FunderEntry
 
 # The Roman numeral of a programme period after an umbrella's name ("IIIA", "IV", "V"), and how
@@ -32,7 +33,7 @@ def named_member(span: Span, entry: FunderEntry) -> tuple[Span, FunderEntry]:
     if end >= len(doc) or not _PERIOD_NUMERAL.fullmatch(doc[end].text):
         return span, entry
     end += 1
-    while end < len(doc) and end - span.end < MEMBER_TOKENS and "\n" not in doc[end - 1].whitespace_:
+    while end < len(doc) and end - span.end < MEMBER_TOKENS and not is_line_break(doc[end]):
         token = doc[end]
         if token.text in _MEMBER_STOP:
             break  # "INTERREG IIIC West Steering Committee": the programme's bodies are not its name
@@ -51,14 +52,14 @@ def with_place(span: Span, taken: set[int]) -> Span:
     """The mention with the county it names after it on the same line: "i Norrbotten", "i Stockholms
     län", "Västernorrland", "Jämtlands län" (not a place that is another mention: tokens in `taken`)."""
     doc, end = span.doc, span.end
-    if end < len(doc) and doc[end].lower_ == "i" and "\n" not in doc[end - 1].whitespace_:
+    if end < len(doc) and doc[end].lower_ == "i":
         end += 1
     first = end
     while (end < len(doc) and end - first < PLACE_TOKENS and end not in taken and doc[end].is_alpha
-           and doc[end].text[0].isupper() and not doc[end].is_upper and "\n" not in doc[end - 1].whitespace_):
+           and doc[end].text[0].isupper() and not doc[end].is_upper):
         end += 1
     if end == first:
         return span
-    if end < len(doc) and doc[end].text == COUNTY_WORD and "\n" not in doc[end - 1].whitespace_:
+    if end < len(doc) and doc[end].text == COUNTY_WORD:
         end += 1
     return doc[span.start:end]

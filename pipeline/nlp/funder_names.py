@@ -92,7 +92,7 @@ class BodyNames:
             start = self._extend_left(doc, i)
             if start == i or all(t.lower_ in self.generic_words for t in doc[start:i]):
                 return None  # "the Fund", "National Agency": no name
-            if i + 1 < len(doc) and _capitalised(doc[i + 1]) and "\n" not in head.whitespace_:
+            if i + 1 < len(doc) and _capitalised(doc[i + 1]):
                 return None  # the name goes on: "Welsh Local Government Association"
             return start, self._continuation(doc, i + 1)
         # a compound ending in a head: "Bildkonstnärsfonden", "Frans Henriksons testamentsfond"
@@ -108,7 +108,7 @@ class BodyNames:
         start = i
         while start > 0 and i - start < MAX_NAME_TOKENS:
             token = doc[start - 1]
-            if "\n" in token.whitespace_:
+            if is_line_break(token):
                 break
             if _capitalised(token) and not token.text.endswith(("'s", "’s")):
                 start -= 1
@@ -127,7 +127,7 @@ class BodyNames:
             before = start - 1
             while before > 0 and doc[before].lower_ in self.joiners and i - before < MAX_NAME_TOKENS:
                 before -= 1
-            if before < start - 1 and start < i and _capitalised(doc[before]) and "\n" not in doc[before].whitespace_:
+            if before < start - 1 and start < i and _capitalised(doc[before]):
                 start = before
             else:
                 break
@@ -141,7 +141,7 @@ class BodyNames:
         end, last_capital = i, i
         while end < len(doc) and end - i < reach:
             token = doc[end]
-            if "\n" in doc[end - 1].whitespace_:
+            if is_line_break(token):
                 break
             if _capitalised(token):
                 end += 1
@@ -155,7 +155,7 @@ class BodyNames:
     def _continuation(self, doc: Doc, i: int) -> int:
         """ "Foundation for Ireland", "kulturfonden i Sverige", "Agency of the Czech Republic": a
         connector and a capitalised run (not "and the Community Foundation for Northern Ireland")."""
-        if i + 1 < len(doc) and doc[i].lower_ in self.continuations and "\n" not in doc[i - 1].whitespace_:
+        if i + 1 < len(doc) and doc[i].lower_ in self.continuations:
             first = i + 2 if doc[i + 1].lower_ == "the" else i + 1
             end = self._extend_right(doc, first, MAX_NAME_TOKENS, CONTINUATION_JOINERS)
             if end > first:
@@ -186,3 +186,9 @@ class BodyNames:
 def _capitalised(token: Token) -> bool:
     text = token.text
     return bool(text) and text[0].isupper() and any(c.isalpha() for c in text)
+
+
+def is_line_break(token: Token) -> bool:
+    """Whether a token is a line break: spaCy makes a line break a whitespace token of its own
+    (a token's trailing `whitespace_` is only ever "" or " ")."""
+    return token.is_space and "\n" in token.text
