@@ -8,8 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, literal_trie, required_any, required_text
-from pipeline.nlp.phrases import lower_keeping_offsets
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_any, required_text
+from pipeline.nlp.phrases import literal_trie, lower_keeping_offsets
 from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]

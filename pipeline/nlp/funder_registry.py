@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.kind_cues import literal_trie
-from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
+from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets, without_ignorecase
 
 REGISTRY_FILE = "funders.toml"
 

@@ -20,7 +20,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets, without_ignorecase
+from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets, without_ignorecase
 from pipeline.vocabulary import PAGE_KINDS
 
 TITLE_ONLY_WEIGHT = 3.0
@@ -154,26 +154,6 @@ def _top_level(pattern: str) -> tuple[list[str], list[tuple[str, ...]]]:
             start = index + 1
         index += 1
     return [*alternatives, pattern[start:]], choices
-
-
-def literal_trie(words: list[str]) -> str:
-    """A regex matching any of the words, written as a trie ("bidrag(?:et|)"), so that `re` tries
-    only the branch opening on the next character; at a position it matches the longest of the
-    words that starts there (a letter further is tried before stopping)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def branches(node: dict) -> str:
-        options = [re.escape(char) + branches(child) for char, child in node.items() if char]
-        if "" in node and options:
-            options.append("")  # a word ends here: tried after every longer one
-        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")" if options else ""
-
-    return branches(trie)
 
 
 def split_page(text: str, title: str | None) -> tuple[str, str]:

@@ -118,3 +118,23 @@ def compile_compound_ends(groups: dict[str, list[str]]) -> tuple[re.Pattern[str]
 
 def is_compound_end(lowered: str, start: int) -> bool:
     return start >= 3 and lowered[start - 3 : start].isalpha()
+
+
+def literal_trie(words: list[str]) -> str:
+    """A regex matching any of the words, written as a trie ("bidrag(?:et|)"), so that `re` tries
+    only the branch opening on the next character; at a position it matches the longest of the
+    words that starts there (a letter further is tried before stopping)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: dict) -> str:
+        options = [re.escape(char) + branches(child) for char, child in node.items() if char]
+        if "" in node and options:
+            options.append("")  # a word ends here: tried after every longer one
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")" if options else ""
+
+    return branches(trie)
