@@ -49,6 +49,17 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def extract_records_sharing_cpus(records: Iterable[dict[str, Any]], workers: int = 0) -> Iterator[dict[str, Any]]:
+    """What `extract_records(records)` yields: a large input (PARALLEL_MIN_RECORDS or more) shared
+    among `workers` forked processes (0: one per available CPU), a small one in this process."""
+    iterator = iter(records)
+    head = list(islice(iterator, PARALLEL_MIN_RECORDS))  # enough read to know whether the input is large
+    workers = workers or available_cpus()
+    if workers > 1 and len(head) >= PARALLEL_MIN_RECORDS and can_fork():
+        return extract_records_in_parallel(chain(head, iterator), workers)
+    return extract_records(chain(head, iterator))
+
+
 def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
     """What `extract_records(records)` yields, computed by `workers` forked processes. A worker
     that dies (killed, out of memory) loses nothing: the slice it held, the slices queued after it

@@ -65,23 +65,12 @@ def extract(input_file: IO[str], output_file: IO[str], workers: int) -> None:
 
     Example: echo '{"id": "1", "text": "Sista ansökningsdag är 6 mars 2025."}' | callwatch extract
     """
-    from itertools import chain, islice
-
-    # spaCy loads only when this command runs
-    from pipeline.extract import extract_records
-    from pipeline.extract_parallel import PARALLEL_MIN_RECORDS, available_cpus, can_fork, extract_records_in_parallel
+    from pipeline.extract_parallel import extract_records_sharing_cpus  # spaCy loads only when this command runs
 
     name = getattr(input_file, "name", "-")
     problems: list[str] = []
     written = 0
-    records = read_records(input_file, name, problems)
-    head = list(islice(records, PARALLEL_MIN_RECORDS))  # enough read to know whether the input is large
-    workers = workers or available_cpus()
-    if workers > 1 and len(head) >= PARALLEL_MIN_RECORDS and can_fork():
-        results = extract_records_in_parallel(chain(head, records), workers)
-    else:
-        results = extract_records(chain(head, records))
-    for result in results:
+    for result in extract_records_sharing_cpus(read_records(input_file, name, problems), workers):
         output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
         written += 1
     output_file.flush()
