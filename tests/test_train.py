@@ -68,3 +68,19 @@ def test_the_classifier_reads_the_opening_the_title_and_the_facts_found() -> Non
     assert words[0] == words[1]  # what lies past the opening is not read
     assert "cwdeadline" in words[0]
     assert words[0].count("cwtitleutlysn") == 1 and "utlysn" in words[0]  # title words marked, stems of 6
+
+
+def test_training_and_extraction_read_where_the_site_files_the_page() -> None:
+    from pipeline.nlp.kind_model import classifier_words
+    from pipeline.nlp.train import analysed
+
+    record = {"id": "1", "kind": "news", "text": "Nya medel till regionen\n\nRegionen får medel från Vinnova.",
+              "url": "https://www.region.example/nyheter/2024-05-02/ny-utlysning-f%C3%B6r-sm%C3%A5f%C3%B6retag?sida=2"}
+    [doc] = analysed("sv", [record])
+    words = classifier_words(doc)
+    # the path's words, percent-decoded and cut to stems; not its dates, not the query
+    assert [w for w in words if w.startswith("cwurl")] == ["cwurlnyhete", "cwurlny", "cwurlutlysn", "cwurlför",
+                                                         "cwurlsmåför"]
+    assert "cwcountfunders1" in words  # one funder found (Vinnova)
+    doc._.url = None
+    assert not [w for w in classifier_words(doc) if w.startswith("cwurl")]  # a record without an address

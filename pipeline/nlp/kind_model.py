@@ -3,11 +3,15 @@
 A page's kind shows in how it starts, so the classifier reads the words of its first
 OPENING_CHARS characters: lower-cased and cut to their first STEM_CHARS letters (a crude stem
 that lets "utlysning", "utlysningen" and "utlysningsperioden" count as one word in Swedish, and
-"applicants"/"application" in English), the title's words marked as such, and a marker word for
-each fact the other components found (a deadline, an opening date, an upcoming event, an amount,
-an official call id). The same words are what spaCy's bag-of-words text classifier
-(`spacy.TextCatBOW.v3`) learns from in training (a Doc of them) and scores in use (their hashes
-straight, `bow_scores.BowScorer`, which gives the same scores without building the Doc).
+"applicants"/"application" in English), and the title's words marked as such. It also reads
+marker words for what the other components found: whether there is a deadline, an opening date,
+an upcoming event, an amount, an official call id; and how many funders, amounts, event dates
+and topics (0, 1, 2, 3 or more: an overview of several schemes names more than one call does).
+And the words of the page address's path, marked as such: where a site files a page
+("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. The same words
+are what spaCy's bag-of-words text classifier (`spacy.TextCatBOW.v3`) learns from in training
+(a Doc of them) and scores in use (their hashes straight, `bow_scores.BowScorer`, which gives
+the same scores without building the Doc).
 
 The trained pipelines live in `models/kind/<lang>`, are built by `callwatch train`
 (pipeline/nlp/train.py) and loaded with `spacy.load`.
@@ -15,9 +19,11 @@ The trained pipelines live in `models/kind/<lang>`, are built by `callwatch trai
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import numpy
 import spacy
@@ -47,6 +53,9 @@ TEXTCAT_CONFIG = {
     },
 }
 FACT_MARKERS = ("deadline", "opening", "events", "amounts", "identifiers")
+COUNTED_FACTS = ("funders", "amounts", "events", "topics")
+URL_WORD = re.compile(r"[^\W\d_]{2,}")  # letters only: ids and dates in paths say nothing of kind
+URL_WORDS = 20  # a path's first words; a slug repeating a long title adds little after them
 _COLUMNS = [IDX, LOWER, IS_SPACE, IS_PUNCT]
 
 
@@ -72,7 +81,18 @@ def classifier_words(doc: Doc) -> list[str]:
         words += (f"cwtitle{stem}", stem)
     words += title[marked:]
     words += _stems(lowers[title_end:][kept[title_end:]].tolist(), strings)
+    # after the title: how many title words are marked depends on len(words)
+    words += url_words(doc._.url)
+    words += [f"cwcount{fact}{min(3, len(getattr(doc._, fact) or ()))}" for fact in COUNTED_FACTS]
     return words or ["cwempty"]
+
+
+def url_words(url: str | None) -> list[str]:
+    """The words of a page address's path, cut to stems and marked ("cwurlnyhete" for /nyheter/)."""
+    if not url:
+        return []
+    path = unquote(urlsplit(url).path).lower()
+    return [f"cwurl{word[:STEM_CHARS]}" for word in URL_WORD.findall(path)[:URL_WORDS]]
 
 
 def _stems(lowers: list[int], strings: StringStore) -> list[str]:

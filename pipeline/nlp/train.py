@@ -66,6 +66,7 @@ def analysed(lang: str, records: list[dict[str, Any]]) -> list[Doc]:
         doc._.lang = detect_language(text)
         doc._.reference_date = record.get("reference_date") or "2025-01-01"
         doc._.title = record.get("title")
+        doc._.url = record.get("url")
         for name, proc in nlp.pipeline:
             if name != "callwatch_kind":
                 doc = proc(doc)
