@@ -1,0 +1,63 @@
+"""Whole public lists in the funder registry (models/funders.toml), read through the real spaCy
+pipeline: every Interreg strand and period, EU instruments, partnerships and ERA-NETs, research
+councils of other countries, Swedish agencies and Nordic foundations are found under their
+official names and usual short forms; the short forms that are ordinary words are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract_records
+
+
+def funder_names(text: str) -> list[str]:
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-02-10"}])
+    return [funder["name"] for funder in result["funders"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Interreg A between member states, named in the national languages or with an en dash
+        ("Interreg Bayern-Österreich fördert grenzüberschreitende Projekte: the third call is open until 15 May.",
+         "Interreg Bavaria-Austria"),
+        ("The Interreg Italy–Croatia programme has launched a call for standard projects.", "Interreg Italy-Croatia"),
+        ("Interreg Slovenija-Hrvaška 2014–2020 funded the restoration of the castle.", "Interreg Slovenia-Croatia"),
+        # Interreg B by its short name, IPA and NEXT programmes, and a 2007-2013 programme
+        ("Sudoe opens its third call for proposals for projects in south-west Europe.", "Interreg Sudoe"),
+        ("The project is funded by the Alpine Space programme.", "Interreg Alpine Space"),
+        ("The second call for proposals for the Interreg VI-A NEXT Hungary-Slovakia-Romania-Ukraine Programme "
+         "has been published.", "Interreg NEXT Hungary-Slovakia-Romania-Ukraine"),
+        ("The project was co-financed by the Interreg IPA ADRION Programme.", "Interreg IPA ADRION"),
+        ("The South East Europe Programme funded the network from 2009 to 2012.", "South East Europe Programme"),
+        # EU instruments, partnerships and ERA-NETs
+        ("The project is financed by the EU through IPA, the Instrument for Pre-accession Assistance.",
+         "Instrument for Pre-accession Assistance"),
+        ("The ENSUF joint call funds research on smart urban futures.", "ERA-NET Cofund Smart Urban Futures"),
+        ("BONUS funds research projects on the Baltic Sea environment.", "BONUS"),
+        # research councils, agencies and ministries of other countries
+        ("The Basque Government funds the Basque partners of the consortium.", "Basque Government"),
+        ("SPW Recherche funds the Walloon partners in this joint call.", "Public Service of Wallonia"),
+        # Swedish agencies and programmes, Nordic foundations and ministries
+        ("Riksutställningar beviljar bidrag till utställningsprojekt i hela landet.", "Swedish Exhibition Agency"),
+        ("MT4H strategic project call: apply for up to SEK 2 million.", "Medtech4Health"),
+        ("Sigrid Jusélius stiftelse delar ut anslag till medicinsk forskning.", "Sigrid Jusélius Foundation"),
+        ("Social- och hälsovårdsministeriet beviljar statsunderstöd till projektet.",
+         "Ministry of Social Affairs and Health (Finland)"),
+    ],
+)
+def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
+    assert expected in funder_names(text)
+
+
+def test_an_interreg_umbrella_gives_way_to_its_named_programme() -> None:
+    text = ("The Monitoring Committee of the Interreg NEXT Black Sea Basin programme approved funding for "
+            "52 projects worth EUR 46.6 million.")
+    assert funder_names(text) == ["Interreg NEXT Black Sea Basin"]
+
+
+def test_ordinary_words_sharing_a_listed_short_form_are_not_funders() -> None:
+    text = ("The tourism call funds projects in Central Europe and in the Atlantic area. Members get a bonus "
+            "when they apply early, and the alpine space of the valley is protected. The project reached "
+            "its next milestone in the Danube region.")
+    assert funder_names(text) == []
