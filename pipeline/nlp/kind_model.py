@@ -84,7 +84,7 @@ def classifier_words(doc: Doc) -> list[str]:
     # after the title: how many title words are marked depends on len(words)
     words += url_words(doc._.url)
     words += [f"cwcount{fact}{min(3, len(getattr(doc._, fact) or ()))}" for fact in COUNTED_FACTS]
-    return words or ["cwempty"]
+    return words  # never empty: the counts are always there
 
 
 def url_words(url: str | None) -> list[str]:
