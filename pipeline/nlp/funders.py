@@ -44,6 +44,7 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
 
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
+LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibility among others
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
@@ -292,7 +293,7 @@ class FunderFinder:
         if cues["portal_after"].match(context.after.lstrip(" ")):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
-        if context.bodies >= 3:
+        if context.bodies >= LIST_SIZE:
             return "yes" if funding else "no"
         if (
             search.search("host", *context.before)
