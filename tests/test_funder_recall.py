@@ -184,11 +184,14 @@ def test_an_agency_that_both_manages_and_finances_is_a_funder() -> None:
     assert "Tillväxtverket" in names(text)
 
 
-def test_a_body_named_as_a_speakers_workplace_is_not_a_funder() -> None:
-    text = ("Programme of the rural conference, 4 June\n\n"
-            "10.00 Welcome by Karin Berg, Head of International Relations at Vinnova.\n"
-            "10.30 Local food networks, Anna Lind, chair of the village association.")
-    assert "Vinnova" not in names(text)
+def test_a_funder_whose_chair_speaks_for_it_is_still_a_funder() -> None:
+    # On train+dev an English post before a body ("Chair of X", "CEO of the X", "Head of ... at the
+    # X") stood 4 times in 5 before the body paying for what the page is about (as in c28-048),
+    # so such a post no longer says the body does not pay.
+    text = ("News Item\nIndependent Research Fund Denmark has just awarded 234 million kroner to 38 researchers.\n"
+            "Sapere Aude: DFF-Starting Grant recipients are younger, talented researchers.\n"
+            "Chair of Independent Research Fund Denmark, Søren Serritzlew, says about the grant: a great moment.")
+    assert "Independent Research Fund Denmark" in names(text)
 
 
 def test_a_body_paying_on_a_page_with_speakers_is_still_a_funder() -> None:
