@@ -44,6 +44,11 @@ def funder_names(text: str) -> list[str]:
         ("Sigrid Jusélius stiftelse delar ut anslag till medicinsk forskning.", "Sigrid Jusélius Foundation"),
         ("Social- och hälsovårdsministeriet beviljar statsunderstöd till projektet.",
          "Ministry of Social Affairs and Health (Finland)"),
+        # national research funders outside Europe, by name and by short form
+        ("The Canadian Institutes of Health Research funds the Canadian teams of this joint call.",
+         "Canadian Institutes of Health Research"),
+        ("The Australian partners are funded by the NHMRC under its international scheme.",
+         "National Health and Medical Research Council"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
@@ -61,3 +66,9 @@ def test_ordinary_words_sharing_a_listed_short_form_are_not_funders() -> None:
             "when they apply early, and the alpine space of the valley is protected. The project reached "
             "its next milestone in the Danube region.")
     assert funder_names(text) == []
+
+
+def test_a_department_gives_way_to_its_named_service() -> None:
+    text = ("The U.S. Department of Agriculture Rural Housing Service provides grants to repair homes of "
+            "low-income owners in rural areas.")
+    assert funder_names(text) == ["U.S. Department of Agriculture Rural Housing Service"]
