@@ -49,6 +49,9 @@ def funder_names(text: str) -> list[str]:
          "Canadian Institutes of Health Research"),
         ("The Australian partners are funded by the NHMRC under its international scheme.",
          "National Health and Medical Research Council"),
+        # private and global foundations outside the Nordic countries
+        ("The fellowship programme is funded by the Andrew W. Mellon Foundation.", "Andrew W. Mellon Foundation"),
+        ("Stichting Dioraphte funds the music education project for three years.", "Dioraphte Foundation"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
