@@ -52,6 +52,9 @@ def funder_names(text: str) -> list[str]:
         # private and global foundations outside the Nordic countries
         ("The fellowship programme is funded by the Andrew W. Mellon Foundation.", "Andrew W. Mellon Foundation"),
         ("Stichting Dioraphte funds the music education project for three years.", "Dioraphte Foundation"),
+        # a Leader area's local action group, by its name or as "LAG", is the Leader programme deciding
+        ("Leader Västra Mälardalen beviljar 300 000 kronor till projektet.", "LEADER"),
+        ("Beviljat stöd: 206 000 SEK offentlig finansiering från LAG.", "LEADER"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
@@ -75,3 +78,9 @@ def test_a_department_gives_way_to_its_named_service() -> None:
     text = ("The U.S. Department of Agriculture Rural Housing Service provides grants to repair homes of "
             "low-income owners in rural areas.")
     assert funder_names(text) == ["U.S. Department of Agriculture Rural Housing Service"]
+
+
+def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
+    text = ("Föreningen får bidrag för att starta ett nytt lag i innebandy, enligt lag (2018:1) om "
+            "föreningsstöd.")
+    assert "LEADER" not in funder_names(text)
