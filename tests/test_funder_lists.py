@@ -55,6 +55,11 @@ def funder_names(text: str) -> list[str]:
         # a Leader area's local action group, by its name or as "LAG", is the Leader programme deciding
         ("Leader Västra Mälardalen beviljar 300 000 kronor till projektet.", "LEADER"),
         ("Beviljat stöd: 206 000 SEK offentlig finansiering från LAG.", "LEADER"),
+        # the Commission's bodies that pay themselves: a directorate-general's own call, a representation
+        ("The European Commission (DG AGRI) funds information measures on the common agricultural policy.",
+         "Directorate-General for Agriculture and Rural Development"),
+        ("Europeiska kommissionens representation i Sverige delar ut bidrag till lokala medieprojekt.",
+         "European Commission Representation in Sweden"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
