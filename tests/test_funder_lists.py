@@ -60,6 +60,10 @@ def funder_names(text: str) -> list[str]:
          "Directorate-General for Agriculture and Rural Development"),
         ("Europeiska kommissionens representation i Sverige delar ut bidrag till lokala medieprojekt.",
          "European Commission Representation in Sweden"),
+        # Baltic and Central European funders and their programmes, the Swedish Institute's Baltic programmes
+        ("The National Science Centre has launched the OPUS 31 call for research projects.", "OPUS"),
+        ("Third Country Participation in the Baltic Sea region (TCPBSR) funding supports cooperation "
+         "with partners in the neighbourhood.", "Third Country Participation in the Baltic Sea region"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
@@ -76,6 +80,12 @@ def test_ordinary_words_sharing_a_listed_short_form_are_not_funders() -> None:
     text = ("The tourism call funds projects in Central Europe and in the Atlantic area. Members get a bonus "
             "when they apply early, and the alpine space of the valley is protected. The project reached "
             "its next milestone in the Danube region.")
+    assert funder_names(text) == []
+
+
+def test_the_capitalised_call_names_of_a_science_centre_are_not_ordinary_words() -> None:
+    text = ("The orchestra received a grant for the concert: the opus 12 sonata by the maestro was performed "
+            "with a sonatina and a short prelude.")
     assert funder_names(text) == []
 
 
