@@ -44,6 +44,26 @@ def funder_names(text: str) -> list[str]:
         ("Sigrid Jusélius stiftelse delar ut anslag till medicinsk forskning.", "Sigrid Jusélius Foundation"),
         ("Social- och hälsovårdsministeriet beviljar statsunderstöd till projektet.",
          "Ministry of Social Affairs and Health (Finland)"),
+        # national research funders outside Europe, by name and by short form
+        ("The Canadian Institutes of Health Research funds the Canadian teams of this joint call.",
+         "Canadian Institutes of Health Research"),
+        ("The Australian partners are funded by the NHMRC under its international scheme.",
+         "National Health and Medical Research Council"),
+        # private and global foundations outside the Nordic countries
+        ("The fellowship programme is funded by the Andrew W. Mellon Foundation.", "Andrew W. Mellon Foundation"),
+        ("Stichting Dioraphte funds the music education project for three years.", "Dioraphte Foundation"),
+        # a Leader area's local action group, by its name or as "LAG", is the Leader programme deciding
+        ("Leader Västra Mälardalen beviljar 300 000 kronor till projektet.", "LEADER"),
+        ("Beviljat stöd: 206 000 SEK offentlig finansiering från LAG.", "LEADER"),
+        # the Commission's bodies that pay themselves: a directorate-general's own call, a representation
+        ("The European Commission (DG AGRI) funds information measures on the common agricultural policy.",
+         "Directorate-General for Agriculture and Rural Development"),
+        ("Europeiska kommissionens representation i Sverige delar ut bidrag till lokala medieprojekt.",
+         "European Commission Representation in Sweden"),
+        # Baltic and Central European funders and their programmes, the Swedish Institute's Baltic programmes
+        ("The National Science Centre has launched the OPUS 31 call for research projects.", "OPUS"),
+        ("Third Country Participation in the Baltic Sea region (TCPBSR) funding supports cooperation "
+         "with partners in the neighbourhood.", "Third Country Participation in the Baltic Sea region"),
     ],
 )
 def test_bodies_of_the_public_lists_are_found_under_their_canonical_name(text: str, expected: str) -> None:
@@ -61,3 +81,21 @@ def test_ordinary_words_sharing_a_listed_short_form_are_not_funders() -> None:
             "when they apply early, and the alpine space of the valley is protected. The project reached "
             "its next milestone in the Danube region.")
     assert funder_names(text) == []
+
+
+def test_the_capitalised_call_names_of_a_science_centre_are_not_ordinary_words() -> None:
+    text = ("The orchestra received a grant for the concert: the opus 12 sonata by the maestro was performed "
+            "with a sonatina and a short prelude.")
+    assert funder_names(text) == []
+
+
+def test_a_department_gives_way_to_its_named_service() -> None:
+    text = ("The U.S. Department of Agriculture Rural Housing Service provides grants to repair homes of "
+            "low-income owners in rural areas.")
+    assert funder_names(text) == ["U.S. Department of Agriculture Rural Housing Service"]
+
+
+def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
+    text = ("Föreningen får bidrag för att starta ett nytt lag i innebandy, enligt lag (2018:1) om "
+            "föreningsstöd.")
+    assert "LEADER" not in funder_names(text)
