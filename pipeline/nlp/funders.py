@@ -104,6 +104,15 @@ class FunderFinder:
                 self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
 
     def __call__(self, doc: Doc) -> Doc:
+        mentions, confirmed, introduced = self.candidates(doc)
+        funders = self.select_funders(doc_text(doc), mentions, confirmed)
+        doc._.funders = funders + self.unregistered_funders(introduced, funders)
+        return doc
+
+    def candidates(self, doc: Doc) -> tuple[list[Mention], list[tuple[int, int]], list[NamedFunder]]:
+        """What the context rules then judge: the registry's and the name shape's mentions, the
+        spans of registry bodies introduced as paying, and bodies introduced as paying that no
+        registry knows."""
         registered = self.find_mentions(doc)
         introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
         for named in self.context_names.find(doc):
@@ -122,9 +131,7 @@ class FunderFinder:
             elif parts:
                 continue
             mentions.append(body)
-        funders = self.select_funders(doc_text(doc), mentions, confirmed)
-        doc._.funders = funders + self.unregistered_funders(introduced, funders)
-        return doc
+        return mentions, confirmed, introduced
 
     @staticmethod
     def unregistered_funders(introduced: list[NamedFunder], funders: list[dict[str, str]]) -> list[dict[str, str]]:
