@@ -5,7 +5,7 @@ against the real date."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -17,8 +17,9 @@ from test_run_job import swedish_date, write_news_site
 from pipeline.cli import cli
 from pipeline.sources_table import load_sources_info
 from pipeline.store import open_db
+from pipeline.vocabulary import today_in_stockholm
 
-TODAY = date.today()
+TODAY = today_in_stockholm()
 DEADLINE, EVENT_DAY, REGISTER_BY, PARTNER_BY = (TODAY + timedelta(days=d) for d in (75, 20, 1, 48))
 TITLE = "EU-kontoret Norrbotten: Aktuellt"
 

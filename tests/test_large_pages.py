@@ -15,6 +15,7 @@ from test_run_job import call_articles, swedish_date, write_news_site
 from pipeline.cli import cli
 from pipeline.extract import MAX_TEXT_CHARS
 from pipeline.store import open_db
+from pipeline.vocabulary import today_in_stockholm
 
 MINUTE = ("§ {n}. Styrelsen behandlade ärende {n} om regional utveckling, kompetensförsörjning och "
           "infrastruktur. Beslut: ärendet bordläggs till nästa sammanträde.")
@@ -32,7 +33,7 @@ def long_minutes(deadline: date, size: int) -> str:
 
 
 def test_a_multi_megabyte_page_does_not_stop_the_run(tmp_path: Path) -> None:
-    deadline = date.today() + timedelta(days=40)
+    deadline = today_in_stockholm() + timedelta(days=40)
     articles = call_articles()
     articles["protokoll"] = ("Protokoll och utlysning", "PLACEHOLDER")
     root = tmp_path / "site"

@@ -17,6 +17,7 @@ from site_server import SnapshotServer, SnapshotSite
 
 from pipeline.cli import cli
 from pipeline.store import open_db
+from pipeline.vocabulary import today_in_stockholm
 
 MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
              "oktober", "november", "december")
@@ -43,8 +44,8 @@ def write_news_site(root: Path, articles: dict[str, tuple[str, str]]) -> None:
 
 
 def call_articles() -> dict[str, tuple[str, str]]:
-    deadline = swedish_date(date.today() + timedelta(days=75))
-    event_day = swedish_date(date.today() + timedelta(days=20))
+    deadline = swedish_date(today_in_stockholm() + timedelta(days=75))
+    event_day = swedish_date(today_in_stockholm() + timedelta(days=20))
     return {
         "utlysning-vard": (
             "Utlysning: digitala lösningar för nära vård",
@@ -88,7 +89,7 @@ def test_run_with_digest_stores_the_register_and_mails_it_once(tmp_path, sources
     calls = json.loads(CliRunner().invoke(cli, ["calls", "--db", str(db_path), "--format", "json"]).output)
     by_kind = {c["kind"]: c for c in calls}
     assert set(by_kind) == {"funding-call", "event"}
-    assert by_kind["funding-call"]["deadline"] == (date.today() + timedelta(days=75)).isoformat()
+    assert by_kind["funding-call"]["deadline"] == (today_in_stockholm() + timedelta(days=75)).isoformat()
     assert by_kind["funding-call"]["status"] == "open"
 
     [message] = smtp.inbox.to("eu-kontoret@region.example")  # the second run had nothing new to say
