@@ -33,6 +33,7 @@ from crawlers.links import (
 )
 from crawlers.pagination import next_page_url
 from crawlers.sources import Source
+from pipeline.vocabulary import today_in_stockholm
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 FEED_PATHS = ("feed/", "rss.xml", "feed", "rss", "atom.xml", "index.xml")
@@ -93,7 +94,7 @@ def discover_source(url: str, fetcher: PoliteFetcher, today: date | None = None)
         "url": choice.url,
         **({"follow": choice.follow} if choice.follow else {}),
         **({"lang": lang} if lang else {}),
-        "notes": f"Found by `callwatch sources discover` on {(today or date.today()).isoformat()} "
+        "notes": f"Found by `callwatch sources discover` on {(today or today_in_stockholm()).isoformat()} "
                  f"from {url}: {choice.why}.",
     }
     return found
