@@ -247,9 +247,14 @@ class FunderFinder:
                 accepted[name] = first[name]
 
         if generic and "European Regional Development Fund" not in accepted:
-            other_eu = any(m.entry.group == "eu" for m in accepted.values())
+            # the EU money of a programme that is named paying is that programme's ("Interreg X har
+            # beviljat 30 miljoner kronor i EU-medel", "stöd från Europeiska socialfonden ... får EU-stöd")
+            other_eu = any(m.entry.group in ("eu", "cohesion") and m.entry.role == "programme"
+                           for m in accepted.values())
             paying = [m for m in generic if self._generic_pays(text, boundaries, search, m.start)]
-            if paying and not other_eu and search.search("structural", 0, len(text)):
+            if other_eu:  # unless the EU share is set beside a national one ("EU funding and Norwegian IR funding")
+                paying = [m for m in paying if search.search("national_share", *self._sentence_of(boundaries, m.start))]
+            if paying and search.search("structural", 0, len(text)):
                 accepted["European Regional Development Fund"] = paying[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
@@ -319,6 +324,11 @@ class FunderFinder:
         sentence = (boundaries[index], boundaries[index + 1])
         following = (sentence[0], boundaries[min(index + 2, len(boundaries) - 1)])
         return _speaks_of_money(search, text, sentence) or search.search("structural", *following)
+
+    @staticmethod
+    def _sentence_of(boundaries: list[int], offset: int) -> tuple[int, int]:
+        index = max(0, bisect.bisect_right(boundaries, offset) - 1)
+        return boundaries[index], boundaries[min(index + 1, len(boundaries) - 1)]
 
     @staticmethod
     def _sentence_index(boundaries: list[int], offset: int) -> int:
