@@ -301,7 +301,10 @@ class FunderFinder:
                 return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
             if cues["programme_before"].search(search.text[max(start, end - 40):end]):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
-            return "yes" if funding or call else "maybe"
+            if funding or call:
+                return "yes"
+            # money counted in its sentence: "€287 million of ERDF", "133,5 miljoner euro från ERUF"
+            return "yes" if _AMOUNT.search(search.text, *context.sentence) else "maybe"
         if cues["portal_after"].match(context.after.lstrip(" ")):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.

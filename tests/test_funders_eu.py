@@ -1,0 +1,37 @@
+"""The big EU funds and the EU itself as funders, read through the real spaCy pipeline the way
+the annotated corpus reads them: a fund is a funder where its money is counted, generic "EU
+money" is the money of the programme named paying, and so on."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract_records
+
+
+def names(text: str) -> list[str]:
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
+    return [funder["name"] for funder in result["funders"]]
+
+
+def test_a_fund_whose_money_an_interreg_programme_counts_is_a_funder() -> None:
+    text = ("Interreg North Sea: third call\n\n"
+            "The Interreg North Sea programme opens its third call for proposals on 1 April.\n\n"
+            "Over the programme period, EUR 180 million of the European Regional Development Fund "
+            "will be allocated to cooperation projects around the North Sea.")
+    found = names(text)
+    assert "Interreg North Sea" in found
+    assert "European Regional Development Fund" in found
+
+
+def test_a_fund_named_in_passing_beside_the_paying_programme_is_not_a_funder() -> None:
+    text = ("Interreg North Sea: third call\n\n"
+            "The Interreg North Sea programme opens its third call for proposals on 1 April.\n\n"
+            "Project partners often also know the European Regional Development Fund from their "
+            "regional programmes.")
+    assert names(text) == ["Interreg North Sea"]
+
+
+def test_generic_eu_money_of_the_social_fund_is_not_the_regional_fund() -> None:
+    text = ("Nytt projekt får EU-stöd\n\n"
+            "Strukturfondspartnerskapet beslutade i dag att ge stöd från Europeiska socialfonden till "
+            "ett projekt för unga som står långt från arbetsmarknaden. Projektet får 4 miljoner kronor i EU-stöd.")
+    assert names(text) == ["European Social Fund Plus"]
