@@ -35,3 +35,34 @@ def test_generic_eu_money_of_the_social_fund_is_not_the_regional_fund() -> None:
             "Strukturfondspartnerskapet beslutade i dag att ge stöd från Europeiska socialfonden till "
             "ett projekt för unga som står långt från arbetsmarknaden. Projektet får 4 miljoner kronor i EU-stöd.")
     assert names(text) == ["European Social Fund Plus"]
+
+
+def test_the_eu_introduced_as_paying_for_the_project_is_its_funder() -> None:
+    text = ("Green Harbours\n\nGreen Harbours is a network of eight port towns that share ways to cut "
+            "emissions from ferries.\n\nThe project is co-funded by the European Union.")
+    assert names(text) == ["European Union"]
+
+
+def test_the_eu_named_as_lawmaker_or_place_is_no_funder() -> None:
+    text = ("Seminar on port emissions\n\nThe European Union has set new rules for ferry emissions. "
+            "Port towns in the EU will meet in Gdańsk on 12 May to discuss them.")
+    assert names(text) == []
+
+
+def test_the_eu_paying_for_projects_in_general_is_no_funder_of_this_page() -> None:
+    text = ("Europadagen i Göteborg\n\nPå Europadagen visar nitton lokala projekt som delfinansieras "
+            "av EU upp sina verksamheter på Stadsbiblioteket.")
+    assert "European Union" not in names(text)
+
+
+def test_the_eu_gives_way_to_the_programme_it_pays_through() -> None:
+    text = ("Interreg Aurora: call 6\n\nThe sixth call of Interreg Aurora is open for regular projects "
+            "until 15 September.\n\nInterreg Aurora is co-funded by the European Union.")
+    assert names(text) == ["Interreg Aurora"]
+
+
+def test_the_commission_a_project_reports_to_is_its_funder() -> None:
+    text = ("WP1 Project management\n\nThe coordinator ensures timely and accurate reporting to the "
+            "European Commission and the administrative management of the consortium.")
+    assert names(text) == ["European Commission"]
+

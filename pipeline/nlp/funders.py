@@ -223,7 +223,7 @@ class FunderFinder:
             verdict = self._verdict(mention, context, search)
             if context.programmes < CATALOGUE_SIZE and any(
                 start <= mention.start and mention.end <= end for start, end in confirmed
-            ):
+            ) and not (mention.entry.role == "paying_only" and search.search("in_general", *context.before)):
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             if mention.entry.role == "generic":
                 generic.append(mention)
@@ -237,7 +237,9 @@ class FunderFinder:
         _fold_umbrellas(verdicts, first)
         # A body known only by its name's shape must be shown paying.
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
-        registered = [name for name in named if first[name].entry.group != NAMED_GROUP]
+        # (the EU paying does not make a programme named without money words one body among others)
+        registered = [name for name in named if first[name].entry.group != NAMED_GROUP
+                      and first[name].entry.role != "paying_only"]
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
@@ -246,6 +248,11 @@ class FunderFinder:
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
 
+        # The EU, or its Commission, pays through the programme named paying: that one is the funder
+        # ("co-funded by the European Union" under an Interreg programme's logo).
+        if any(m.entry.role != "paying_only" and (m.entry.group == "eu" or m.entry.role == "programme")
+               for m in accepted.values()):
+            accepted = {name: m for name, m in accepted.items() if m.entry.role != "paying_only"}
         if generic and "European Regional Development Fund" not in accepted:
             # the EU money of a programme that is named paying is that programme's ("Interreg X har
             # beviljat 30 miljoner kronor i EU-medel", "stöd från Europeiska socialfonden ... får EU-stöd")
@@ -266,6 +273,11 @@ class FunderFinder:
         funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
         call = search.search("call", *context.sentence)
         role = mention.entry.role
+        start, end = context.before
+        if role == "paying_only":
+            # a project reports to the body that pays it ("timely reporting to the European Commission");
+            # otherwise it pays only where a cue introduces it so (select_funders)
+            return "yes" if cues["accountable_before"].search(search.text[max(start, end - 40):end]) else "no"
         start, end = context.before
         if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
                 or cues["affiliation_after"].match(context.after.lstrip(" "))):
