@@ -14,7 +14,7 @@ from pipeline.nlp.funders import REGISTRY_FILE
 
 ROLES = {"programme", "agency", "region", "generic", "paying_only"}
 GROUPS = {"eu", "cohesion", "national", "nordic", "region"}
-KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of", "no_genitive"}
+KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of", "no_genitive", "fund"}
 
 
 def registry() -> list[dict]:

@@ -66,3 +66,19 @@ def test_the_commission_a_project_reports_to_is_its_funder() -> None:
             "European Commission and the administrative management of the consortium.")
     assert names(text) == ["European Commission"]
 
+
+
+def test_the_rural_development_programme_and_its_fund_are_two_funders() -> None:
+    text = ("Stöd till bredband på landsbygden\n\n"
+            "Länsstyrelsen har beviljat föreningen projektstöd inom Landsbygdsprogrammet 2014–2020.\n\n"
+            "Stödet finansieras delvis av pengar från Europeiska jordbruksfonden för landsbygdsutveckling.")
+    found = names(text)
+    assert "Rural Development Programme" in found
+    assert "European Agricultural Fund for Rural Development" in found
+
+
+def test_the_rural_development_programme_alone_is_not_reported_as_its_fund() -> None:
+    text = ("Projektstöd för hembygdsföreningar\n\n"
+            "Hembygdsföreningar kan söka projektstöd ur landsbygdsprogrammet till investeringar i "
+            "samlingslokaler. Ansök senast 1 oktober.")
+    assert names(text) == ["Rural Development Programme"]

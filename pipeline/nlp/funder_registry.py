@@ -23,6 +23,7 @@ class FunderEntry:
     abbr: tuple[str, ...]
     umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
     no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
+    fund: str = ""  # the fund a country's programme is paid from: named together, one programme in a catalogue
 
 
 def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
@@ -38,6 +39,7 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
             abbr=tuple(item.get("abbr", ())),
             umbrella_of=tuple(item.get("umbrella_of", ())),
             no_genitive=tuple(item.get("no_genitive", ())),
+            fund=item.get("fund", ""),
         )
         for index, item in enumerate(data["funder"])
     ]

@@ -203,7 +203,7 @@ class FunderFinder:
         for mention, index in zip(mentions, sentence_of, strict=True):
             role = mention.entry.role
             if role == "programme":
-                programmes_in.setdefault(index, set()).add(mention.entry.name)
+                programmes_in.setdefault(index, set()).add(mention.entry.fund or mention.entry.name)
             if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
