@@ -82,3 +82,10 @@ def test_the_rural_development_programme_alone_is_not_reported_as_its_fund() -> 
             "Hembygdsföreningar kan söka projektstöd ur landsbygdsprogrammet till investeringar i "
             "samlingslokaler. Ansök senast 1 oktober.")
     assert names(text) == ["Rural Development Programme"]
+
+
+def test_a_fund_named_in_the_genitive_is_reported_by_its_name() -> None:
+    text = ("Utlysning\n\nLandsbygdsfondens nya utlysning för lokala projekt är öppen. "
+            "Ansök om stöd senast den 1 oktober.")
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
+    assert {"name": "European Agricultural Fund for Rural Development", "text": "Landsbygdsfonden"} in result["funders"]

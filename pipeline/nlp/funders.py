@@ -174,7 +174,7 @@ class FunderFinder:
                 span, entry = named_member(span, entry)
             elif span.text in self.place_qualified:
                 span = with_place(span, taken)
-            mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
+            mentions.append(Mention(entry, span.start_char, span.end_char, _without_genitive(span.text, entry)))
         return mentions
 
     def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -408,3 +408,14 @@ def _list_heading(text: str, at: int) -> tuple[int, int] | None:
         stripped = line.rstrip()
         return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
     return None
+
+
+def _without_genitive(text: str, entry: FunderEntry) -> str:
+    """The name as written, without the Swedish genitive the registry derives ("Vinnovas" -> "Vinnova",
+    "THCS:s" -> "THCS"): the text reports the body's name, not the case of the sentence."""
+    for suffix in (":s", "s"):
+        base = text[: -len(suffix)]
+        if text.endswith(suffix) and base and any(base.casefold() == alias.casefold()
+                                                   for alias in entry.names + entry.abbr):
+            return base
+    return text
