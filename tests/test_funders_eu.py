@@ -22,11 +22,10 @@ def test_a_fund_whose_money_an_interreg_programme_counts_is_a_funder() -> None:
     assert "European Regional Development Fund" in found
 
 
-def test_a_fund_named_in_passing_beside_the_paying_programme_is_not_a_funder() -> None:
+def test_another_fund_named_in_passing_beside_the_paying_programme_is_not_a_funder() -> None:
     text = ("Interreg North Sea: third call\n\n"
             "The Interreg North Sea programme opens its third call for proposals on 1 April.\n\n"
-            "Project partners often also know the European Regional Development Fund from their "
-            "regional programmes.")
+            "Project partners often also know the European Social Fund from their national programmes.")
     assert names(text) == ["Interreg North Sea"]
 
 
@@ -89,3 +88,12 @@ def test_a_fund_named_in_the_genitive_is_reported_by_its_name() -> None:
             "Ansök om stöd senast den 1 oktober.")
     [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
     assert {"name": "European Agricultural Fund for Rural Development", "text": "Landsbygdsfonden"} in result["funders"]
+
+
+def test_the_fund_an_interreg_programme_is_paid_from_is_a_funder_where_named() -> None:
+    text = ("Interreg North Sea: projects approved\n\n"
+            "The monitoring committee of Interreg North Sea approved twelve projects for funding.\n\n"
+            "The partners receive ERDF funding through the programme.")
+    found = names(text)
+    assert "Interreg North Sea" in found
+    assert "European Regional Development Fund" in found

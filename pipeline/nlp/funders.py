@@ -89,6 +89,8 @@ class FunderFinder:
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
+        self.programme_funds = [(prefix.casefold(), fund)
+                                for prefix, fund in load_model_toml(CUES_FILE).get("programme_funds", {}).items()]
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
         self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
                           if nlp.lang == "sv" else None)
@@ -247,6 +249,12 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
+        # A fund named on a page where a programme paid from it pays is a funder too ("the 2 Seas
+        # projects that receive ERDF funding through the Interreg 2 Seas Programme").
+        paid_from = {self._fund_of(m.entry) for m in accepted.values()}
+        for name in named:
+            if name not in accepted and name in paid_from and "maybe" in verdicts[name]:
+                accepted[name] = first[name]
 
         # The EU, or its Commission, pays through the programme named paying: that one is the funder
         # ("co-funded by the European Union" under an Interreg programme's logo).
@@ -265,6 +273,14 @@ class FunderFinder:
                 accepted["European Regional Development Fund"] = paying[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
+
+    def _fund_of(self, entry: FunderEntry) -> str:
+        """The EU fund a programme is paid from: the registry's `fund`, or by the programme's name
+        ("Interreg ..." -> the ERDF: programme_funds in funder_cues.toml)."""
+        if entry.fund:
+            return entry.fund
+        folded = entry.name.casefold()
+        return next((fund for prefix, fund in self.programme_funds if folded.startswith(prefix)), "")
 
     def _verdict(self, mention: Mention, context: _Context, search: TextSearch) -> str:
         """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
