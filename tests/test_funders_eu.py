@@ -97,3 +97,11 @@ def test_the_fund_an_interreg_programme_is_paid_from_is_a_funder_where_named() -
     found = names(text)
     assert "Interreg North Sea" in found
     assert "European Regional Development Fund" in found
+
+
+def test_the_rural_fund_under_a_leader_project_is_a_funder() -> None:
+    text = ("Bygdegården får ny scen\n\nProjektet har fått stöd från Leader Gute för att bygga en scen "
+            "i bygdegården.\n\nLandsbygdsfonden\n\nKontakta projektledaren för mer information.")
+    found = names(text)
+    assert "LEADER" in found
+    assert "European Agricultural Fund for Rural Development" in found
