@@ -105,3 +105,10 @@ def test_the_rural_fund_under_a_leader_project_is_a_funder() -> None:
     found = names(text)
     assert "LEADER" in found
     assert "European Agricultural Fund for Rural Development" in found
+
+
+def test_the_regional_fund_named_on_a_page_about_eu_money_is_that_money() -> None:
+    text = ("EU-pengar gör nytta på högskolan\n\nHögskolan driver i år fyra projekt med stöd från EU.\n\n"
+            "Ett av dem, Smakresan, får pengar från Europeiska socialfonden. Ett annat, Matlandet, "
+            "hör till Europeiska regionala utvecklingsfonden.")
+    assert "European Regional Development Fund" in names(text)

@@ -252,6 +252,8 @@ class FunderFinder:
         # A fund named on a page where a programme paid from it pays is a funder too ("the 2 Seas
         # projects that receive ERDF funding through the Interreg 2 Seas Programme").
         paid_from = {self._fund_of(m.entry) for m in accepted.values()}
+        # (and the ERDF, named on a page that speaks of EU money, "EU-pengar", is that money)
+        paid_from.update(m.entry.name for m in generic)
         for name in named:
             if name not in accepted and name in paid_from and "maybe" in verdicts[name]:
                 accepted[name] = first[name]
