@@ -112,3 +112,11 @@ def test_the_regional_fund_named_on_a_page_about_eu_money_is_that_money() -> Non
             "Ett av dem, Smakresan, får pengar från Europeiska socialfonden. Ett annat, Matlandet, "
             "hör till Europeiska regionala utvecklingsfonden.")
     assert "European Regional Development Fund" in names(text)
+
+
+def test_the_commission_introduced_as_paying_by_its_swedish_compound_name_is_a_funder() -> None:
+    text = ("Europa Direkt Kustlandet\n\nVi svarar på frågor om EU och ordnar möten om EU:s politik.\n\n"
+            "Europa Direkt Kustlandet finansieras genom bidrag från EU-kommissionen och Kustlandets förbund.")
+    found = names(text)
+    assert "European Commission" in found
+    assert "Kustlandets förbund" in found
