@@ -120,3 +120,18 @@ def test_the_commission_introduced_as_paying_by_its_swedish_compound_name_is_a_f
     found = names(text)
     assert "European Commission" in found
     assert "Kustlandets förbund" in found
+
+
+def test_a_project_leader_is_a_post_not_the_leader_programme() -> None:
+    text = ("How to apply\n\nThe person who creates the application is registered as the Project Leader. "
+            "Applications for the grant are sent to NordForsk by 1 October.")
+    assert "LEADER" not in names(text)
+    text = ("Funding secured\n\nCllr Anna Berg, Leader of Northfield County Council, welcomed the grant "
+            "for the new harbour path.")
+    assert "LEADER" not in names(text)
+
+
+def test_a_leader_area_deciding_on_grants_is_still_the_leader_programme() -> None:
+    text = ("Sök stöd för din idé\n\nLeader Gute beviljar projektstöd till föreningar på Gotland. "
+            "Nästa ansökningsomgång stänger den 15 mars.")
+    assert "LEADER" in names(text)

@@ -300,6 +300,10 @@ class FunderFinder:
         if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
                 or cues["affiliation_after"].match(context.after.lstrip(" "))):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
+        if mention.text.istitle() and " " not in mention.text and (
+                cues["title_before"].search(search.text[max(start, end - 30):end])
+                or cues["title_after"].match(context.after)):
+            return "no"  # the name is a post's: "the Project Leader", "Leader of Durham County Council"
         if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
                                     or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
