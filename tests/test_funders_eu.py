@@ -135,3 +135,12 @@ def test_a_leader_area_deciding_on_grants_is_still_the_leader_programme() -> Non
     text = ("Sök stöd för din idé\n\nLeader Gute beviljar projektstöd till föreningar på Gotland. "
             "Nästa ansökningsomgång stänger den 15 mars.")
     assert "LEADER" in names(text)
+
+
+def test_the_predecessor_named_on_a_page_about_its_successor_is_no_funder() -> None:
+    text = ("Horizon Europe launched in Ireland\n\nHorizon Europe, with a budget of €95.5bn, opens its first "
+            "calls for proposals this spring.\n\nTo build on our success in Horizon 2020, where 2,700 Irish "
+            "entities received grants, researchers should apply early.")
+    found = names(text)
+    assert "Horizon Europe" in found
+    assert "Horizon 2020" not in found

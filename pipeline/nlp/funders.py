@@ -89,6 +89,7 @@ class FunderFinder:
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
+        self.successors: dict[str, str] = load_model_toml(CUES_FILE).get("successors", {})
         self.programme_funds = [(prefix.casefold(), fund)
                                 for prefix, fund in load_model_toml(CUES_FILE).get("programme_funds", {}).items()]
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
@@ -258,6 +259,11 @@ class FunderFinder:
             if name not in accepted and name in paid_from and "maybe" in verdicts[name]:
                 accepted[name] = first[name]
 
+        # A programme named on a page about its successor is the past the page compares with ("build on
+        # our success in Horizon 2020" on a page launching Horizon Europe): successors in funder_cues.toml.
+        for earlier, later in self.successors.items():
+            if earlier in accepted and later in accepted:
+                del accepted[earlier]
         # The EU, or its Commission, pays through the programme named paying: that one is the funder
         # ("co-funded by the European Union" under an Interreg programme's logo).
         if any(m.entry.role != "paying_only" and (m.entry.group == "eu" or m.entry.role == "programme")
