@@ -116,6 +116,17 @@ def genitive_forms(alias: str, abbreviation: bool) -> list[str]:
     return forms
 
 
+def without_genitive(text: str, entry: FunderEntry) -> str:
+    """The name as written, without the Swedish genitive the registry derives ("Vinnovas" -> "Vinnova",
+    "THCS:s" -> "THCS"): the text reports the body's name, not the case of the sentence."""
+    for suffix in (":s", "s"):
+        base = text[: -len(suffix)]
+        if text.endswith(suffix) and base and any(base.casefold() == alias.casefold()
+                                                   for alias in entry.names + entry.abbr):
+            return base
+    return text
+
+
 class RegistryCompounds:
     """Swedish compounds that start with a registry programme's name: "Leaderprojekt",
     "socialfondsprojektet", "interregprojektet", "Life-projekt" (tails: data in funder_cues.toml).

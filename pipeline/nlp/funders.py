@@ -31,6 +31,7 @@ from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
+from pipeline.nlp.funder_page import PageFunders, fold_umbrellas
 from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
     REGISTRY_FILE,
     FunderEntry,
@@ -40,6 +41,7 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
     genitive_forms,
     load_registry,
     lowered_context_searches,
+    without_genitive,
 )
 
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
@@ -89,9 +91,7 @@ class FunderFinder:
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
-        self.successors: dict[str, str] = load_model_toml(CUES_FILE).get("successors", {})
-        self.programme_funds = [(prefix.casefold(), fund)
-                                for prefix, fund in load_model_toml(CUES_FILE).get("programme_funds", {}).items()]
+        self.page = PageFunders()
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
         self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
                           if nlp.lang == "sv" else None)
@@ -177,7 +177,7 @@ class FunderFinder:
                 span, entry = named_member(span, entry)
             elif span.text in self.place_qualified:
                 span = with_place(span, taken)
-            mentions.append(Mention(entry, span.start_char, span.end_char, _without_genitive(span.text, entry)))
+            mentions.append(Mention(entry, span.start_char, span.end_char, without_genitive(span.text, entry)))
         return mentions
 
     def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -237,7 +237,7 @@ class FunderFinder:
         # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
         # named without such words ("maybe") but is what the page is about: named more than once,
         # or no other body is named. One aside about another programme's history is not a funder.
-        _fold_umbrellas(verdicts, first)
+        fold_umbrellas(verdicts, first)
         # A body known only by its name's shape must be shown paying.
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
         # (the EU paying does not make a programme named without money words one body among others)
@@ -250,25 +250,8 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
-        # A fund named on a page where a programme paid from it pays is a funder too ("the 2 Seas
-        # projects that receive ERDF funding through the Interreg 2 Seas Programme").
-        paid_from = {self._fund_of(m.entry) for m in accepted.values()}
-        # (and the ERDF, named on a page that speaks of EU money, "EU-pengar", is that money)
-        paid_from.update(m.entry.name for m in generic)
-        for name in named:
-            if name not in accepted and name in paid_from and "maybe" in verdicts[name]:
-                accepted[name] = first[name]
-
-        # A programme named on a page about its successor is the past the page compares with ("build on
-        # our success in Horizon 2020" on a page launching Horizon Europe): successors in funder_cues.toml.
-        for earlier, later in self.successors.items():
-            if earlier in accepted and later in accepted:
-                del accepted[earlier]
-        # The EU, or its Commission, pays through the programme named paying: that one is the funder
-        # ("co-funded by the European Union" under an Interreg programme's logo).
-        if any(m.entry.role != "paying_only" and (m.entry.group == "eu" or m.entry.role == "programme")
-               for m in accepted.values()):
-            accepted = {name: m for name, m in accepted.items() if m.entry.role != "paying_only"}
+        # funds of the programmes that pay, predecessors, the EU beside its programmes
+        accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:
             # the EU money of a programme that is named paying is that programme's ("Interreg X har
             # beviljat 30 miljoner kronor i EU-medel", "stöd från Europeiska socialfonden ... får EU-stöd")
@@ -282,14 +265,6 @@ class FunderFinder:
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
 
-    def _fund_of(self, entry: FunderEntry) -> str:
-        """The EU fund a programme is paid from: the registry's `fund`, or by the programme's name
-        ("Interreg ..." -> the ERDF: programme_funds in funder_cues.toml)."""
-        if entry.fund:
-            return entry.fund
-        folded = entry.name.casefold()
-        return next((fund for prefix, fund in self.programme_funds if folded.startswith(prefix)), "")
-
     def _verdict(self, mention: Mention, context: _Context, search: TextSearch) -> str:
         """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
         entry in a list)."""
@@ -302,7 +277,6 @@ class FunderFinder:
             # a project reports to the body that pays it ("timely reporting to the European Commission");
             # otherwise it pays only where a cue introduces it so (select_funders)
             return "yes" if cues["accountable_before"].search(search.text[max(start, end - 40):end]) else "no"
-        start, end = context.before
         if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
                 or cues["affiliation_after"].match(context.after.lstrip(" "))):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
@@ -395,18 +369,6 @@ class FunderFinder:
         return (start, start + len(previous))
 
 
-def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
-    """An umbrella named beside one of its own programmes ("the Interreg family" on a page of
-    Interreg Baltic Sea Region) is that programme: its mentions count as the programme's."""
-    for name, mention in list(first.items()):
-        prefixes = tuple(prefix.casefold() for prefix in mention.entry.umbrella_of)
-        own = [other for other in verdicts if other != name and prefixes and other.casefold().startswith(prefixes)]
-        if own:
-            for other in own:
-                verdicts[other] = verdicts[other] + verdicts[name]
-            del verdicts[name], first[name]
-
-
 def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -> bool:
     """Whether a sentence speaks of money given, asked for or counted ("beviljas EU-medel", "359
     miljoner EU-medel", "ansöka om EU-stöd"), not of EU funding in general ("the management of EU
@@ -436,14 +398,3 @@ def _list_heading(text: str, at: int) -> tuple[int, int] | None:
         stripped = line.rstrip()
         return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
     return None
-
-
-def _without_genitive(text: str, entry: FunderEntry) -> str:
-    """The name as written, without the Swedish genitive the registry derives ("Vinnovas" -> "Vinnova",
-    "THCS:s" -> "THCS"): the text reports the body's name, not the case of the sentence."""
-    for suffix in (":s", "s"):
-        base = text[: -len(suffix)]
-        if text.endswith(suffix) and base and any(base.casefold() == alias.casefold()
-                                                   for alias in entry.names + entry.abbr):
-            return base
-    return text
