@@ -144,3 +144,10 @@ def test_the_predecessor_named_on_a_page_about_its_successor_is_no_funder() -> N
     found = names(text)
     assert "Horizon Europe" in found
     assert "Horizon 2020" not in found
+
+
+def test_the_commission_paying_the_winners_travel_is_a_funder() -> None:
+    text = ("EU-tävlingen för företagsfrämjande\n\nTävlingen lyfter fram goda exempel på företagsfrämjande. "
+            "Två initiativ från varje land får resa och hotell betalda av EU-kommissionen för att delta "
+            "vid prisceremonin i november.")
+    assert "European Commission" in names(text)
