@@ -243,9 +243,11 @@ def region_as_agency(m: Mention) -> Mention:
 
 
 def eu_not_eu(m: Mention) -> Mention:
-    """The group "eu" is read only where an EU programme found keeps generic "EU funding" from
-    counting as the ERDF: renamed, that rule is off."""
-    return replace(m, entry=replace(m.entry, group="eu-programme")) if m.entry.group == "eu" else m
+    """The groups "eu" and "cohesion" are read only where an EU programme found keeps generic "EU
+    funding" from counting as the ERDF: renamed, that rule is off."""
+    if m.entry.group not in ("eu", "cohesion"):
+        return m
+    return replace(m, entry=replace(m.entry, group=f"{m.entry.group}-programme"))
 
 
 def score(pages: list[tuple[dict[str, Any], Page]], change: MentionChange = None) -> tuple[float, float, float]:

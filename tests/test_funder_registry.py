@@ -12,9 +12,9 @@ from pipeline.extract import extract_records
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.funders import REGISTRY_FILE
 
-ROLES = {"programme", "agency", "region", "generic"}
+ROLES = {"programme", "agency", "region", "generic", "paying_only"}
 GROUPS = {"eu", "cohesion", "national", "nordic", "region"}
-KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of", "no_genitive"}
+KEYS = {"name", "role", "group", "names", "abbr", "sv_name", "umbrella_of", "no_genitive", "fund"}
 
 
 def registry() -> list[dict]:

@@ -139,8 +139,11 @@ class ContextFunders:
         # "Esbo stad", "Lunds kommun": a Swedish name's lower-case head belongs to it
         if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads:
             end += 1
-        # "CSO-anslaget", "VT/Styrelse": the first part of a compound is no name
+        # "CSO-anslaget", "VT/Styrelse": the first part of a compound is no name, unless the compound
+        # ends in a body's head word ("EU-kommissionen", "ESF-rådet")
         if end + 1 < len(doc) and doc[end].text in ("-", "/") and not doc[end - 1].whitespace_:
+            if doc[end].text == "-" and not doc[end].whitespace_ and doc[end + 1].lower_ in self.heads:
+                return i, end + 2
             return None
         # "Sydöstra Skånes Samarbetskommitté (SÖSK)": keep the abbreviation with the name
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":

@@ -23,6 +23,7 @@ class FunderEntry:
     abbr: tuple[str, ...]
     umbrella_of: tuple[str, ...] = ()  # name prefixes of its own programmes, which it gives way to
     no_genitive: tuple[str, ...] = ()  # aliases whose "s" form is another word ("Leaders")
+    fund: str = ""  # the fund a country's programme is paid from: named together, one programme in a catalogue
 
 
 def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
@@ -38,6 +39,7 @@ def load_registry() -> tuple[list[FunderEntry], dict[str, re.Pattern[str]]]:
             abbr=tuple(item.get("abbr", ())),
             umbrella_of=tuple(item.get("umbrella_of", ())),
             no_genitive=tuple(item.get("no_genitive", ())),
+            fund=item.get("fund", ""),
         )
         for index, item in enumerate(data["funder"])
     ]
@@ -112,6 +114,17 @@ def genitive_forms(alias: str, abbreviation: bool) -> list[str]:
         if abbreviation:
             forms.append(alias + ":s")
     return forms
+
+
+def without_genitive(text: str, entry: FunderEntry) -> str:
+    """The name as written, without the Swedish genitive the registry derives ("Vinnovas" -> "Vinnova",
+    "THCS:s" -> "THCS"): the text reports the body's name, not the case of the sentence."""
+    for suffix in (":s", "s"):
+        base = text[: -len(suffix)]
+        if text.endswith(suffix) and base and any(base.casefold() == alias.casefold()
+                                                   for alias in entry.names + entry.abbr):
+            return base
+    return text
 
 
 class RegistryCompounds:

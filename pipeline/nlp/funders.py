@@ -31,6 +31,7 @@ from pipeline.nlp.extensions import doc_text
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
+from pipeline.nlp.funder_page import PageFunders, fold_umbrellas
 from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
     REGISTRY_FILE,
     FunderEntry,
@@ -40,6 +41,7 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
     genitive_forms,
     load_registry,
     lowered_context_searches,
+    without_genitive,
 )
 
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
@@ -89,6 +91,7 @@ class FunderFinder:
         self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
+        self.page = PageFunders()
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
         self.compounds = (RegistryCompounds(entries, load_model_toml(CUES_FILE)["registry_compound_tails"])
                           if nlp.lang == "sv" else None)
@@ -174,7 +177,7 @@ class FunderFinder:
                 span, entry = named_member(span, entry)
             elif span.text in self.place_qualified:
                 span = with_place(span, taken)
-            mentions.append(Mention(entry, span.start_char, span.end_char, span.text))
+            mentions.append(Mention(entry, span.start_char, span.end_char, without_genitive(span.text, entry)))
         return mentions
 
     def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -203,7 +206,7 @@ class FunderFinder:
         for mention, index in zip(mentions, sentence_of, strict=True):
             role = mention.entry.role
             if role == "programme":
-                programmes_in.setdefault(index, set()).add(mention.entry.name)
+                programmes_in.setdefault(index, set()).add(mention.entry.fund or mention.entry.name)
             if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
@@ -223,7 +226,7 @@ class FunderFinder:
             verdict = self._verdict(mention, context, search)
             if context.programmes < CATALOGUE_SIZE and any(
                 start <= mention.start and mention.end <= end for start, end in confirmed
-            ):
+            ) and not (mention.entry.role == "paying_only" and search.search("in_general", *context.before)):
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             if mention.entry.role == "generic":
                 generic.append(mention)
@@ -234,10 +237,12 @@ class FunderFinder:
         # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
         # named without such words ("maybe") but is what the page is about: named more than once,
         # or no other body is named. One aside about another programme's history is not a funder.
-        _fold_umbrellas(verdicts, first)
+        fold_umbrellas(verdicts, first)
         # A body known only by its name's shape must be shown paying.
         named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
-        registered = [name for name in named if first[name].entry.group != NAMED_GROUP]
+        # (the EU paying does not make a programme named without money words one body among others)
+        registered = [name for name in named if first[name].entry.group != NAMED_GROUP
+                      and first[name].entry.role != "paying_only"]
         accepted: dict[str, Mention] = {}
         for name in named:
             v = verdicts[name]
@@ -245,11 +250,17 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
-
+        # funds of the programmes that pay, predecessors, the EU beside its programmes
+        accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:
-            other_eu = any(m.entry.group == "eu" for m in accepted.values())
+            # the EU money of a programme that is named paying is that programme's ("Interreg X har
+            # beviljat 30 miljoner kronor i EU-medel", "stöd från Europeiska socialfonden ... får EU-stöd")
+            other_eu = any(m.entry.group in ("eu", "cohesion") and m.entry.role == "programme"
+                           for m in accepted.values())
             paying = [m for m in generic if self._generic_pays(text, boundaries, search, m.start)]
-            if paying and not other_eu and search.search("structural", 0, len(text)):
+            if other_eu:  # unless the EU share is set beside a national one ("EU funding and Norwegian IR funding")
+                paying = [m for m in paying if search.search("national_share", *self._sentence_of(boundaries, m.start))]
+            if paying and search.search("structural", 0, len(text)):
                 accepted["European Regional Development Fund"] = paying[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
@@ -262,9 +273,17 @@ class FunderFinder:
         call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
+        if role == "paying_only":
+            # a project reports to the body that pays it ("timely reporting to the European Commission");
+            # otherwise it pays only where a cue introduces it so (select_funders)
+            return "yes" if cues["accountable_before"].search(search.text[max(start, end - 40):end]) else "no"
         if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
                 or cues["affiliation_after"].match(context.after.lstrip(" "))):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
+        if mention.text.istitle() and " " not in mention.text and (
+                cues["title_before"].search(search.text[max(start, end - 30):end])
+                or cues["title_after"].match(context.after)):
+            return "no"  # the name is a post's: "the Project Leader", "Leader of Durham County Council"
         if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
                                     or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
@@ -296,7 +315,10 @@ class FunderFinder:
                 return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
             if cues["programme_before"].search(search.text[max(start, end - 40):end]):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
-            return "yes" if funding or call else "maybe"
+            if funding or call:
+                return "yes"
+            # money counted in its sentence: "€287 million of ERDF", "133,5 miljoner euro från ERUF"
+            return "yes" if _AMOUNT.search(search.text, *context.sentence) else "maybe"
         if cues["portal_after"].match(context.after.lstrip(" ")):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
@@ -321,6 +343,11 @@ class FunderFinder:
         return _speaks_of_money(search, text, sentence) or search.search("structural", *following)
 
     @staticmethod
+    def _sentence_of(boundaries: list[int], offset: int) -> tuple[int, int]:
+        index = max(0, bisect.bisect_right(boundaries, offset) - 1)
+        return boundaries[index], boundaries[min(index + 1, len(boundaries) - 1)]
+
+    @staticmethod
     def _sentence_index(boundaries: list[int], offset: int) -> int:
         return max(0, bisect.bisect_right(boundaries, offset) - 1)
 
@@ -340,18 +367,6 @@ class FunderFinder:
             return (0, 0)
         start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
         return (start, start + len(previous))
-
-
-def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
-    """An umbrella named beside one of its own programmes ("the Interreg family" on a page of
-    Interreg Baltic Sea Region) is that programme: its mentions count as the programme's."""
-    for name, mention in list(first.items()):
-        prefixes = tuple(prefix.casefold() for prefix in mention.entry.umbrella_of)
-        own = [other for other in verdicts if other != name and prefixes and other.casefold().startswith(prefixes)]
-        if own:
-            for other in own:
-                verdicts[other] = verdicts[other] + verdicts[name]
-            del verdicts[name], first[name]
 
 
 def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -> bool:

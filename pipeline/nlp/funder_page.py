@@ -1,0 +1,66 @@
+"""What a page as a whole says about its funders, once each body's mentions are judged: an
+umbrella named beside its own programme is that programme, a fund named where a programme paid
+from it pays is a funder too, a programme named beside its successor is the past, and the EU (or its
+Commission) gives way to the programme it pays through. The pairs are data (models/funder_cues.toml)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.model_files import load_model_toml
+from pipeline.nlp.funder_names import CUES_FILE
+from pipeline.nlp.funder_registry import FunderEntry
+
+if TYPE_CHECKING:
+    from pipeline.nlp.funders import Mention
+
+
+class PageFunders:
+    def __init__(self) -> None:
+        data = load_model_toml(CUES_FILE)
+        self.successors: dict[str, str] = data.get("successors", {})
+        self.programme_funds = [(prefix.casefold(), fund) for prefix, fund in data.get("programme_funds", {}).items()]
+
+    def fund_of(self, entry: FunderEntry) -> str:
+        """The EU fund a programme is paid from: the registry's `fund`, or by the programme's name
+        ("Interreg ..." -> the ERDF: programme_funds)."""
+        if entry.fund:
+            return entry.fund
+        folded = entry.name.casefold()
+        return next((fund for prefix, fund in self.programme_funds if folded.startswith(prefix)), "")
+
+    def settle(self, accepted: dict[str, Mention], verdicts: dict[str, list[str]], first: dict[str, Mention],
+               generic: list[Mention]) -> dict[str, Mention]:
+        """The funders of the page from those accepted one by one (`verdicts` and `first` mention
+        of every body named there, `generic` EU-money mentions)."""
+        # A fund named on a page where a programme paid from it pays is a funder too ("the 2 Seas
+        # projects that receive ERDF funding through the Interreg 2 Seas Programme"), and so is the
+        # ERDF named on a page that speaks of EU money ("EU-pengar"): it is that money.
+        paid_from = {self.fund_of(m.entry) for m in accepted.values()} | {m.entry.name for m in generic}
+        accepted = dict(accepted)
+        for name, v in verdicts.items():
+            if name not in accepted and name in paid_from and "maybe" in v:
+                accepted[name] = first[name]
+        # A programme named on a page about its successor is the past the page compares with ("build
+        # on our success in Horizon 2020" on a page launching Horizon Europe).
+        for earlier, later in self.successors.items():
+            if earlier in accepted and later in accepted:
+                del accepted[earlier]
+        # The EU, or its Commission, pays through the programme named paying: that one is the funder
+        # ("co-funded by the European Union" under an Interreg programme's logo).
+        if any(m.entry.role != "paying_only" and (m.entry.group == "eu" or m.entry.role == "programme")
+               for m in accepted.values()):
+            accepted = {name: m for name, m in accepted.items() if m.entry.role != "paying_only"}
+        return accepted
+
+
+def fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -> None:
+    """An umbrella named beside one of its own programmes ("the Interreg family" on a page of
+    Interreg Baltic Sea Region) is that programme: its mentions count as the programme's."""
+    for name, mention in list(first.items()):
+        prefixes = tuple(prefix.casefold() for prefix in mention.entry.umbrella_of)
+        own = [other for other in verdicts if other != name and prefixes and other.casefold().startswith(prefixes)]
+        if own:
+            for other in own:
+                verdicts[other] = verdicts[other] + verdicts[name]
+            del verdicts[name], first[name]
