@@ -1,0 +1,63 @@
+"""Deadlines as newer pages state them, read by the real `callwatch_dates` component on blank
+sv/en pipelines: windows opening "as of" a date, periods with från/till and from/to (a time of day
+between the ends), day.month dates without a year, and dates of meetings, summits or documents
+that are no deadline. The pages are short and made up for the tests; each test states the rule it
+checks."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import pipeline.nlp.dates  # noqa: F401  (registers the factory)
+
+
+@pytest.fixture(scope="module")
+def read_dates():
+    pipelines = {}
+
+    def read(text: str, reference_date: str, lang: str = "sv"):
+        if lang not in pipelines:
+            nlp = spacy.blank(lang)
+            nlp.add_pipe("callwatch_dates")
+            pipelines[lang] = nlp
+        doc = pipelines[lang].make_doc(text)
+        doc._.reference_date = reference_date
+        doc._.lang = lang
+        return pipelines[lang](doc)._
+
+    return read
+
+
+@pytest.fixture(scope="module")
+def deadline(read_dates):
+    return lambda text, reference_date, lang="sv": read_dates(text, reference_date, lang).deadline
+
+
+# --- a window that opens "as of" a date -------------------------------------------------------------
+
+
+def test_as_of_a_date_opens_the_window_it_does_not_close_it(deadline, read_dates):
+    text = ("As of 3 March 2026, applications can be submitted in the portal for the second call. "
+            "The window stays open until 28 April 2026 at 14:00.")
+    assert deadline(text, "2026-03-10", "en") == "2026-04-28"
+    assert read_dates(text, "2026-03-10", "en").opening == "2026-03-03"
+
+
+# --- dates that are no call's deadline ------------------------------------------------------------
+
+
+def test_a_letter_dated_a_day_is_no_application_deadline(deadline):
+    text = "Thank you for your application dated 14 May 2025; the board will consider it in the autumn."
+    assert deadline(text, "2025-11-01", "en") is None
+
+
+def test_a_summit_held_over_days_is_an_event_not_a_window(deadline, read_dates):
+    text = "The network will hold its yearly Summit in Lyon from 9 to 11 June 2026, with a day for beneficiaries."
+    assert deadline(text, "2026-02-01", "en") is None
+    assert read_dates(text, "2026-02-01", "en").events == ["2026-06-09"]
+
+
+def test_days_at_an_exhibition_are_an_event_not_a_window(deadline):
+    text = "From 3 to 5 November our stand at the exhibition hall welcomed hundreds of visitors."
+    assert deadline(text, "2026-11-10", "en") is None
