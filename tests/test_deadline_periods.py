@@ -61,3 +61,25 @@ def test_a_summit_held_over_days_is_an_event_not_a_window(deadline, read_dates):
 def test_days_at_an_exhibition_are_an_event_not_a_window(deadline):
     text = "From 3 to 5 November our stand at the exhibition hall welcomed hundreds of visitors."
     assert deadline(text, "2026-11-10", "en") is None
+
+
+def test_meetings_cancelled_until_a_date_leave_the_calls_deadline(deadline):
+    text = ("Because of the pandemic all meetings have been cancelled until 1 May 2026.\n"
+            "The deadline of 12 May 2026 for applications to the care programme is maintained.")
+    assert deadline(text, "2026-04-20", "en") == "2026-05-12"
+
+
+def test_completed_applications_are_applications_not_finished_work(deadline):
+    text = "Completed applications must be submitted by 13:00 on Friday 12 June 2026 through the portal."
+    assert deadline(text, "2026-04-20", "en") == "2026-06-12"
+
+
+def test_work_to_be_completed_by_a_date_is_no_deadline(deadline):
+    text = "All activities funded through the scheme must be completed by 30 November 2026."
+    assert deadline(text, "2026-04-20", "en") is None
+
+
+def test_applications_counted_by_a_date_are_statistics_not_a_deadline(deadline):
+    text = ("Hur många ansökningar har kommit in hittills?\n\n"
+            "– Den 1 mars hade det kommit in 212 ansökningar, fler än vi väntat oss.")
+    assert deadline(text, "2026-03-05") is None
