@@ -83,3 +83,23 @@ def test_applications_counted_by_a_date_are_statistics_not_a_deadline(deadline):
     text = ("Hur många ansökningar har kommit in hittills?\n\n"
             "– Den 1 mars hade det kommit in 212 ansökningar, fler än vi väntat oss.")
     assert deadline(text, "2026-03-05") is None
+
+
+# --- periods of applying stated with från/till, from/to ----------------------------------------------
+
+
+def test_an_application_period_that_goes_on_from_one_date_to_another_closes_on_the_last(deadline, read_dates):
+    text = "Ansökningsperioden för nästa års bidrag pågår från den 15 juni till den 30 september 2026."
+    assert deadline(text, "2026-06-15") == "2026-09-30"
+    assert read_dates(text, "2026-06-15").opening == "2026-06-15"
+
+
+def test_an_english_application_period_running_from_one_date_to_another(deadline):
+    text = "The submission period for the second call runs from 2 March to 20 April 2026."
+    assert deadline(text, "2026-02-10", "en") == "2026-04-20"
+
+
+def test_a_project_that_goes_on_from_one_date_to_another_has_no_deadline(deadline):
+    # the window named in an earlier clause does not make the project's period a window
+    text = "Projektet beviljades under ansökningsperioden i våras, och det pågår från den 1 juli till den 30 juni 2028."
+    assert deadline(text, "2026-06-15") is None

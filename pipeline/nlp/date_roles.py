@@ -34,6 +34,10 @@ NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
 CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a call word next to a verb
+# "Ansökningsperioden för 2023 års bidrag pågår": how far back in its clause the window's name may
+# stand from a word of going on
+WINDOW_NAME_GAP = 50
+CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
@@ -141,13 +145,29 @@ class Page:
         until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...")."""
         reader = self.reader
         return any(
-            not (reader.is_progress(m) and (self._call_word_before(m.start()) or self._call_word_after(m.end())))
+            not (
+                reader.is_progress(m)
+                and (
+                    self._call_word_before(m.start())
+                    or self._call_word_after(m.end())
+                    or self._window_named_before(m.start())
+                )
+            )
             for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
 
     def _call_word_before(self, pos: int) -> bool:
         """Whether a word of applying or of a call ends right before pos ("the call for applications ends")."""
         return any(0 <= pos - c.end <= CALL_WORD_GAP for c in self.window_cues)
+
+    def _window_named_before(self, pos: int) -> bool:
+        """Whether the application window is named earlier in the clause that ends at pos
+        ("Ansökningsperioden för 2023 års bidrag pågår")."""
+        lo = max(0, pos - WINDOW_NAME_GAP)
+        return any(
+            not CLAUSE_BREAK.search(self.lowered, m.end(), pos)
+            for m in self.reader.window_names.finditer(self.lowered, lo, pos)
+        )
 
     def _call_word_after(self, pos: int) -> bool:
         return any(0 <= c.start - pos <= CALL_WORD_GAP for c in self.window_cues)
