@@ -103,3 +103,19 @@ def test_a_project_that_goes_on_from_one_date_to_another_has_no_deadline(deadlin
     # the window named in an earlier clause does not make the project's period a window
     text = "Projektet beviljades under ansökningsperioden i våras, och det pågår från den 1 juli till den 30 juni 2028."
     assert deadline(text, "2026-06-15") is None
+
+
+def test_a_time_of_day_before_a_periods_last_day_keeps_the_period_whole(deadline):
+    text = "Applications can be submitted from 4 May to 16:00 (Central European Time) on 9 June 2026."
+    assert deadline(text, "2026-04-01", "en") == "2026-06-09"
+
+
+def test_a_swedish_period_with_the_hour_before_its_last_day(deadline):
+    text = "Du kan ansöka från den 4 maj till kl. 15.00 den 9 juni 2026."
+    assert deadline(text, "2026-04-01") == "2026-06-09"
+
+
+def test_a_period_told_in_the_past_lies_before_the_page_without_a_year(deadline):
+    # a results page in December: the call that "was opened from" March to April was this year's
+    text = "The call was opened in the portal from 2 March to 17:00 (local time) on 6 April. In total, 310 applications were submitted."
+    assert deadline(text, "2026-12-10", "en") == "2026-04-06"

@@ -347,6 +347,12 @@ class Page:
         before = self.cues_between(lo, mention.start)
         if before:
             cue = before[-1]
+            if cue.role == "opening_adjacent" and len(before) > 1:
+                # "The call was opened in ETIS from 1 March to 2 April": the verb before "from"
+                # tells the tense
+                verb = before[-2]
+                if not CLAUSE_BREAK.search(self.lowered, verb.end, cue.start):
+                    cue = verb
         else:
             after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
             if not after:
