@@ -117,5 +117,6 @@ def test_a_swedish_period_with_the_hour_before_its_last_day(deadline):
 
 def test_a_period_told_in_the_past_lies_before_the_page_without_a_year(deadline):
     # a results page in December: the call that "was opened from" March to April was this year's
-    text = "The call was opened in the portal from 2 March to 17:00 (local time) on 6 April. In total, 310 applications were submitted."
+    text = ("The call was opened in the portal from 2 March to 17:00 (local time) on 6 April. "
+            "In total, 310 applications were submitted.")
     assert deadline(text, "2026-12-10", "en") == "2026-04-06"
