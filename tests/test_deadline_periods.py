@@ -120,3 +120,22 @@ def test_a_period_told_in_the_past_lies_before_the_page_without_a_year(deadline)
     text = ("The call was opened in the portal from 2 March to 17:00 (local time) on 6 April. "
             "In total, 310 applications were submitted.")
     assert deadline(text, "2026-12-10", "en") == "2026-04-06"
+
+
+# --- day.month. dates without a year -----------------------------------------------------------
+
+
+def test_a_day_and_month_with_dots_after_den_takes_its_year_from_the_page(deadline):
+    text = "14.10.2026\nAnsökningstiden för extra bidrag gick ut tisdagen den 13.10. Totalt kom 210 ansökningar in."
+    assert deadline(text, "2026-10-14") == "2026-10-13"
+
+
+def test_a_due_date_label_with_a_day_and_month(deadline):
+    text = "Mobility grants for artists\nDue Date: 15.3.\nApply in the online service."
+    assert deadline(text, "2026-02-01", "en") == "2026-03-15"
+
+
+def test_section_numbers_are_no_dates(deadline):
+    text = ("Deadline for applications: see section 4.2. below.\n"
+            "Task 2.1. Organisation of info days, with a closing report.")
+    assert deadline(text, "2026-02-01", "en") is None

@@ -101,6 +101,13 @@ DATE_START = re.compile(
 GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
+# What must stand right before a day.month. written without a year ("gick ut onsdagen den 22.4.",
+# "open from 21.9. until", "Deadline: 15.3."): a word that introduces a date, a weekday, or a label.
+DOTTED_DAY_CONTEXT = re.compile(
+    r"(?:\b(?:den|the|on|by|until|from|från|till|senast|innan|före|before|t\.o\.m\.|fr\.o\.m\.)|dag|dagen|day|:)\s*$"
+)
+
+
 # What may follow a numeric day.month written without its year and its closing full stop ("1–31.3
 # är", "(1-30.9)"): not a digit, nor an amount's unit ("1-2.5 million" is no date).
 AMOUNT_AFTER = r"\s*(?:milj|million|mn\b|bn\b|billion|msek|meur|%|procent|percent|eur\b|sek\b|kr\b)"
@@ -146,6 +153,9 @@ def date_patterns() -> DatePatterns:
         r"|(?P<smr>(?P<cd>[0-3]?\d)/(?P<cm>[01]?\d)\s?[-–−]\s?(?P<ed>[0-3]?\d)/(?P<em>[01]?\d)(?![\d/]|[.,]\d))"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
+        # 22.4. (day.month., no year, as Finland writes it; taken only after a word that
+        # introduces a date, see DOTTED_DAY_CONTEXT: "1.2." alone is most often a section number)
+        rf"|(?P<dd>(?P<pd>[0-3]?\d)\.(?P<pm>[01]?\d)(?:\.(?![\d,])|(?![\d,.]|{AMOUNT_AFTER})))"
     )
     month_first = re.compile(
         # no leading \b: a pattern opening on literal letters lets re skip ahead fast; the word
@@ -212,6 +222,10 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
     elif kind == "short":
         day, month, year = int(g("ud")), int(g("um")), int(g("uy"))
         year += 1900 if year >= 70 else 2000  # "14/09/98" is last century
+    elif kind == "dd":
+        if not DOTTED_DAY_CONTEXT.search(lowered, max(0, start - 12), start):
+            return []
+        day, month, year = int(g("pd")), int(g("pm")), None
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
