@@ -139,3 +139,16 @@ def test_section_numbers_are_no_dates(deadline):
     text = ("Deadline for applications: see section 4.2. below.\n"
             "Task 2.1. Organisation of info days, with a closing report.")
     assert deadline(text, "2026-02-01", "en") is None
+
+
+# --- an event word and the deadline after it ------------------------------------------------------
+
+
+def test_a_comma_ends_what_a_meeting_word_speaks_of(deadline):
+    text = "Medlemsbidrag söks senast två månader efter årsmötet, dock senast 15 december."
+    assert deadline(text, "2026-09-01") == "2026-12-15"
+
+
+def test_a_deadline_right_after_a_webinar_word_is_the_webinars(deadline):
+    text = "Vi går igenom utlysningen på webbinariet innan 5 maj. Ansökan ska vara inne senast 30 maj 2026."
+    assert deadline(text, "2026-04-01") == "2026-05-30"

@@ -216,8 +216,11 @@ class Page:
             if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
                 # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
                 # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
-                # 30 November" is a deadline
-                if cue.role == "opening_adjacent" or cue.start - before[-2].end <= ADJACENT_CHARS:
+                # 30 November" is a deadline, and so is "två månader efter årsmöte, dock senast 15
+                # december" (a comma ends what the event word speaks of)
+                if cue.role == "opening_adjacent" or (
+                    cue.start - before[-2].end <= ADJACENT_CHARS and "," not in text[before[-2].end : cue.start]
+                ):
                     return "event", "before"
             return ADJACENT_ROLES.get(cue.role, cue.role), "before"
         after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
