@@ -152,3 +152,26 @@ def test_a_comma_ends_what_a_meeting_word_speaks_of(deadline):
 def test_a_deadline_right_after_a_webinar_word_is_the_webinars(deadline):
     text = "Vi går igenom utlysningen på webbinariet innan 5 maj. Ansökan ska vara inne senast 30 maj 2026."
     assert deadline(text, "2026-04-01") == "2026-05-30"
+
+
+# --- tables flattened one cell a line ---------------------------------------------------------------
+
+
+def test_a_flattened_table_with_its_column_labels_one_a_line(deadline, read_dates):
+    text = ("Calls of the programme\n\nOpening date\n\nDeadline\n\n\n"
+            "Call for proposals on rare diseases networks in the member states\n\n4 May 2026\n\n15 October 2026\n\n\n"
+            "Call for proposals on operating grants to patient organisations\n\n4 May 2026\n\n10 September 2026\n")
+    assert deadline(text, "2026-05-10", "en") == "2026-09-10"
+    assert read_dates(text, "2026-05-10", "en").opening == "2026-05-04"
+
+
+def test_a_flattened_table_with_its_column_labels_on_one_line(deadline):
+    text = ("Call calendar:\n\nCall Opening date Closing date\nFirst call - priorities 1 and 2\n\n"
+            "12/01/2026\n\n20/03/2026\nSecond call - priority 3\n\n01/09/2026\n\n30/11/2026\n")
+    assert deadline(text, "2026-02-01", "en") == "2026-03-20"
+
+
+def test_dates_under_titles_without_column_labels_say_nothing(deadline):
+    text = ("Latest news\n\nRegional fund supports ten new projects\n\n4 May 2026\n\n15 October 2026\n\n"
+            "Partners met in Umeå\n\n2 May 2026\n\n3 May 2026\n")
+    assert deadline(text, "2026-05-10", "en") is None
