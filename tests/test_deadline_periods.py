@@ -175,3 +175,20 @@ def test_dates_under_titles_without_column_labels_say_nothing(deadline):
     text = ("Latest news\n\nRegional fund supports ten new projects\n\n4 May 2026\n\n15 October 2026\n\n"
             "Partners met in Umeå\n\n2 May 2026\n\n3 May 2026\n")
     assert deadline(text, "2026-05-10", "en") is None
+
+
+# --- a window's end told after a long subject ------------------------------------------------------
+
+
+def test_an_application_period_that_ended_after_a_long_subject(deadline):
+    # the period is named far before its end word; told in the past, the year-less end is this year's
+    text = ("The application period for the agency's funding for small firms and sole traders hit by "
+            "the closure of the regional airport last autumn ended on 2 March. In total 4,200 "
+            "applications were received.")
+    assert deadline(text, "2026-03-20", "en") == "2026-03-02"
+
+
+def test_a_project_that_ends_after_a_long_subject_has_no_deadline(deadline):
+    text = ("The project for small firms and sole traders hit by the closure of the regional airport "
+            "last autumn ends on 30 June 2027.")
+    assert deadline(text, "2026-03-20", "en") is None

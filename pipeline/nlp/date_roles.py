@@ -37,6 +37,11 @@ CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a c
 # "Ansökningsperioden för 2023 års bidrag pågår": how far back in its clause the window's name may
 # stand from a word of going on
 WINDOW_NAME_GAP = 50
+WINDOW_NAME_CHARS = 25  # the longest window name ("ansökningsomgångarna", "submission windows")
+# "The application period for Business Finland's funding for business development in disruptive
+# circumstances ended yesterday on 8 June": how far back the window named as the subject of an end
+# word may stand in its clause
+WINDOW_SUBJECT_CHARS = 130
 CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
@@ -160,12 +165,12 @@ class Page:
         """Whether a word of applying or of a call ends right before pos ("the call for applications ends")."""
         return any(0 <= pos - c.end <= CALL_WORD_GAP for c in self.window_cues)
 
-    def _window_named_before(self, pos: int) -> bool:
-        """Whether the application window is named earlier in the clause that ends at pos
-        ("Ansökningsperioden för 2023 års bidrag pågår")."""
-        lo = max(0, pos - WINDOW_NAME_GAP)
+    def _window_named_before(self, pos: int, reach: int = WINDOW_NAME_GAP) -> bool:
+        """Whether the application window is named earlier in the clause that ends at pos, ending
+        at most `reach` characters back ("Ansökningsperioden för 2023 års bidrag pågår")."""
+        lo = max(0, pos - reach - WINDOW_NAME_CHARS)
         return any(
-            not CLAUSE_BREAK.search(self.lowered, m.end(), pos)
+            pos - m.end() <= reach and not CLAUSE_BREAK.search(self.lowered, m.end(), pos)
             for m in self.reader.window_names.finditer(self.lowered, lo, pos)
         )
 
@@ -207,8 +212,14 @@ class Page:
                 cue = Cue(cue.start, cue.end, "deadline")
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
-                # "the call for applications ends on the 4th of November"
-                return ("deadline" if opened or self._call_word_before(cue.start) else "other"), "before"
+                # "the call for applications ends on the 4th of November", "the application period
+                # for ... ended yesterday on 8 June"
+                window = (
+                    opened
+                    or self._call_word_before(cue.start)
+                    or self._window_named_before(cue.start, WINDOW_SUBJECT_CHARS)
+                )
+                return ("deadline" if window else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
