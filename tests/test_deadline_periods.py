@@ -192,3 +192,12 @@ def test_a_project_that_ends_after_a_long_subject_has_no_deadline(deadline):
     text = ("The project for small firms and sole traders hit by the closure of the regional airport "
             "last autumn ends on 30 June 2027.")
     assert deadline(text, "2026-03-20", "en") is None
+
+
+# --- a call's update log -----------------------------------------------------------------------------
+
+
+def test_timestamps_of_a_calls_update_log_are_no_deadlines(deadline):
+    text = ("Call updates\nMar 2, 2026 10:12:45 AM\nThe call has closed on 26/02/2026.\n"
+            "Jan 8, 2026 9:40:40 AM\nThe submission session is now available.\n")
+    assert deadline(text, "2026-03-10", "en") == "2026-02-26"

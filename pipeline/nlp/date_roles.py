@@ -42,6 +42,9 @@ WINDOW_NAME_CHARS = 25  # the longest window name ("ansökningsomgångarna", "su
 # circumstances ended yesterday on 8 June": how far back the window named as the subject of an end
 # word may stand in its clause
 WINDOW_SUBJECT_CHARS = 130
+# A log entry's timestamp, to the second ("Nov 18, 2022 9:40:40 AM" over "The submission session is
+# now available", as the EU portal's call updates and the pages copying them write it)
+TIMESTAMP_AFTER = re.compile(r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
@@ -179,8 +182,11 @@ class Page:
 
     def role_of(self, i: int) -> tuple[str | None, str]:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
-        nothing says) and where that was read: "before", "after", "label" or "" (nowhere)."""
+        nothing says) and where that was read: "before", "after", "label", "stamp" (a log
+        entry's timestamp) or "" (nowhere)."""
         mention = self.mentions[i]
+        if TIMESTAMP_AFTER.match(self.text, mention.end):
+            return "other", "stamp"
         lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
         hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
         return (
