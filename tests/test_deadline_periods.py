@@ -201,3 +201,21 @@ def test_timestamps_of_a_calls_update_log_are_no_deadlines(deadline):
     text = ("Call updates\nMar 2, 2026 10:12:45 AM\nThe call has closed on 26/02/2026.\n"
             "Jan 8, 2026 9:40:40 AM\nThe submission session is now available.\n")
     assert deadline(text, "2026-03-10", "en") == "2026-02-26"
+
+
+# --- a list of days sharing their month ------------------------------------------------------------
+
+
+def test_a_list_of_days_sharing_a_month_closes_on_its_first_day(deadline):
+    text = "Ansökan öppnar den 12 oktober med sista ansökningsdatum 26, 27 och 28 oktober beroende på konstområde."
+    assert deadline(text, "2026-10-01") == "2026-10-26"
+
+
+def test_a_meeting_on_a_list_of_days_starts_on_the_first(read_dates):
+    text = "The partner meeting takes place on 7, 8 and 9 May 2026 in Tartu."
+    assert read_dates(text, "2026-03-01", "en").events[0] == "2026-05-07"
+
+
+def test_a_number_before_a_date_that_is_no_earlier_day_is_no_list(deadline):
+    text = "See article 14, 6 May 2026 is the closing date for applications."
+    assert deadline(text, "2026-03-01", "en") == "2026-05-06"

@@ -108,6 +108,7 @@ DOTTED_DAY_CONTEXT = re.compile(
 )
 
 
+DIGITS = re.compile(r"\d+")
 # What may follow a numeric day.month written without its year and its closing full stop ("1–31.3
 # är", "(1-30.9)"): not a digit, nor an amount's unit ("1-2.5 million" is no date).
 AMOUNT_AFTER = r"\s*(?:milj|million|mn\b|bn\b|billion|msek|meur|%|procent|percent|eur\b|sek\b|kr\b)"
@@ -139,7 +140,8 @@ def date_patterns() -> DatePatterns:
         # 19.3.2024, 19/3/2024, 19. 3. 2024
         rf"|(?P<num>(?P<nd>[0-3]?\d)(?:/|\.\s?)(?P<nm>[01]?\d)(?:/|\.\s?)(?P<ny>{year}))"
         # 6 mars (2024), 16th October, 7th of June 2024, 7 and 8 May 2024, 16-17 januari
-        rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
+        # (also a list of days before it: "27, 28 och 29 oktober")
+        rf"|(?P<tx>(?:(?P<tl>[0-3]?\d(?:,\s*[0-3]?\d)*),\s*)?(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
         # 1-31.3.2021, 1–31.3., (1-30.9) (a day range with a numeric month, as Finland writes it)
@@ -230,17 +232,25 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
         return []
+    listed: list[DateMention] = []
+    if kind == "tx" and g("tl"):  # "27, 28 och 29 oktober": the listed days share the month
+        days = [(int(d.group()), d.start(), d.end()) for d in DIGITS.finditer(text, m.start("tl"), m.end("tl"))]
+        if all(a[0] < b[0] for a, b in zip(days, days[1:] + [(day, 0, 0)], strict=True)):
+            listed = [DateMention(lo, hi, d, month, year) for d, lo, hi in days if _valid(year or 2024, month, d)]
+        if listed:  # a weekday before the list is its first day's
+            listed[0].start, listed[0].weekday, weekday = start, weekday, None
+        start = m.start("td")
     first = DateMention(start, m.end(), day, month, year, weekday)
     first_group, last_group = RANGE_DAY_GROUPS.get(kind, ("", ""))
     if not last_group or not g(last_group):
-        return [first]
+        return [*listed, first]
     last_day = int(g(last_group))
     if last_day <= day or not _valid(year or 2024, month, last_day):
         # a range ending before it starts: "16-15 mars" keeps its first date, while digits like
         # "31-1.3." are most likely not a date at all
         return [first] if kind == "tx" else []
     first.end = m.end(first_group)
-    return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
+    return [*listed, first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
 
 
 def _month_range(m: re.Match[str]) -> list[DateMention]:
