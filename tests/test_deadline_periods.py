@@ -219,3 +219,18 @@ def test_a_meeting_on_a_list_of_days_starts_on_the_first(read_dates):
 def test_a_number_before_a_date_that_is_no_earlier_day_is_no_list(deadline):
     text = "See article 14, 6 May 2026 is the closing date for applications."
     assert deadline(text, "2026-03-01", "en") == "2026-05-06"
+
+
+# --- a clause after "och"/"and" that says what the date is for ---------------------------------------
+
+
+def test_a_final_report_due_in_a_joined_clause_is_no_deadline(deadline):
+    text = ("Det tidigare slutdatumet för projekten var 31 december 2025 och senast 30 april 2026 skulle "
+            "projekten lämna in sin slutredovisning.")
+    assert deadline(text, "2025-06-04") is None
+
+
+def test_a_deadline_in_a_joined_clause_before_a_decision_sentence(deadline):
+    text = ("Ansökan ska lämnas in i god tid och senast 31 december. "
+            "Ansökan behandlas senast 30 april året efter.")
+    assert deadline(text, "2026-03-01") == "2026-12-31"

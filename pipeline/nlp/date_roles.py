@@ -45,6 +45,8 @@ WINDOW_SUBJECT_CHARS = 130
 # A log entry's timestamp, to the second ("Nov 18, 2022 9:40:40 AM" over "The submission session is
 # now available", as the EU portal's call updates and the pages copying them write it)
 TIMESTAMP_AFTER = re.compile(r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b", re.IGNORECASE)
+# A clause joined right before a cue ("... var 31 december 2021 och senast 30 april")
+CLAUSE_JOIN = re.compile(r"(?:\s(?:och|and)|,)\s+$")
 CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
@@ -137,14 +139,19 @@ class Page:
 
     def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
-        sista dag"), or, for a short cue opening its sentence, the clause after the date
-        ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
+        sista dag"), or, for a short cue opening its sentence or a clause joined by "och"/"and",
+        the clause after the date ("By 22 September, applicants will be notified", "Senast den 1
+        april beslutar vi", "... var 31 december 2021 och senast 30 april 2022 skulle projekten
+        lämna in slutredovisning")."""
         if self._not_call_word_in(max(lo, cue.start - NOT_CALL_REACH), cue.start):
             return True
         if self._not_call_word_in(cue.end, mention.start):
             return True
-        if cue.role in ADJACENT_ROLES and not self.lowered[lo : cue.start].strip(" \t•·*-–—"):
-            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end, NOT_CALL_REACH))
+        if cue.role in ADJACENT_ROLES and (
+            not self.lowered[lo : cue.start].strip(" \t•·*-–—") or CLAUSE_JOIN.search(self.lowered, lo, cue.start)
+        ):
+            # from the date's last character: a date may take the full stop after its month ("31 december.")
+            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end - 1, NOT_CALL_REACH))
         return False
 
     def _not_call_word_in(self, lo: int, hi: int) -> bool:
