@@ -234,3 +234,8 @@ def test_a_deadline_in_a_joined_clause_before_a_decision_sentence(deadline):
     text = ("Ansökan ska lämnas in i god tid och senast 31 december. "
             "Ansökan behandlas senast 30 april året efter.")
     assert deadline(text, "2026-03-01") == "2026-12-31"
+
+
+def test_the_date_an_approval_round_closed_is_a_decisions_date(deadline):
+    text = "The second project approval was closed on 13 October 2026, resulting in 17 new projects contracted."
+    assert deadline(text, "2026-10-20", "en") is None
