@@ -239,3 +239,8 @@ def test_a_deadline_in_a_joined_clause_before_a_decision_sentence(deadline):
 def test_the_date_an_approval_round_closed_is_a_decisions_date(deadline):
     text = "The second project approval was closed on 13 October 2026, resulting in 17 new projects contracted."
     assert deadline(text, "2026-10-20", "en") is None
+
+
+def test_an_italian_call_sheets_deadline_field(deadline):
+    text = "European cooperation projects 2027\n\nBudget: EUR 60 000 000.\n\nData scadenza: 14/04/2027 17:00"
+    assert deadline(text, "2027-01-15", "en") == "2027-04-14"
