@@ -244,3 +244,23 @@ def test_the_date_an_approval_round_closed_is_a_decisions_date(deadline):
 def test_an_italian_call_sheets_deadline_field(deadline):
     text = "European cooperation projects 2027\n\nBudget: EUR 60 000 000.\n\nData scadenza: 14/04/2027 17:00"
     assert deadline(text, "2027-01-15", "en") == "2027-04-14"
+
+
+# --- a time of day between a short cue and its date ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Applications must reach us by 13.00 hours (Irish time) on Wednesday 27 May 2026.",
+        "Proposals are due by 17:00 Brussels time on 27 May 2026.",
+        "Send your application by 5 pm on Wednesday 27 May 2026.",
+    ],
+)
+def test_a_time_of_day_between_by_and_its_date(deadline, text):
+    assert deadline(text, "2026-03-01", "en") == "2026-05-27"
+
+
+def test_a_year_after_by_is_no_time_of_day(deadline):
+    text = "The strategy runs by 2030 on all sites; the new office opens on 5 May 2026."
+    assert deadline(text, "2026-03-01", "en") is None

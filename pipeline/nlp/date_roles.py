@@ -45,6 +45,12 @@ WINDOW_SUBJECT_CHARS = 130
 # A log entry's timestamp, to the second ("Nov 18, 2022 9:40:40 AM" over "The submission session is
 # now available", as the EU portal's call updates and the pages copying them write it)
 TIMESTAMP_AFTER = re.compile(r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b", re.IGNORECASE)
+# A time of day between a cue that counts only next to its date and the date ("by 13.00 hours
+# (Irish time) on Wednesday 30th May", "due by 17:00 Brussels time on 5 May"): read as part of the date.
+CLOCK_BEFORE_DATE = re.compile(
+    r"\s*(?:at\s+)?(?:kl\.?\s*|klockan\s*)?[0-2]?\d(?:[:.][0-5]\d)?\s*(?:hours|hrs|h|am|pm|a\.m\.|p\.m\.)?"
+    r"(?:\s*noon|\s*midnight)?\s*(?:\([^()\n]{1,30}\)|[a-zé]+\s+time|cet|cest|eet|gmt|utc)?\s*,?\s*(?:on|den)\s+"
+)
 # A clause joined right before a cue ("... var 31 december 2021 och senast 30 april")
 CLAUSE_JOIN = re.compile(r"(?:\s(?:och|and)|,)\s+$")
 CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
@@ -205,7 +211,9 @@ class Page:
 
     def _next_to(self, cue: Cue, mention: DateMention) -> bool:
         """Whether a cue that counts only next to its date stands next to this one."""
-        if mention.start - cue.end > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
+        clock = CLOCK_BEFORE_DATE.match(self.lowered, cue.end, mention.start)
+        gap_start = clock.end() if clock else cue.end
+        if mention.start - gap_start > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
             return False  # too far, or in another field ("by Amy Murphy | Oct 25, 2023": a byline)
         return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
 
