@@ -264,3 +264,26 @@ def test_a_time_of_day_between_by_and_its_date(deadline, text):
 def test_a_year_after_by_is_no_time_of_day(deadline):
     text = "The strategy runs by 2030 on all sites; the new office opens on 5 May 2026."
     assert deadline(text, "2026-03-01", "en") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Utlysningen pågår från den 1 april till och med den 15 maj 2026.",
+        "Ansökningsperioden för bidraget pågår mellan 1 april och 15 maj 2026.",
+    ],
+)
+def test_a_call_or_its_period_that_goes_on_between_two_dates(deadline, read_dates, text):
+    assert deadline(text, "2026-03-01") == "2026-05-15"
+    assert read_dates(text, "2026-03-01").opening == "2026-04-01"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Projektet pågår från den 1 april till och med den 15 maj 2026.",
+        "Projektet pågår mellan 1 april och 15 maj 2026.",
+    ],
+)
+def test_a_project_that_goes_on_between_two_dates_has_no_deadline(deadline, text):
+    assert deadline(text, "2026-03-01") is None

@@ -163,19 +163,28 @@ class Page:
     def _not_call_word_in(self, lo: int, hi: int) -> bool:
         """Whether a not-the-call word stands in [lo, hi), other than a word of going on or
         starting said of the call itself ("the Open Call #1 starts today and will remain open
-        until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...")."""
+        until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...", "Utlysningen
+        pågår från den 1 april")."""
         reader = self.reader
         return any(
-            not (
-                reader.is_progress(m)
-                and (
-                    self._call_word_before(m.start())
-                    or self._call_word_after(m.end())
-                    or self._window_named_before(m.start())
-                )
-            )
+            not (reader.is_progress(m) and self._said_of_the_call(m.start(), m.end()))
             for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
+
+    def _said_of_the_call(self, start: int, end: int) -> bool:
+        """Whether the word of going on or starting at [start, end) is said of the call: a call
+        word next to it, the window named before it in its clause, or a window cue it is part of
+        ("utlysningen pågår")."""
+        if self._call_word_before(start) or self._call_word_after(end) or self._window_named_before(start):
+            return True
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.cues[i].end >= end and self.cues[i].role in ("opening", "deadline")
+
+    def _window_goes_on(self, cue: Cue) -> bool:
+        """Whether an `other` cue is a word of going on said of the window named before it
+        ("Ansökningsperioden för 2023 års bidrag pågår")."""
+        progress = self.reader.not_call.fullmatch(self.lowered, cue.start, cue.end)
+        return bool(progress and self.reader.is_progress(progress) and self._window_named_before(cue.start))
 
     def _call_word_before(self, pos: int) -> bool:
         """Whether a word of applying or of a call ends right before pos ("the call for applications ends")."""
@@ -231,6 +240,9 @@ class Page:
                 if not self._next_to(cue, mention):
                     return "other", "before"
                 cue = Cue(cue.start, cue.end, "deadline")
+            if cue.role == "other" and self._window_goes_on(cue):
+                # "Ansökningsperioden för bidraget pågår mellan 1 april och 15 maj": the window's period
+                cue = Cue(cue.start, cue.end, "opening")
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
                 # "the call for applications ends on the 4th of November", "the application period
