@@ -23,6 +23,7 @@ from pipeline.nlp.date_layout import (
     opens_line,
 )
 from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
+from pipeline.nlp.date_tables import stacked_column_cue, table_column_cue
 from pipeline.nlp.phrases import lower_keeping_offsets
 
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
@@ -324,62 +325,14 @@ class Page:
                 return self._label_role(line, -1), "label"
         heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
         role = self._label_role(heading, -1) if heading else None
-        return (role, "label") if role else (self._role_from_table(mention) or self._role_from_stacked_table(mention))
+        return (role, "label") if role else self._role_from_table(mention)
 
     def _role_from_table(self, mention: DateMention) -> tuple[str, str] | None:
-        """The label of a date's column in a table whose header stands above its rows: the j-th
-        cue of the header when it has one per column, else the header's first cue for the first
-        column when the header opens with it ("Deadline date Trustee meeting date")."""
-        found = self.blocks.table_column(mention.start)
-        if found is None:
-            return None
-        (lo, hi), column, columns = found
-        labels = self.label_cues(lo, hi)
-        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip())
-        if len(labels) == columns:
-            cue = labels[column]
-        elif column == 0 and labels and labels[0].start == opening:
-            cue = labels[0]
-        else:
-            return None
-        return ROLE_NAMES.get(cue.role, cue.role), "label"
-
-    def _role_from_stacked_table(self, mention: DateMention) -> tuple[str, str] | None:
-        """The label of a date's column in a table flattened one cell a line: the k-th date under a
-        row's title takes the k-th column label of the header above the first row, written on
-        one line ("Call Priorities Opening date Closing date") or one label a line ("Opening
-        date\n\nNext deadline\n\nDeadline model")."""
-        found = self.blocks.stacked_cell(mention.start)
-        if found is None:
-            return None
-        title_start, place, cells = found
-        labels = self._column_labels(title_start)
-        if len(labels) < cells:
-            return None
-        cue = labels[place]
-        return ROLE_NAMES.get(cue.role, cue.role), "label"
-
-    def _column_labels(self, title_start: int) -> list[Cue]:
-        """The column labels over a table's first row title: the cues of the line above it when
-        it has two or more, else the short one-cue lines stacked above it, top first."""
-        line = self.blocks.line_above(title_start)
-        if line is None:
-            return []
-        cues = self._header_cues(*line)
-        if len(cues) >= 2:
-            return cues
-        labels: list[Cue] = []
-        while line is not None and len(cues) == 1 and len(self.text[line[0] : line[1]].strip()) <= LABEL_CHARS:
-            labels.insert(0, cues[0])
-            line = self.blocks.line_above(line[0])
-            cues = self._header_cues(*line) if line is not None else []
-        return labels
-
-    def _header_cues(self, lo: int, hi: int) -> list[Cue]:
-        """The cues of a header line (read here: a header may stand further above its dates than
-        the cues read for them)."""
-        found = self.reader.find_cues(self.text, self.lowered, [(lo, hi)])
-        return [c for c in found if c.role not in ("window", *ADJACENT_ROLES)]
+        """The label of a date's column in a table (pipeline.nlp.date_tables)."""
+        cue = table_column_cue(self.blocks, self.text, self.label_cues, mention.start) or stacked_column_cue(
+            self.blocks, self.text, self.lowered, self.reader, mention.start
+        )
+        return (ROLE_NAMES.get(cue.role, cue.role), "label") if cue else None
 
     def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
         """ "window" when a word of applying or of a call stands shortly before the date in its
