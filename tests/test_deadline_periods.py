@@ -287,3 +287,8 @@ def test_a_call_or_its_period_that_goes_on_between_two_dates(deadline, read_date
 )
 def test_a_project_that_goes_on_between_two_dates_has_no_deadline(deadline, text):
     assert deadline(text, "2026-03-01") is None
+
+
+@pytest.mark.parametrize("text", ["Ansökningstiden går ut 6.5. kl. 16.15.", "Utlysningen stänger 6.5."])
+def test_a_day_and_month_with_dots_right_after_a_closing_verb(deadline, text):
+    assert deadline(text, "2026-03-01") == "2026-05-06"

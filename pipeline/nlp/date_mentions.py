@@ -102,9 +102,11 @@ GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
 # What must stand right before a day.month. written without a year ("gick ut onsdagen den 22.4.",
-# "open from 21.9. until", "Deadline: 15.3."): a word that introduces a date, a weekday, or a label.
+# "open from 21.9. until", "Deadline: 15.3.", "går ut 6.5."): a word that introduces a date or
+# closes a window, a weekday, or a label.
 DOTTED_DAY_CONTEXT = re.compile(
-    r"(?:\b(?:den|the|on|by|until|from|från|till|senast|innan|före|before|t\.o\.m\.|fr\.o\.m\.)|dag|dagen|day|:)\s*$"
+    r"(?:\b(?:den|the|on|by|until|from|från|till|senast|innan|före|before|t\.o\.m\.|fr\.o\.m\.|ut|stänger"
+    r"|closes|deadline)|dag|dagen|day|:)\s*$"
 )
 
 
