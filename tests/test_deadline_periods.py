@@ -292,3 +292,24 @@ def test_a_project_that_goes_on_between_two_dates_has_no_deadline(deadline, text
 @pytest.mark.parametrize("text", ["Ansökningstiden går ut 6.5. kl. 16.15.", "Utlysningen stänger 6.5."])
 def test_a_day_and_month_with_dots_right_after_a_closing_verb(deadline, text):
     assert deadline(text, "2026-03-01") == "2026-05-06"
+
+
+# --- date ranges in a section headed by a deadline word ------------------------------------------
+
+
+def test_ranges_under_labels_in_a_deadlines_section_are_windows(deadline, read_dates):
+    text = ("Application deadlines\n\nTravel grants\n\nArtist residencies\n\n12.01.2026 to 20.02.2026\n\n"
+            "Network funding\n\n05.01.2026 to 10.02.2026\n\n01.09.2026 to 01.10.2026\n")
+    assert deadline(text, "2026-01-02", "en") == "2026-02-10"
+    assert read_dates(text, "2026-01-02", "en").opening == "2026-01-05"
+
+
+def test_ranges_under_labels_in_a_section_without_a_deadline_word_say_nothing(deadline):
+    text = ("Our projects\n\nTravel grants\n\nArtist residencies\n\n12.01.2026 to 20.02.2026\n\n"
+            "Network funding\n\n05.01.2026 to 10.02.2026\n")
+    assert deadline(text, "2026-01-02", "en") is None
+
+
+def test_a_reporting_period_under_a_deadlines_heading_is_no_window(deadline):
+    text = "Deadlines\n\nReporting period\n\n01.01.2026 to 30.06.2026\n"
+    assert deadline(text, "2025-12-01", "en") is None

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 LABEL_CHARS = 30  # a field label above a date is short ("Utlysningen stänger", "Deadline")
 HEADING_CHARS = 80  # a heading above a date labels it only when the date line reads like an appointment
 LABEL_BELOW_CHARS = 40  # "Opens for applications", "Application deadline"
+SECTION_LINES = 12  # how many short labels and date lines a section's heading may stand over
 STACKED_ROWS = 20  # how many rows of a table flattened one cell a line are read up to its header
 DATE_LINE_TAIL = 30  # what may follow the date on a date line: ", 12:00 at noon", " kl. 16.00 (steg 1)"
 
@@ -280,6 +281,27 @@ class DateBlocks:
             while above is not None and self._is_date_line(*above):  # the row above: its dates, then its title
                 above = self.line_above(above[0])
             title = above
+        return None
+
+    def section_heading(self, date_start: int) -> tuple[int, int] | None:
+        """For a date line under short labels without a cue ("Application deadlines\n\nMobility
+        programme\n\nSupport for artist residencies\n\n15.01.2018 to 15.02.2018\n\nNetwork
+        funding\n\n18.01.2018 to 20.02.2018"): the first line above, over such labels and other
+        date lines, that has a cue, when it is short enough to be the section's heading."""
+        start, end = line_bounds(self.text, date_start)
+        if not self._is_date_line(start, end):
+            return None
+        for _ in range(SECTION_LINES):
+            above = self.line_above(start)
+            if above is None:
+                return None
+            start, end = above
+            if self._is_date_line(start, end):
+                continue
+            if self.has_cue(start, end):
+                return above if len(self.text[start:end].strip()) <= LABEL_CHARS else None
+            if len(self.text[start:end].strip()) > LABEL_CHARS:
+                return None
         return None
 
     def claimed_from_above(self, label: tuple[int, int], date_start: int) -> bool:

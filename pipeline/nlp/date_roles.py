@@ -23,7 +23,7 @@ from pipeline.nlp.date_layout import (
     opens_line,
 )
 from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
-from pipeline.nlp.date_tables import stacked_column_cue, table_column_cue
+from pipeline.nlp.date_tables import in_deadline_section, stacked_column_cue, table_column_cue
 from pipeline.nlp.phrases import lower_keeping_offsets
 
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
@@ -325,7 +325,11 @@ class Page:
                 return self._label_role(line, -1), "label"
         heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
         role = self._label_role(heading, -1) if heading else None
-        return (role, "label") if role else self._role_from_table(mention)
+        if role:
+            return role, "label"
+        if in_deadline_section(self.blocks, self.text, self.mentions, mention, self.cues_between):
+            return "deadline", "label"  # "Application deadlines\n\nNetwork funding\n\n18.01.2018 to 20.02.2018"
+        return self._role_from_table(mention)
 
     def _role_from_table(self, mention: DateMention) -> tuple[str, str] | None:
         """The label of a date's column in a table (pipeline.nlp.date_tables)."""

@@ -2,14 +2,16 @@
 Trustee meeting date\\nMeeting 1 Friday 16th February 2024 Friday 8th March 2024"), or a table
 flattened one cell a line, each row a title over its dates ("Opening date\\n\\nNext
 deadline\\n\\nCall for proposals on ...\\n\\n15 September 2022\\n\\n16 March 2023"). Returns the
-label's cue; what it makes the date is the caller's reading (pipeline.nlp.date_roles)."""
+label's cue; what it makes the date is the caller's reading (pipeline.nlp.date_roles). Also
+date ranges listed in a section headed by a deadline word."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from pipeline.nlp.date_cues import Cue, CueReader
-from pipeline.nlp.date_layout import LABEL_CHARS, DateBlocks
+from pipeline.nlp.date_layout import LABEL_CHARS, DateBlocks, opens_line
+from pipeline.nlp.date_mentions import DateMention
 
 # Cues that are no column label: words of applying ("Call"), and words that count only next to a date.
 NOT_LABELS = ("window", "deadline_adjacent", "opening_adjacent")
@@ -67,3 +69,22 @@ def _column_labels(blocks: DateBlocks, text: str, lowered: str, reader: CueReade
         line = blocks.line_above(line[0])
         cues = header_cues(line)
     return labels
+
+
+def in_deadline_section(
+    blocks: DateBlocks,
+    text: str,
+    mentions: list[DateMention],
+    mention: DateMention,
+    cues_between: Callable[[int, int], list[Cue]],
+) -> bool:
+    """Whether a date range on its own line stands in a section headed by a deadline word, under
+    labels that say whose it is ("Application deadlines\n\nNetwork funding\n\n18.01.2018 to
+    20.02.2018"): then it is the window of a call."""
+    i = next(j for j, m in enumerate(mentions) if m is mention)
+    following = mentions[i + 1] if i + 1 < len(mentions) else None
+    if following is None or following.range_start is not mention or not opens_line(text, mention.start):
+        return False
+    heading = blocks.section_heading(mention.start)
+    cues = cues_between(*heading) if heading else []
+    return bool(cues) and cues[0].role == "deadline"
