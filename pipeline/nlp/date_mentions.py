@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.model_files import load_model_toml
+from pipeline.nlp.date_clauses import DIGITS, DOTTED_DAY_CONTEXT
 from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
@@ -101,16 +102,6 @@ DATE_START = re.compile(
 GLUED_WEEKDAY = re.compile(r"da[gy](?=\d)")
 
 
-# What must stand right before a day.month. written without a year ("gick ut onsdagen den 22.4.",
-# "open from 21.9. until", "Deadline: 15.3.", "går ut 6.5."): a word that introduces a date or
-# closes a window, a weekday, or a label.
-DOTTED_DAY_CONTEXT = re.compile(
-    r"(?:\b(?:den|the|on|by|until|from|från|till|senast|innan|före|before|t\.o\.m\.|fr\.o\.m\.|ut|stänger"
-    r"|closes|deadline)|dag|dagen|day|:)\s*$"
-)
-
-
-DIGITS = re.compile(r"\d+")
 # What may follow a numeric day.month written without its year and its closing full stop ("1–31.3
 # är", "(1-30.9)"): not a digit, nor an amount's unit ("1-2.5 million" is no date).
 AMOUNT_AFTER = r"\s*(?:milj|million|mn\b|bn\b|billion|msek|meur|%|procent|percent|eur\b|sek\b|kr\b)"

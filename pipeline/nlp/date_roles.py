@@ -11,6 +11,7 @@ import bisect
 import re
 from datetime import date
 
+from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, TIMESTAMP_AFTER
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import (
     HEADING_CHARS,
@@ -43,18 +44,6 @@ WINDOW_NAME_CHARS = 25  # the longest window name ("ansökningsomgångarna", "su
 # circumstances ended yesterday on 8 June": how far back the window named as the subject of an end
 # word may stand in its clause
 WINDOW_SUBJECT_CHARS = 130
-# A log entry's timestamp, to the second ("Nov 18, 2022 9:40:40 AM" over "The submission session is
-# now available", as the EU portal's call updates and the pages copying them write it)
-TIMESTAMP_AFTER = re.compile(r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b", re.IGNORECASE)
-# A time of day between a cue that counts only next to its date and the date ("by 13.00 hours
-# (Irish time) on Wednesday 30th May", "due by 17:00 Brussels time on 5 May"): read as part of the date.
-CLOCK_BEFORE_DATE = re.compile(
-    r"\s*(?:at\s+)?(?:kl\.?\s*|klockan\s*)?[0-2]?\d(?:[:.][0-5]\d)?\s*(?:hours|hrs|h|am|pm|a\.m\.|p\.m\.)?"
-    r"(?:\s*noon|\s*midnight)?\s*(?:\([^()\n]{1,30}\)|[a-zé]+\s+time|cet|cest|eet|gmt|utc)?\s*,?\s*(?:on|den)\s+"
-)
-# A clause joined right before a cue ("... var 31 december 2021 och senast 30 april")
-CLAUSE_JOIN = re.compile(r"(?:\s(?:och|and)|,)\s+$")
-CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
