@@ -313,3 +313,9 @@ def test_ranges_under_labels_in_a_section_without_a_deadline_word_say_nothing(de
 def test_a_reporting_period_under_a_deadlines_heading_is_no_window(deadline):
     text = "Deadlines\n\nReporting period\n\n01.01.2026 to 30.06.2026\n"
     assert deadline(text, "2025-12-01", "en") is None
+
+
+def test_closing_a_named_round_of_a_call_on_a_date(deadline):
+    text = ("Because of the many applications, the foundation closed this round of the Culture Needs "
+            "Courage call on Tuesday 14 April 2026 at noon.")
+    assert deadline(text, "2026-04-15", "en") == "2026-04-14"

@@ -19,6 +19,12 @@ CLOCK_BEFORE_DATE = re.compile(
 )
 # A clause joined right before a cue ("... var 31 december 2021 och senast 30 april")
 CLAUSE_JOIN = re.compile(r"(?:\s(?:och|and)|,)\s+$")
+# What "close"/"closed" may have between itself and its date when it closes a call ("ECF closed
+# this round of the Democracy Needs Imagination call on Tuesday 23 April"). Run on lower-cased text.
+CLOSED_CALL_GAP = re.compile(
+    r"\s+(?:this|the|its|our|their)\s+(?:[^,.;:\n]{0,70}?\s)?(?:round|call|competition)s?\b[^,.;:\n]{0,40}?"
+    r"\s+on\s+(?:\w+day,?\s+)?(?:the\s+)?"
+)
 # Where a clause breaks: a window named before it does not reach past it
 CLAUSE_BREAK = re.compile(r"[,;:.!?\n]")
 # What must stand right before a day.month. written without a year ("gick ut onsdagen den 22.4.",
@@ -29,3 +35,11 @@ DOTTED_DAY_CONTEXT = re.compile(
     r"|closes|deadline)|dag|dagen|day|:)\s*$"
 )
 DIGITS = re.compile(r"\d+")
+
+
+def closes_a_call(lowered: str, cue_start: int, cue_end: int, date_start: int) -> bool:
+    """Whether "close"/"closed" at [cue_start, cue_end) closes a call whose name stands between it
+    and the date at date_start ("closed this round of the ... call on Tuesday 23 April")."""
+    return lowered[cue_start:cue_end] in ("close", "closed") and bool(
+        CLOSED_CALL_GAP.fullmatch(lowered, cue_end, date_start)
+    )

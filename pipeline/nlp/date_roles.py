@@ -11,7 +11,7 @@ import bisect
 import re
 from datetime import date
 
-from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, TIMESTAMP_AFTER
+from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, TIMESTAMP_AFTER, closes_a_call
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import (
     HEADING_CHARS,
@@ -194,11 +194,10 @@ class Page:
 
     def role_of(self, i: int) -> tuple[str | None, str]:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
-        nothing says) and where that was read: "before", "after", "label", "stamp" (a log
-        entry's timestamp) or "" (nowhere)."""
+        nothing says) and where that was read: "before", "after", "label", "stamp" or "" (nowhere)."""
         mention = self.mentions[i]
         if TIMESTAMP_AFTER.match(self.text, mention.end):
-            return "other", "stamp"
+            return "other", "stamp"  # a log entry's timestamp
         lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
         hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
         return (
@@ -210,6 +209,8 @@ class Page:
 
     def _next_to(self, cue: Cue, mention: DateMention) -> bool:
         """Whether a cue that counts only next to its date stands next to this one."""
+        if closes_a_call(self.lowered, cue.start, cue.end, mention.start):
+            return True  # "closed this round of the ... call on Tuesday 23 April"
         clock = CLOCK_BEFORE_DATE.match(self.lowered, cue.end, mention.start)
         gap_start = clock.end() if clock else cue.end
         if mention.start - gap_start > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
