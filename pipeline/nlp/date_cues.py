@@ -49,6 +49,7 @@ class CueReader:
     past_tense: re.Pattern[str]  # cue words that tell of the past ("stängde", "took place")
     past_clause: re.Pattern[str]  # words that put a sentence in the past ("had", "var")
     apply_verbs: re.Pattern[str]  # the window words that are verbs of applying ("ansöka", "apply")
+    window_names: re.Pattern[str]  # names of the application window ("ansökningsperioden")
 
     def find_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
         """Cues in text order within the spans (the surroundings of the dates found); field
@@ -132,6 +133,7 @@ def cue_reader() -> CueReader:
         re.compile(word_alternation(cues["past_tense"])),
         compile_phrases({"past_clause": cues["past_tense"] + cues["past_clause"]})[0],
         re.compile(word_alternation(cues["apply_verbs"])),
+        compile_phrases({"window_names": cues["window_names"]})[0],
     )
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 LABEL_CHARS = 30  # a field label above a date is short ("Utlysningen stänger", "Deadline")
 HEADING_CHARS = 80  # a heading above a date labels it only when the date line reads like an appointment
 LABEL_BELOW_CHARS = 40  # "Opens for applications", "Application deadline"
+SECTION_LINES = 12  # how many short labels and date lines a section's heading may stand over
+STACKED_ROWS = 20  # how many rows of a table flattened one cell a line are read up to its header
 DATE_LINE_TAIL = 30  # what may follow the date on a date line: ", 12:00 at noon", " kl. 16.00 (steg 1)"
 
 BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
@@ -243,6 +245,64 @@ class DateBlocks:
         if header[0] in self.dates_on_line or not 0 < len(text[header[0] : header[1]].strip()) <= HEADING_CHARS:
             return None
         return header, [lo for lo, _ in spans].index(date_start), columns
+
+    def line_above(self, start: int) -> tuple[int, int] | None:
+        """The first non-blank line above the line starting at `start`."""
+        text = self.text
+        while start > 0:
+            start, end = line_bounds(text, start - 1)
+            if text[start:end].strip():
+                return start, end
+        return None
+
+    def stacked_cell(self, date_start: int) -> tuple[int, int, int] | None:
+        """For a date line in a table flattened one cell a line, each row a title line over its
+        dates ("Opening date\n\nNext deadline\n\nCall for proposals on ...\n\n15 September
+        2022\n\n16 March 2023\n\nCall for ..."): where the first row's title starts (the column
+        labels stand above it), the date's place in its row and the row's number of dates (two or more)."""
+        start, end = line_bounds(self.text, date_start)
+        if not self._is_date_line(start, end):
+            return None
+        place, top = 0, start
+        while (above := self.line_above(top)) is not None and self._is_date_line(*above):
+            place, top = place + 1, above[0]
+        cells, bottom = place + 1, end
+        while (below := self._next_line(bottom)) is not None and self._is_date_line(*below):
+            cells, bottom = cells + 1, below[1]
+        if cells < 2:
+            return None
+        title = self.line_above(top)
+        for _ in range(STACKED_ROWS):
+            if title is None or self._is_date_line(*title):
+                return None
+            above = self.line_above(title[0])
+            if above is None or not self._is_date_line(*above):
+                return title[0], place, cells
+            while above is not None and self._is_date_line(*above):  # the row above: its dates, then its title
+                above = self.line_above(above[0])
+            title = above
+        return None
+
+    def section_heading(self, date_start: int) -> tuple[int, int] | None:
+        """For a date line under short labels without a cue ("Application deadlines\n\nMobility
+        programme\n\nSupport for artist residencies\n\n15.01.2018 to 15.02.2018\n\nNetwork
+        funding\n\n18.01.2018 to 20.02.2018"): the first line above, over such labels and other
+        date lines, that has a cue, when it is short enough to be the section's heading."""
+        start, end = line_bounds(self.text, date_start)
+        if not self._is_date_line(start, end):
+            return None
+        for _ in range(SECTION_LINES):
+            above = self.line_above(start)
+            if above is None:
+                return None
+            start, end = above
+            if self._is_date_line(start, end):
+                continue
+            if self.has_cue(start, end):
+                return above if len(self.text[start:end].strip()) <= LABEL_CHARS else None
+            if len(self.text[start:end].strip()) > LABEL_CHARS:
+                return None
+        return None
 
     def claimed_from_above(self, label: tuple[int, int], date_start: int) -> bool:
         """A label glued under a date line and parted by a blank line from the date below it

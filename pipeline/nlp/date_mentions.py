@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.model_files import load_model_toml
+from pipeline.nlp.date_clauses import DIGITS, DOTTED_DAY_CONTEXT
 from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
@@ -25,10 +26,14 @@ SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read
 # ("Första perioden är 1-31 mars. Andra perioden är 1-30 september": both in the coming months).
 SENTENCE_END = re.compile(r"\n|[.!?;]\s+[A-ZÅÄÖ]")
 
-# Text allowed between the two ends of a date range: an optional time, then a connector.
+# Text allowed between the two ends of a date range: an optional time, then a connector, then
+# an optional time of the last day ("from 1 March to 17:00 (Estonian time) on 2 April").
 RANGE_GAP = re.compile(
     r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
-    r"(?:-|–|—|−|→|to|till|until|till och med|t\.o\.m\.|through)\s*(?:den\s+|the\s+|on\s+)?",
+    r"(?:-|–|—|−|→|to|till|until|till och med|t\.o\.m\.|through)\s*"
+    r"(?:(?:kl\.?\s*|klockan\s*)?\d{1,2}[:.]\d{2}(?:\s*(?:hours|h|CET|CEST|EET))?(?:\s*\([^()\n]{1,30}\))?"
+    r"\s*(?:,\s*)?(?:on|den)\s+)?"
+    r"(?:den\s+|the\s+|on\s+)?",
     re.IGNORECASE,
 )
 # "between 1 March and 15 April" is a range too, but "9 March and 15 March" is a list.
@@ -128,7 +133,8 @@ def date_patterns() -> DatePatterns:
         # 19.3.2024, 19/3/2024, 19. 3. 2024
         rf"|(?P<num>(?P<nd>[0-3]?\d)(?:/|\.\s?)(?P<nm>[01]?\d)(?:/|\.\s?)(?P<ny>{year}))"
         # 6 mars (2024), 16th October, 7th of June 2024, 7 and 8 May 2024, 16-17 januari
-        rf"|(?P<tx>(?P<td>[0-3]?\d){ordinal}\.?"
+        # (also a list of days before it: "27, 28 och 29 oktober")
+        rf"|(?P<tx>(?:(?P<tl>[0-3]?\d(?:,\s*[0-3]?\d)*),\s*)?(?P<td>[0-3]?\d){ordinal}\.?"
         rf"(?:\s*(?P<tj>-|–|&|and|och|to|till)\s*(?P<td2>[0-3]?\d){ordinal}\.?)?"
         rf"\s+(?:of\s+)?(?P<tm>{month_re})(?!\w)\.?(?:,?\s+(?P<ty>{year}))?)"
         # 1-31.3.2021, 1–31.3., (1-30.9) (a day range with a numeric month, as Finland writes it)
@@ -142,6 +148,9 @@ def date_patterns() -> DatePatterns:
         r"|(?P<smr>(?P<cd>[0-3]?\d)/(?P<cm>[01]?\d)\s?[-–−]\s?(?P<ed>[0-3]?\d)/(?P<em>[01]?\d)(?![\d/]|[.,]\d))"
         # 16/6 (day/month, no year)
         r"|(?P<dm>(?P<sd>[0-3]?\d)/(?P<sm>[01]?\d)(?![\d/]|[.,]\d))"
+        # 22.4. (day.month., no year, as Finland writes it; taken only after a word that
+        # introduces a date, see DOTTED_DAY_CONTEXT: "1.2." alone is most often a section number)
+        rf"|(?P<dd>(?P<pd>[0-3]?\d)\.(?P<pm>[01]?\d)(?:\.(?![\d,])|(?![\d,.]|{AMOUNT_AFTER})))"
     )
     month_first = re.compile(
         # no leading \b: a pattern opening on literal letters lets re skip ahead fast; the word
@@ -208,21 +217,33 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
     elif kind == "short":
         day, month, year = int(g("ud")), int(g("um")), int(g("uy"))
         year += 1900 if year >= 70 else 2000  # "14/09/98" is last century
+    elif kind == "dd":
+        if not DOTTED_DAY_CONTEXT.search(lowered, max(0, start - 12), start):
+            return []
+        day, month, year = int(g("pd")), int(g("pm")), None
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
     if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
         return []
+    listed: list[DateMention] = []
+    if kind == "tx" and g("tl"):  # "27, 28 och 29 oktober": the listed days share the month
+        days = [(int(d.group()), d.start(), d.end()) for d in DIGITS.finditer(text, m.start("tl"), m.end("tl"))]
+        if all(a[0] < b[0] for a, b in zip(days, days[1:] + [(day, 0, 0)], strict=True)):
+            listed = [DateMention(lo, hi, d, month, year) for d, lo, hi in days if _valid(year or 2024, month, d)]
+        if listed:  # a weekday before the list is its first day's
+            listed[0].start, listed[0].weekday, weekday = start, weekday, None
+        start = m.start("td")
     first = DateMention(start, m.end(), day, month, year, weekday)
     first_group, last_group = RANGE_DAY_GROUPS.get(kind, ("", ""))
     if not last_group or not g(last_group):
-        return [first]
+        return [*listed, first]
     last_day = int(g(last_group))
     if last_day <= day or not _valid(year or 2024, month, last_day):
         # a range ending before it starts: "16-15 mars" keeps its first date, while digits like
         # "31-1.3." are most likely not a date at all
         return [first] if kind == "tx" else []
     first.end = m.end(first_group)
-    return [first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
+    return [*listed, first, DateMention(m.start(last_group), m.end(), last_day, month, year, None, range_start=first)]
 
 
 def _month_range(m: re.Match[str]) -> list[DateMention]:

@@ -11,6 +11,7 @@ import bisect
 import re
 from datetime import date
 
+from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, TIMESTAMP_AFTER, closes_a_call
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import (
     HEADING_CHARS,
@@ -23,6 +24,7 @@ from pipeline.nlp.date_layout import (
     opens_line,
 )
 from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
+from pipeline.nlp.date_tables import in_deadline_section, stacked_column_cue, table_column_cue
 from pipeline.nlp.phrases import lower_keeping_offsets
 
 ADJACENT_ROLES = {"deadline_adjacent": "deadline", "opening_adjacent": "opening"}
@@ -34,6 +36,14 @@ NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
 CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a call word next to a verb
+# "Ansökningsperioden för 2023 års bidrag pågår": how far back in its clause the window's name may
+# stand from a word of going on
+WINDOW_NAME_GAP = 50
+WINDOW_NAME_CHARS = 25  # the longest window name ("ansökningsomgångarna", "submission windows")
+# "The application period for Business Finland's funding for business development in disruptive
+# circumstances ended yesterday on 8 June": how far back the window named as the subject of an end
+# word may stand in its clause
+WINDOW_SUBJECT_CHARS = 130
 
 # Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
 # sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
@@ -125,37 +135,69 @@ class Page:
 
     def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
-        sista dag"), or, for a short cue opening its sentence, the clause after the date
-        ("By 22 September, applicants will be notified", "Senast den 1 april beslutar vi")."""
+        sista dag"), or, for a short cue opening its sentence or a clause joined by "och"/"and",
+        the clause after the date ("By 22 September, applicants will be notified", "Senast den 1
+        april beslutar vi", "... var 31 december 2021 och senast 30 april 2022 skulle projekten
+        lämna in slutredovisning")."""
         if self._not_call_word_in(max(lo, cue.start - NOT_CALL_REACH), cue.start):
             return True
         if self._not_call_word_in(cue.end, mention.start):
             return True
-        if cue.role in ADJACENT_ROLES and not self.lowered[lo : cue.start].strip(" \t•·*-–—"):
-            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end, NOT_CALL_REACH))
+        if cue.role in ADJACENT_ROLES and (
+            not self.lowered[lo : cue.start].strip(" \t•·*-–—") or CLAUSE_JOIN.search(self.lowered, lo, cue.start)
+        ):
+            # from the date's last character: a date may take the full stop after its month ("31 december.")
+            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end - 1, NOT_CALL_REACH))
         return False
 
     def _not_call_word_in(self, lo: int, hi: int) -> bool:
         """Whether a not-the-call word stands in [lo, hi), other than a word of going on or
         starting said of the call itself ("the Open Call #1 starts today and will remain open
-        until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...")."""
+        until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...", "Utlysningen
+        pågår från den 1 april")."""
         reader = self.reader
         return any(
-            not (reader.is_progress(m) and (self._call_word_before(m.start()) or self._call_word_after(m.end())))
+            not (reader.is_progress(m) and self._said_of_the_call(m.start(), m.end()))
             for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
+
+    def _said_of_the_call(self, start: int, end: int) -> bool:
+        """Whether the word of going on or starting at [start, end) is said of the call: a call
+        word next to it, the window named before it in its clause, or a window cue it is part of
+        ("utlysningen pågår")."""
+        if self._call_word_before(start) or self._call_word_after(end) or self._window_named_before(start):
+            return True
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.cues[i].end >= end and self.cues[i].role in ("opening", "deadline")
+
+    def _window_goes_on(self, cue: Cue) -> bool:
+        """Whether an `other` cue is a word of going on said of the window named before it
+        ("Ansökningsperioden för 2023 års bidrag pågår")."""
+        progress = self.reader.not_call.fullmatch(self.lowered, cue.start, cue.end)
+        return bool(progress and self.reader.is_progress(progress) and self._window_named_before(cue.start))
 
     def _call_word_before(self, pos: int) -> bool:
         """Whether a word of applying or of a call ends right before pos ("the call for applications ends")."""
         return any(0 <= pos - c.end <= CALL_WORD_GAP for c in self.window_cues)
+
+    def _window_named_before(self, pos: int, reach: int = WINDOW_NAME_GAP) -> bool:
+        """Whether the application window is named earlier in the clause that ends at pos, ending
+        at most `reach` characters back ("Ansökningsperioden för 2023 års bidrag pågår")."""
+        lo = max(0, pos - reach - WINDOW_NAME_CHARS)
+        return any(
+            pos - m.end() <= reach and not CLAUSE_BREAK.search(self.lowered, m.end(), pos)
+            for m in self.reader.window_names.finditer(self.lowered, lo, pos)
+        )
 
     def _call_word_after(self, pos: int) -> bool:
         return any(0 <= c.start - pos <= CALL_WORD_GAP for c in self.window_cues)
 
     def role_of(self, i: int) -> tuple[str | None, str]:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
-        nothing says) and where that was read: "before", "after", "label" or "" (nowhere)."""
+        nothing says) and where that was read: "before", "after", "label", "stamp" or "" (nowhere)."""
         mention = self.mentions[i]
+        if TIMESTAMP_AFTER.match(self.text, mention.end):
+            return "other", "stamp"  # a log entry's timestamp
         lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
         hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
         return (
@@ -167,7 +209,11 @@ class Page:
 
     def _next_to(self, cue: Cue, mention: DateMention) -> bool:
         """Whether a cue that counts only next to its date stands next to this one."""
-        if mention.start - cue.end > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
+        if closes_a_call(self.lowered, cue.start, cue.end, mention.start):
+            return True  # "closed this round of the ... call on Tuesday 23 April"
+        clock = CLOCK_BEFORE_DATE.match(self.lowered, cue.end, mention.start)
+        gap_start = clock.end() if clock else cue.end
+        if mention.start - gap_start > ADJACENT_CHARS or "|" in self.text[cue.end : mention.start]:
             return False  # too far, or in another field ("by Amy Murphy | Oct 25, 2023": a byline)
         return cue.role == "deadline_adjacent" or bool(ADJACENT_GAP.fullmatch(self.lowered, cue.end, mention.start))
 
@@ -185,10 +231,19 @@ class Page:
                 if not self._next_to(cue, mention):
                     return "other", "before"
                 cue = Cue(cue.start, cue.end, "deadline")
+            if cue.role == "other" and self._window_goes_on(cue):
+                # "Ansökningsperioden för bidraget pågår mellan 1 april och 15 maj": the window's period
+                cue = Cue(cue.start, cue.end, "opening")
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
-                # "the call for applications ends on the 4th of November"
-                return ("deadline" if opened or self._call_word_before(cue.start) else "other"), "before"
+                # "the call for applications ends on the 4th of November", "the application period
+                # for ... ended yesterday on 8 June"
+                window = (
+                    opened
+                    or self._call_word_before(cue.start)
+                    or self._window_named_before(cue.start, WINDOW_SUBJECT_CHARS)
+                )
+                return ("deadline" if window else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
                 return "other", "before"  # a registration or reporting deadline, not the call's
             if cue.role == "opening_adjacent" and self._event_follows(self._range_end(i)):
@@ -196,8 +251,11 @@ class Page:
             if cue.role in ADJACENT_ROLES and len(before) > 1 and before[-2].role == "event":
                 # "Info Days from 28 June", "the event took place in Tampere from 21-23 May",
                 # "webbinariet innan 5 maj"; but "papers for the conference should be sent ... by
-                # 30 November" is a deadline
-                if cue.role == "opening_adjacent" or cue.start - before[-2].end <= ADJACENT_CHARS:
+                # 30 November" is a deadline, and so is "två månader efter årsmöte, dock senast 15
+                # december" (a comma ends what the event word speaks of)
+                if cue.role == "opening_adjacent" or (
+                    cue.start - before[-2].end <= ADJACENT_CHARS and "," not in text[before[-2].end : cue.start]
+                ):
                     return "event", "before"
             return ADJACENT_ROLES.get(cue.role, cue.role), "before"
         after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
@@ -257,25 +315,18 @@ class Page:
                 return self._label_role(line, -1), "label"
         heading = list_heading(text, mention.start) or field_list_heading(text, mention.start)
         role = self._label_role(heading, -1) if heading else None
-        return (role, "label") if role else self._role_from_table(mention)
+        if role:
+            return role, "label"
+        if in_deadline_section(self.blocks, self.text, self.mentions, mention, self.cues_between):
+            return "deadline", "label"  # "Application deadlines\n\nNetwork funding\n\n18.01.2018 to 20.02.2018"
+        return self._role_from_table(mention)
 
     def _role_from_table(self, mention: DateMention) -> tuple[str, str] | None:
-        """The label of a date's column in a table whose header stands above its rows: the j-th
-        cue of the header when it has one per column, else the header's first cue for the first
-        column when the header opens with it ("Deadline date Trustee meeting date")."""
-        found = self.blocks.table_column(mention.start)
-        if found is None:
-            return None
-        (lo, hi), column, columns = found
-        labels = self.label_cues(lo, hi)
-        opening = lo + len(self.text[lo:hi]) - len(self.text[lo:hi].lstrip())
-        if len(labels) == columns:
-            cue = labels[column]
-        elif column == 0 and labels and labels[0].start == opening:
-            cue = labels[0]
-        else:
-            return None
-        return ROLE_NAMES.get(cue.role, cue.role), "label"
+        """The label of a date's column in a table (pipeline.nlp.date_tables)."""
+        cue = table_column_cue(self.blocks, self.text, self.label_cues, mention.start) or stacked_column_cue(
+            self.blocks, self.text, self.lowered, self.reader, mention.start
+        )
+        return (ROLE_NAMES.get(cue.role, cue.role), "label") if cue else None
 
     def _role_from_window(self, i: int, lo: int, hi: int) -> tuple[str, str] | None:
         """ "window" when a word of applying or of a call stands shortly before the date in its
@@ -327,6 +378,12 @@ class Page:
         before = self.cues_between(lo, mention.start)
         if before:
             cue = before[-1]
+            if cue.role == "opening_adjacent" and len(before) > 1:
+                # "The call was opened in ETIS from 1 March to 2 April": the verb before "from"
+                # tells the tense
+                verb = before[-2]
+                if not CLAUSE_BREAK.search(self.lowered, verb.end, cue.start):
+                    cue = verb
         else:
             after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
             if not after:
