@@ -84,3 +84,19 @@ def test_training_and_extraction_read_where_the_site_files_the_page() -> None:
     assert "cwcountfunders1" in words  # one funder found (Vinnova)
     doc._.url = None
     assert not [w for w in classifier_words(doc) if w.startswith("cwurl")]  # a record without an address
+
+
+def test_training_and_extraction_read_whether_the_page_states_an_open_call() -> None:
+    from pipeline.nlp.kind_model import classifier_words
+    from pipeline.nlp.train import analysed
+
+    records = [
+        {"id": "open", "kind": "funding-call", "reference_date": "2025-03-01",
+         "text": "Utlysning: innovationsprojekt\n\nAnsökan är öppen från 1 februari 2025 till 30 april 2025."},
+        {"id": "guide", "kind": "info", "reference_date": "2025-03-01",
+         "text": "Så söker du stöd\n\nHär beskriver vi hur en ansökan går till och vad den ska innehålla."},
+    ]
+    open_call, guide = analysed("sv", records)
+    # the status the dates give on the page's date: a window open then, or none stated
+    assert "cwstatusopen" in classifier_words(open_call)
+    assert "cwstatusnone" in classifier_words(guide)

@@ -28,8 +28,8 @@ KIND_BIAS = {"funding-call": -0.2}
 
 
 @Language.factory("callwatch_kind", assigns=["doc._.kind"],
-                  requires=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.amounts", "doc._.identifiers",
-                            "doc._.funders", "doc._.topics"])
+                  requires=["doc._.deadline", "doc._.opening", "doc._.call_status", "doc._.events", "doc._.amounts",
+                            "doc._.identifiers", "doc._.funders", "doc._.topics"])
 def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
     return KindClassifier()
 

@@ -6,7 +6,9 @@ that lets "utlysning", "utlysningen" and "utlysningsperioden" count as one word 
 "applicants"/"application" in English), and the title's words marked as such. It also reads
 marker words for what the other components found: whether there is a deadline, an opening date,
 an upcoming event, an amount, an official call id; and how many funders, amounts, event dates
-and topics (0, 1, 2, 3 or more: an overview of several schemes names more than one call does).
+and topics (0, 1, 2, 3 or more: an overview of several schemes names more than one call does),
+and the status the dates give a call (open, closed, forthcoming or none: a window that is open
+on the page's date is what a call page announces; a guide to a scheme states none).
 And the words of the page address's path, marked as such: where a site files a page
 ("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. The same words
 are what spaCy's bag-of-words text classifier (`spacy.TextCatBOW.v3`) learns from in training
@@ -84,6 +86,7 @@ def classifier_words(doc: Doc) -> list[str]:
     # after the title: how many title words are marked depends on len(words)
     words += url_words(doc._.url)
     words += [f"cwcount{fact}{min(3, len(getattr(doc._, fact) or ()))}" for fact in COUNTED_FACTS]
+    words.append(f"cwstatus{doc._.call_status or 'none'}")
     return words  # never empty: the counts are always there
 
 
