@@ -28,6 +28,7 @@ from spacy.util import filter_spans
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.funder_asides import named_aside
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
@@ -309,10 +310,8 @@ class FunderFinder:
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
-            if (cues["superseded_before"].search(search.text[max(start, end - 40):end])
-                    or cues["superseded_after"].match(context.after.lstrip(" "))
-                    or cues["eligibility_after"].match(context.after)):
-                return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
+            if named_aside(cues, search.text, context.before, context.after, context.programmes):
+                return "no"  # "the programme that succeeds Horizon 2020", "applications for Horizon Europe"
             if cues["programme_before"].search(search.text[max(start, end - 40):end]):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
             if funding or call:

@@ -1,0 +1,48 @@
+"""Bodies named on a page in roles other than paying for what it describes, read through the real
+spaCy pipeline: where an application one prepares goes, programmes offered as alternatives, the
+authority that administers the money of the programme that pays."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract_records
+
+
+def names(text: str) -> list[str]:
+    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
+    return [funder["name"] for funder in result["funders"]]
+
+
+def test_the_programme_an_application_is_prepared_for_is_not_the_funder_of_the_grant() -> None:
+    text = ("Seed money for research applications\n\n"
+            "Vinnova offers seed money of up to SEK 100 000 to research groups. The grant may be used "
+            "for preparing applications, including applications for Horizon Europe.")
+    found = names(text)
+    assert "Vinnova" in found
+    assert "Horizon Europe" not in found
+
+
+def test_the_programmes_one_could_apply_to_instead_are_not_funders() -> None:
+    text = ("Regionala utvecklingsmedel\n\n"
+            "Region Stockholm utlyser regionala utvecklingsmedel för projekt som stärker "
+            "kompetensförsörjningen. Om du ansöker om EU-finansiering från Europeiska socialfonden "
+            "eller Interreg Central Baltic kan du också söka medfinansiering från Region Stockholm.")
+    found = names(text)
+    assert "Region Stockholm" in found
+    assert "European Social Fund Plus" not in found
+    assert "Interreg Central Baltic" not in found
+
+
+def test_money_granted_from_one_fund_or_the_other_is_from_both() -> None:
+    text = ("Nya projekt i Mellersta Norrland\n\n"
+            "Strukturfondspartnerskapet har prioriterat tolv projekt. De prioriterade projekten beviljas "
+            "stöd från Europeiska regionala utvecklingsfonden eller Europeiska socialfonden.")
+    found = names(text)
+    assert "European Regional Development Fund" in found
+    assert "European Social Fund Plus" in found
+
+
+def test_the_programmes_own_call_for_proposals_is_its_money() -> None:
+    text = ("Second call open\n\n"
+            "The second call for proposals for the Interreg Central Baltic programme has been published. "
+            "Applications are open for projects between partners in Estonia, Finland, Latvia and Sweden.")
+    assert "Interreg Central Baltic" in names(text)
