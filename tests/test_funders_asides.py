@@ -46,3 +46,13 @@ def test_the_programmes_own_call_for_proposals_is_its_money() -> None:
             "The second call for proposals for the Interreg Central Baltic programme has been published. "
             "Applications are open for projects between partners in Estonia, Finland, Latvia and Sweden.")
     assert "Interreg Central Baltic" in names(text)
+
+
+def test_a_bodys_office_to_contact_does_not_make_it_the_funder() -> None:
+    text = ("Eurostars: call 5 is open\n\n"
+            "The Eurostars call for innovative SMEs closes on 12 September. Funding is granted to the "
+            "partners by their national funding agencies. If you have questions about eligibility, "
+            "contact the Eureka Secretariat or the national EUREKA project coordinators.")
+    found = names(text)
+    assert "Eurostars" in found
+    assert "Eureka" not in found
