@@ -56,3 +56,23 @@ def test_a_bodys_office_to_contact_does_not_make_it_the_funder() -> None:
     found = names(text)
     assert "Eurostars" in found
     assert "Eureka" not in found
+
+
+def test_the_managing_authority_of_the_fund_that_pays_is_not_a_funder() -> None:
+    text = ("Ny utlysning i Övre Norrland\n\n"
+            "Nu öppnar en utlysning med stöd från Europeiska regionala utvecklingsfonden för projekt "
+            "som stärker små företag i Övre Norrland. I Sverige är Tillväxtverket förvaltande myndighet "
+            "och tar emot ansökningarna.")
+    found = names(text)
+    assert "European Regional Development Fund" in found
+    assert "Tillväxtverket" not in found
+
+
+def test_the_agency_managing_a_programme_for_the_commission_is_not_its_funder() -> None:
+    text = ("Erasmus+ in higher education\n\n"
+            "Erasmus+ funds exchanges of students and staff between universities in Europe. The Erasmus+ "
+            "programme is managed by the European Education and Culture Executive Agency (EACEA). "
+            "The EACEA is in charge of managing the centralised actions of the programme.")
+    found = names(text)
+    assert "Erasmus+" in found
+    assert "European Education and Culture Executive Agency" not in found
