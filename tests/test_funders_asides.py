@@ -76,3 +76,12 @@ def test_the_agency_managing_a_programme_for_the_commission_is_not_its_funder() 
     found = names(text)
     assert "Erasmus+" in found
     assert "European Education and Culture Executive Agency" not in found
+
+
+def test_an_agency_holding_information_sessions_on_a_call_is_not_its_funder() -> None:
+    text = ("LIFE calls for proposals 2025\n\n"
+            "The LIFE Programme opens its calls for proposals for nature and climate projects on 22 April. "
+            "CINEA will hold virtual information sessions on the LIFE calls from 18 to 20 May.")
+    found = names(text)
+    assert "LIFE Programme" in found
+    assert "European Climate, Infrastructure and Environment Executive Agency" not in found
