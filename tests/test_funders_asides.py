@@ -85,3 +85,13 @@ def test_an_agency_holding_information_sessions_on_a_call_is_not_its_funder() ->
     found = names(text)
     assert "LIFE Programme" in found
     assert "European Climate, Infrastructure and Environment Executive Agency" not in found
+
+
+def test_the_national_contact_point_for_a_programme_is_not_its_funder() -> None:
+    text = ("Kreativa Europa: stöd till europeiska plattformar\n\n"
+            "Kreativa Europa utlyser stöd till europeiska plattformar för nya konstnärer. Sista ansökningsdag "
+            "är den 15 mars. Kreativa Europa Desk vid Utbildningsstyrelsen ger råd till sökande i alla "
+            "frågor som gäller ansökan.")
+    found = names(text)
+    assert "Creative Europe" in found
+    assert "Finnish National Agency for Education" not in found
