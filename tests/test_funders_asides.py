@@ -95,3 +95,13 @@ def test_the_national_contact_point_for_a_programme_is_not_its_funder() -> None:
     found = names(text)
     assert "Creative Europe" in found
     assert "Finnish National Agency for Education" not in found
+
+
+def test_the_earlier_programmes_a_new_one_builds_on_are_not_its_funders() -> None:
+    text = ("PEACE PLUS opens its first calls\n\n"
+            "The PEACE PLUS programme opens its first calls for proposals for community projects in "
+            "Northern Ireland and the border counties of Ireland. It will build upon previous PEACE and "
+            "INTERREG Programmes, such as the €270 million PEACE IV Programme.")
+    found = names(text)
+    assert "PEACE PLUS" in found
+    assert "Interreg" not in found
