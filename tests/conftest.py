@@ -65,3 +65,27 @@ def serve_fixture_site(serve_site) -> Callable:
         return server, article_server or server
 
     return serve
+
+
+@pytest.fixture(scope="session")
+def dates_doc() -> Callable:
+    """Read a text with the real `callwatch_dates` component on a blank sv/en pipeline (built once
+    per language): dates_doc(text, reference_date, lang) -> the processed Doc."""
+    import spacy
+
+    import pipeline.nlp.dates  # noqa: F401  (registers the factory)
+
+    pipelines = {}
+
+    def read(text: str, reference_date: str | None = None, lang: str = "sv"):
+        if lang not in pipelines:
+            nlp = spacy.blank(lang)
+            nlp.add_pipe("callwatch_dates")
+            pipelines[lang] = nlp
+        doc = pipelines[lang].make_doc(text)
+        doc._.reference_date = reference_date
+        doc._.lang = lang
+        return pipelines[lang](doc)
+
+    return read
+

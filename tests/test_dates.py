@@ -6,29 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-import spacy
 
-import pipeline.nlp.dates  # noqa: F401  (registers the factory)
 from pipeline.nlp.date_mentions import find_dates
 from pipeline.vocabulary import today_in_stockholm
 
 
 @pytest.fixture(scope="module")
-def read():
-    pipelines = {}
-
-    def run(text: str, reference_date: str | None = None, lang: str = "sv"):
-        if lang not in pipelines:
-            nlp = spacy.blank(lang)
-            nlp.add_pipe("callwatch_dates")
-            pipelines[lang] = nlp
-        nlp = pipelines[lang]
-        doc = nlp.make_doc(text)
-        doc._.reference_date = reference_date
-        doc._.lang = lang
-        return nlp(doc)
-
-    return run
+def read(dates_doc):
+    return dates_doc
 
 
 def test_year_less_deadline_takes_the_year_ahead_of_the_reference_date(read):

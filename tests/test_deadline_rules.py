@@ -6,26 +6,11 @@ made up for the tests; each test states the rule it checks."""
 from __future__ import annotations
 
 import pytest
-import spacy
-
-import pipeline.nlp.dates  # noqa: F401  (registers the factory)
 
 
 @pytest.fixture(scope="module")
-def deadline():
-    pipelines = {}
-
-    def read(text: str, reference_date: str, lang: str = "sv") -> str | None:
-        if lang not in pipelines:
-            nlp = spacy.blank(lang)
-            nlp.add_pipe("callwatch_dates")
-            pipelines[lang] = nlp
-        doc = pipelines[lang].make_doc(text)
-        doc._.reference_date = reference_date
-        doc._.lang = lang
-        return pipelines[lang](doc)._.deadline
-
-    return read
+def deadline(dates_doc):
+    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._.deadline
 
 
 # --- the choice among several deadlines ----------------------------------------------------------

@@ -4,12 +4,9 @@ Nordic and Baltic programmes) named beside their calls."""
 
 from __future__ import annotations
 
-from pipeline.extract import extract_records
+from funder_texts import read_funders
 
-
-def funders(text: str) -> list[dict[str, str]]:
-    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
-    return result["funders"]
+funders = read_funders
 
 
 def test_a_county_board_is_reported_with_the_county_it_names() -> None:

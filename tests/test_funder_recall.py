@@ -4,16 +4,10 @@ introduced by a funding cue, and bodies that receive money rather than pay it.""
 
 from __future__ import annotations
 
-from pipeline.extract import extract_records
+from funder_texts import funder_names, read_funders
 
-
-def funders(text: str) -> list[dict[str, str]]:
-    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
-    return result["funders"]
-
-
-def names(text: str) -> list[str]:
-    return [funder["name"] for funder in funders(text)]
+funders = read_funders
+names = funder_names
 
 
 def test_a_foundation_awarding_grants_is_a_funder_by_its_name_alone() -> None:

@@ -4,12 +4,9 @@ authority that administers the money of the programme that pays."""
 
 from __future__ import annotations
 
-from pipeline.extract import extract_records
+from funder_texts import funder_names
 
-
-def names(text: str) -> list[str]:
-    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
-    return [funder["name"] for funder in result["funders"]]
+names = funder_names
 
 
 def test_the_programme_an_application_is_prepared_for_is_not_the_funder_of_the_grant() -> None:

@@ -4,12 +4,9 @@ money" is the money of the programme named paying, and so on."""
 
 from __future__ import annotations
 
-from pipeline.extract import extract_records
+from funder_texts import funder_names, read_funders
 
-
-def names(text: str) -> list[str]:
-    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
-    return [funder["name"] for funder in result["funders"]]
+names = funder_names
 
 
 def test_a_fund_whose_money_an_interreg_programme_counts_is_a_funder() -> None:
@@ -86,8 +83,8 @@ def test_the_rural_development_programme_alone_is_not_reported_as_its_fund() -> 
 def test_a_fund_named_in_the_genitive_is_reported_by_its_name() -> None:
     text = ("Utlysning\n\nLandsbygdsfondens nya utlysning för lokala projekt är öppen. "
             "Ansök om stöd senast den 1 oktober.")
-    [result] = extract_records([{"id": "x", "text": text, "reference_date": "2025-03-01"}])
-    assert {"name": "European Agricultural Fund for Rural Development", "text": "Landsbygdsfonden"} in result["funders"]
+    expected = {"name": "European Agricultural Fund for Rural Development", "text": "Landsbygdsfonden"}
+    assert expected in read_funders(text)
 
 
 def test_the_fund_an_interreg_programme_is_paid_from_is_a_funder_where_named() -> None:
