@@ -103,6 +103,21 @@ class TextSearch:
             found = self._memo[key] = lo < hi and any(search.search(stretch) for search in searches)
         return found
 
+    def found_in(self, name: str, lo: int, hi: int) -> bool:
+        """Whether a cue of that kind occurs in text[lo:hi], not remembered: for the stretches
+        around one mention ("ordförande för " before it), asked once. In the lower-cased text,
+        these searches took a third of the time of the case-insensitive ones."""
+        searches, searched = self.patterns[name]
+        stretch = searched[lo:hi]
+        return any(search.search(stretch) for search in searches)
+
+    def opens(self, name: str, lo: int, hi: int, spaces: bool = True) -> bool:
+        """Whether text[lo:hi] starts with a cue of that kind (after its leading spaces, unless
+        `spaces` is False): what follows a mention ("har beviljats", "’s director")."""
+        searches, searched = self.patterns[name]
+        stretch = searched[lo:hi].lstrip(" ") if spaces else searched[lo:hi]
+        return any(search.match(stretch) for search in searches)
+
 
 def genitive_forms(alias: str, abbreviation: bool) -> list[str]:
     """Swedish genitives: "Vinnovas", "Horisont Europas", "THCS:s"; none after s, x, z."""

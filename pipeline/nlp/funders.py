@@ -262,11 +262,12 @@ class FunderFinder:
         call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
-        if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
-                or cues["affiliation_after"].match(context.after.lstrip(" "))):
+        after = (mention.end, context.sentence[1])  # where context.after stands
+        if (search.found_in("affiliation_before", max(start, end - 80), end)
+                or search.opens("affiliation_after", *after)):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
-        if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
-                                    or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
+        if role != "programme" and (search.opens("recipient_after", *after)
+                                    or search.found_in("recipient_before", max(start, end - 40), end)):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
@@ -290,14 +291,14 @@ class FunderFinder:
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
-            if (cues["superseded_before"].search(search.text[max(start, end - 40):end])
-                    or cues["superseded_after"].match(context.after.lstrip(" "))
-                    or cues["eligibility_after"].match(context.after)):
+            if (search.found_in("superseded_before", max(start, end - 40), end)
+                    or search.opens("superseded_after", *after)
+                    or search.opens("eligibility_after", *after, spaces=False)):
                 return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
-            if cues["programme_before"].search(search.text[max(start, end - 40):end]):
+            if search.found_in("programme_before", max(start, end - 40), end):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
             return "yes" if funding or call else "maybe"
-        if cues["portal_after"].match(context.after.lstrip(" ")):
+        if search.opens("portal_after", *after):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= LIST_SIZE:
@@ -305,7 +306,7 @@ class FunderFinder:
         if (
             search.search("host", *context.before)
             or search.search("host", *context.heading)
-            or cues["host_after"].match(context.after.lstrip(" "))
+            or search.opens("host_after", *after)
         ):
             return "yes" if funding else "no"
         return "yes" if funding or call else "maybe"
