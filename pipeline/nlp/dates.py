@@ -193,9 +193,10 @@ class DatesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         found = extract_dates(doc_text(doc), reference_of(doc))
-        doc._.deadline = found.deadline
-        doc._.opening = found.opening
-        doc._.events = found.events
-        doc._.call_status = found.call_status
-        doc._.registration = found.registration
+        attributes = doc._  # (each `doc._` builds a new accessor object: one, not one per field)
+        attributes.deadline = found.deadline
+        attributes.opening = found.opening
+        attributes.events = found.events
+        attributes.call_status = found.call_status
+        attributes.registration = found.registration
         return doc

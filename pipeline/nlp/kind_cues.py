@@ -52,8 +52,9 @@ class PageFacts:
 
     @classmethod
     def of(cls, doc: Doc) -> PageFacts:
-        specifics = bool(doc._.deadline or doc._.opening or doc._.identifiers)
-        return cls(deadline=bool(doc._.deadline), specifics=specifics, upcoming_event=bool(doc._.events))
+        found = doc._  # (each `doc._` builds a new accessor object)
+        specifics = bool(found.deadline or found.opening or found.identifiers)
+        return cls(deadline=bool(found.deadline), specifics=specifics, upcoming_event=bool(found.events))
 
 
 @dataclass(frozen=True)
