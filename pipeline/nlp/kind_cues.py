@@ -65,15 +65,24 @@ class Cue:
     title_only: bool
     on_lowered: bool  # searched in the lower-cased text, without IGNORECASE: much faster in `re`
     required: tuple[str, ...]  # plain texts one of which every match contains (none when unknown)
+    # a pattern naming capitals, as written (IGNORECASE), for a page that does not fold safely;
+    # `pattern` is then its lower-cased form (`without_ignorecase`), for the other pages
+    as_written: re.Pattern[str] | None = None
 
 
-def compile_cue(kind: str, pattern: str, weight: float, title_only: bool) -> Cue:
+def compile_cue(kind: str, pattern: str, weight: float, title_only: bool, fold: bool = True) -> Cue:
     # A pattern written in lower case finds in the lower-cased text what IGNORECASE finds in the
-    # text, and `re` can then skip to its opening letters; one naming capitals ("säger [A-ZÅÄÖ]")
-    # keeps the flag and the original text.
+    # text, and `re` can then skip to its opening letters. One naming capitals ("säger [A-ZÅÄÖ]",
+    # which IGNORECASE reads as any letter) does too once lower-cased, on a page that folds safely
+    # (`fold`): it then gets its required texts ("säger") and is searched on few pages.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
-    flags = re.MULTILINE if lowered else re.IGNORECASE | re.MULTILINE
-    return Cue(kind, re.compile(pattern, flags), weight, title_only, lowered, required_any(pattern) if lowered else ())
+    if lowered:
+        return Cue(kind, re.compile(pattern, re.MULTILINE), weight, title_only, True, required_any(pattern))
+    as_written = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    folded = without_ignorecase(pattern, re.MULTILINE) if fold else None
+    if folded is None:
+        return Cue(kind, as_written, weight, title_only, False, ())
+    return Cue(kind, folded, weight, title_only, True, required_any(folded.pattern), as_written)
 
 
 _PLAIN_RUN = re.compile(r"[\w åäöéü-]+")
@@ -204,10 +213,10 @@ class KindCues:
         for kind in PAGE_KINDS:
             sections = rules.get(kind, {})
             for pattern in sections.get("title", []):
-                self.cues.append(compile_cue(kind, pattern, TITLE_ONLY_WEIGHT, True))
+                self.cues.append(compile_cue(kind, pattern, TITLE_ONLY_WEIGHT, True, prechecked))
             for section, weight in SECTION_WEIGHTS.items():
                 for pattern in sections.get(section, []):
-                    self.cues.append(compile_cue(kind, pattern, weight, False))
+                    self.cues.append(compile_cue(kind, pattern, weight, False, prechecked))
         if not prechecked:
             self.cues = [dataclasses.replace(cue, required=()) for cue in self.cues]
         # Which required texts a part contains, found in one search through it rather than one
@@ -219,6 +228,7 @@ class KindCues:
         required_set = frozenset(required)
         self.required_starting = {word: frozenset(word[:end] for end in range(len(word) + 1)
                                                   if word[:end] in required_set) for word in required}
+        self.as_written = [index for index, cue in enumerate(self.cues) if cue.as_written is not None]
         self.cues_requiring: dict[str, list[int]] = {}
         for index, cue in enumerate(self.cues):
             for text in cue.required or ("",):
@@ -245,18 +255,24 @@ class KindCues:
         title_factor, opening_factor = POSITION_FACTORS
         in_zone, in_opening = (self.required_in(part) for part in lowered)
         candidates = set(self.cues_requiring.get("", []))
+        folds = all(map(folds_safely, parts))
+        if not folds:
+            candidates.update(self.as_written)  # searched as written, whatever they require
         for required in in_zone | in_opening:
             candidates.update(self.cues_requiring[required])
         # In the cues' order, as when every cue was looked at. Each counted once, at its best place:
         # the title zone, else the opening.
         for index in sorted(candidates):
             cue = self.cues[index]
-            zone, opening = lowered if cue.on_lowered else parts
-            required = cue.required
-            if (not required or not in_zone.isdisjoint(required)) and cue.pattern.search(zone):
+            pattern, required = cue.pattern, cue.required
+            if cue.as_written is not None and not folds:
+                pattern, required, (zone, opening) = cue.as_written, (), parts
+            else:
+                zone, opening = lowered if cue.on_lowered else parts
+            if (not required or not in_zone.isdisjoint(required)) and pattern.search(zone):
                 scores[cue.kind] += cue.weight if cue.title_only else cue.weight * title_factor
             elif (not cue.title_only and (not required or not in_opening.isdisjoint(required))
-                  and cue.pattern.search(opening)):
+                  and pattern.search(opening)):
                 scores[cue.kind] += cue.weight * opening_factor
         if facts.deadline:
             scores["funding-call"] += DEADLINE_EVIDENCE
