@@ -212,6 +212,9 @@ class FunderFinder:
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
         for mention, index in zip(mentions, sentence_of, strict=True):
+            if mention.entry.role == "generic":
+                generic.append(mention)  # judged apart (_generic_pays): no verdict of its own
+                continue
             context = _Context(
                 sentence=(boundaries[index], boundaries[index + 1]),
                 before=(boundaries[index], mention.start),
@@ -225,9 +228,6 @@ class FunderFinder:
                 start <= mention.start and mention.end <= end for start, end in confirmed
             ):
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
-            if mention.entry.role == "generic":
-                generic.append(mention)
-                continue
             verdicts.setdefault(mention.entry.name, []).append(verdict)
             first.setdefault(mention.entry.name, mention)
 
@@ -258,8 +258,6 @@ class FunderFinder:
         """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
         entry in a list)."""
         cues = self.cues
-        funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
-        call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
         after = (mention.end, context.sentence[1])  # where context.after stands
@@ -297,19 +295,19 @@ class FunderFinder:
                 return "no"  # "the programme that succeeds Horizon 2020", "a Horizon Europe Associated Country"
             if search.found_in("programme_before", max(start, end - 40), end):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
-            return "yes" if funding or call else "maybe"
+            return "yes" if _funding_named(context, search) or search.search("call", *context.sentence) else "maybe"
         if search.opens("portal_after", *after):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= LIST_SIZE:
-            return "yes" if funding else "no"
+            return "yes" if _funding_named(context, search) else "no"
         if (
             search.search("host", *context.before)
             or search.search("host", *context.heading)
             or search.opens("host_after", *after)
         ):
-            return "yes" if funding else "no"
-        return "yes" if funding or call else "maybe"
+            return "yes" if _funding_named(context, search) else "no"
+        return "yes" if _funding_named(context, search) or search.search("call", *context.sentence) else "maybe"
 
     @staticmethod
     def _generic_pays(text: str, boundaries: list[int], search: TextSearch, offset: int) -> bool:
@@ -353,6 +351,12 @@ def _fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) -
             for other in own:
                 verdicts[other] = verdicts[other] + verdicts[name]
             del verdicts[name], first[name]
+
+
+def _funding_named(context: _Context, search: TextSearch) -> bool:
+    """Whether money is spoken of in the mention's sentence or the heading above it (asked only
+    where the verdict turns on it: most mentions are decided before)."""
+    return search.search("funding", *context.sentence) or search.search("funding", *context.heading)
 
 
 def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -> bool:
