@@ -85,6 +85,7 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool, fold: 
     return Cue(kind, folded, weight, title_only, True, required_any(folded.pattern), as_written)
 
 
+_REGEX_SYNTAX = re.compile(r"[\\.^$*+?{}\[\]|()]")  # a pattern without any is a plain text
 _PLAIN_RUN = re.compile(r"[\w åäöéü-]+")
 _GROUP_CLASS_OR_ESCAPE = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|\((?:\\.|[^()])*\)")
 _COUNTED = re.compile(r"\{\d*(?:,\d*)?\}")  # "{1,2}": a quantifier, not text
@@ -209,6 +210,11 @@ class KindCues:
         rules = load_model_toml("kind_rules.toml")
         self.past_event = re.compile("|".join(rules["event-past"]["cues"]), re.IGNORECASE)
         self.lowered_past_event = without_ignorecase(self.past_event.pattern) if prechecked else None
+        # Plain words ("hölls", "took place") are looked for with `in` in the lower-cased text: a
+        # third of the time of searching their alternation through the page's first 2,000 characters.
+        past_words = rules["event-past"]["cues"]
+        plain = self.lowered_past_event is not None and not any(map(_REGEX_SYNTAX.search, past_words))
+        self.past_event_words = tuple(word.lower() for word in past_words) if plain else None
         self.cues: list[Cue] = []
         for kind in PAGE_KINDS:
             sections = rules.get(kind, {})
@@ -285,5 +291,8 @@ class KindCues:
 
     def past_event_in(self, head: str) -> bool:
         if self.lowered_past_event is not None and folds_safely(head):
-            return self.lowered_past_event.search(lower_keeping_offsets(head)) is not None
+            lowered = lower_keeping_offsets(head)
+            if self.past_event_words is not None:
+                return any(word in lowered for word in self.past_event_words)
+            return self.lowered_past_event.search(lowered) is not None
         return self.past_event.search(head) is not None
