@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.extensions import doc_folded, doc_text
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
@@ -105,7 +105,7 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, confirmed, introduced = self.candidates(doc)
-        funders = self.select_funders(doc_text(doc), mentions, confirmed)
+        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc))
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
@@ -150,7 +150,7 @@ class FunderFinder:
     def find_mentions(self, doc: Doc) -> list[Mention]:
         matches = self.insensitive(doc) + self.sensitive(doc)
         spans = [Span(doc, start, end, label=key) for key, start, end in matches]
-        for key, start, end in self.compounds.find(doc_text(doc)) if self.compounds else ():
+        for key, start, end in self.compounds.find(doc_text(doc), doc_folded(doc)) if self.compounds else ():
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
             if compound is not None:
                 spans.append(compound)
@@ -190,10 +190,12 @@ class FunderFinder:
         return found
 
     def select_funders(self, text: str, mentions: list[Mention],
-                       confirmed: Sequence[tuple[int, int]] = ()) -> list[dict[str, str]]:
+                       confirmed: Sequence[tuple[int, int]] = (),
+                       folded: str | None = None) -> list[dict[str, str]]:
         """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
         `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
-        mention there funds whatever else its sentence says."""
+        mention there funds whatever else its sentence says. `folded`: the text lower-cased, when
+        it is known to fold safely (`doc_folded`)."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
@@ -207,7 +209,7 @@ class FunderFinder:
             if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
-        search = TextSearch(self.cues, text)
+        search = TextSearch(self.cues, text, folded)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
