@@ -86,7 +86,6 @@ class FunderFinder:
     def __init__(self, nlp: Language) -> None:
         entries, self.cues = load_registry()
         self.entries = {entry.key: entry for entry in entries}
-        self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
         # Swedish compounds ("Leaderprojekt") are looked for by the Swedish pipeline only
@@ -102,6 +101,8 @@ class FunderFinder:
                 self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
             if abbrs:
                 self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
+        # the context cues' phrases join the registry names' matcher: one pass over a page finds both
+        self.context_names = ContextFunders(nlp, self.insensitive)
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, confirmed, introduced = self.candidates(doc)
@@ -113,9 +114,10 @@ class FunderFinder:
         """What the context rules then judge: the registry's and the name shape's mentions, the
         spans of registry bodies introduced as paying, and bodies introduced as paying that no
         registry knows."""
-        registered = self.find_mentions(doc)
+        lowered_matches = self.insensitive(doc)
+        registered = self.find_mentions(doc, lowered_matches)
         introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
-        for named in self.context_names.find(doc):
+        for named in self.context_names.find(doc, lowered_matches):
             known = any(m.start < named.end and named.start < m.end for m in registered)
             (confirmed if known else introduced).append((named.start, named.end) if known else named)
         # A body introduced as paying is one already; its name's shape need not be judged, unless
@@ -147,8 +149,13 @@ class FunderFinder:
                 found.append({"name": named.name, "text": named.text})
         return found
 
-    def find_mentions(self, doc: Doc) -> list[Mention]:
-        matches = self.insensitive(doc) + self.sensitive(doc)
+    def find_mentions(self, doc: Doc, lowered_matches: list[tuple[int, int, int]] | None = None) -> list[Mention]:
+        """Registry bodies named in the doc (`lowered_matches`: `self.insensitive`'s matches on it,
+        when the caller has them; those of the context cues' phrases are left out here)."""
+        if lowered_matches is None:
+            lowered_matches = self.insensitive(doc)
+        context_keys = self.context_names.keys
+        matches = [match for match in lowered_matches if match[0] not in context_keys] + self.sensitive(doc)
         spans = [Span(doc, start, end, label=key) for key, start, end in matches]
         for key, start, end in self.compounds.find(doc_text(doc), doc_folded(doc)) if self.compounds else ():
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
