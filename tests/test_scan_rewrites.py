@@ -138,3 +138,37 @@ def test_topic_phrases_opening_on_a_digit_are_those_the_phrase_search_finds(text
             settled: set[str] = set()
             rules._collect(lowered, 10, found, settled)
             assert (found, settled) == (expected, expected_settled)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_one_matcher_finds_the_registry_names_and_context_cues_each_matcher_of_its_own_finds(
+        texts: list[str], lang: str) -> None:
+    """The funder registry's names and the context cues' phrases share one PhraseMatcher: split by
+    key, its matches are those (in the same order) of a matcher holding only one kind of phrase."""
+    from spacy.matcher import PhraseMatcher
+
+    from pipeline.model_files import load_model_toml
+    from pipeline.nlp.funder_context import CUE, CUES_FILE, LABEL, VERB
+    from pipeline.nlp.funder_registry import genitive_forms
+
+    nlp = load_nlp(lang)
+    finder = nlp.get_pipe("callwatch_funders")
+    registry = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for entry in finder.entries.values():
+        names = [form for alias in entry.names for form in genitive_forms(alias, False)]
+        if names:
+            registry.add(entry.key, list(nlp.tokenizer.pipe(names)))
+    data = load_model_toml(CUES_FILE)
+    alone = {}
+    for key, phrases in ((CUE, data["before_name"]), (LABEL, data["label_lines"]), (VERB, data["after_name"])):
+        alone[nlp.vocab.strings[key]] = PhraseMatcher(nlp.vocab, attr="LOWER")
+        alone[nlp.vocab.strings[key]].add(key, list(nlp.tokenizer.pipe(phrases)))
+    found = 0
+    for text in texts:
+        doc = nlp.make_doc(text)
+        shared = finder.insensitive(doc)
+        assert [m for m in shared if m[0] not in alone] == registry(doc)
+        for key, matcher in alone.items():
+            assert [m for m in shared if m[0] == key] == matcher(doc)
+        found += len(shared)
+    assert found > 1000
