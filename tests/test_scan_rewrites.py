@@ -144,7 +144,8 @@ def test_topic_phrases_opening_on_a_digit_are_those_the_phrase_search_finds(text
 def test_one_matcher_finds_the_registry_names_and_context_cues_each_matcher_of_its_own_finds(
         texts: list[str], lang: str) -> None:
     """The funder registry's names and the context cues' phrases share one PhraseMatcher: split by
-    key, its matches are those (in the same order) of a matcher holding only one kind of phrase."""
+    key, its matches are those (in the same order) of a matcher holding only one kind of phrase,
+    on the train and dev pages and the benchmark's texts."""
     from spacy.matcher import PhraseMatcher
 
     from pipeline.model_files import load_model_toml
@@ -163,8 +164,10 @@ def test_one_matcher_finds_the_registry_names_and_context_cues_each_matcher_of_i
     for key, phrases in ((CUE, data["before_name"]), (LABEL, data["label_lines"]), (VERB, data["after_name"])):
         alone[nlp.vocab.strings[key]] = PhraseMatcher(nlp.vocab, attr="LOWER")
         alone[nlp.vocab.strings[key]].add(key, list(nlp.tokenizer.pipe(phrases)))
+    pages = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
     found = 0
-    for text in texts:
+    for text in pages + texts[-(300 + len(EDGE_CASES)):]:  # the 300 varied benchmark texts, the edge cases
         doc = nlp.make_doc(text)
         shared = finder.insensitive(doc)
         assert [m for m in shared if m[0] not in alone] == registry(doc)
