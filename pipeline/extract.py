@@ -77,10 +77,11 @@ def _extract_chunk(chunk: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         doc = nlp.make_doc(text)
         doc.user_data["callwatch_text"] = text  # what doc_text() would rebuild from the tokens
         doc.user_data[SAMPLE_WORDS] = words  # the topic classifier reads them too
-        doc._.lang = lang
-        doc._.reference_date = record.get("reference_date") or today
-        doc._.title = record.get("title")
-        doc._.url = record.get("url")
+        attributes = doc._  # (each `doc._` builds a new accessor object: one per doc, not per field)
+        attributes.lang = lang
+        attributes.reference_date = record.get("reference_date") or today
+        attributes.title = record.get("title")
+        attributes.url = record.get("url")
         by_language.setdefault(nlp.lang, []).append((doc, index))
 
     results: list[dict[str, Any] | None] = [None] * len(chunk)
@@ -126,18 +127,19 @@ def bounded_text(text: str, label: str) -> str:
 
 def fields_of(doc: Doc) -> dict[str, Any]:
     """The extraction contract's fields from a processed Doc."""
-    kind = doc._.kind
+    found = doc._  # (each `doc._` builds a new accessor object: one, not one per field)
+    kind = found.kind
     return {
-        "lang": doc._.lang,
+        "lang": found.lang,
         "kind": kind,
-        "call_status": doc._.call_status if kind == "funding-call" else None,
-        "deadline": doc._.deadline,
-        "opening": doc._.opening,
-        "events": list(doc._.events or []),
+        "call_status": found.call_status if kind == "funding-call" else None,
+        "deadline": found.deadline,
+        "opening": found.opening,
+        "events": list(found.events or []),
         # attending an event needs registering by then; on other pages it is nobody's deadline
-        "registration": doc._.registration if kind == "event" else None,
-        "funders": list(doc._.funders or []),
-        "topics": list(doc._.topics or []),
-        "amounts": list(doc._.amounts or []),
-        "identifiers": list(doc._.identifiers or []),
+        "registration": found.registration if kind == "event" else None,
+        "funders": list(found.funders or []),
+        "topics": list(found.topics or []),
+        "amounts": list(found.amounts or []),
+        "identifiers": list(found.identifiers or []),
     }

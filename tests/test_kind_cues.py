@@ -8,8 +8,8 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_any, required_text
-from pipeline.nlp.phrases import literal_trie, lower_keeping_offsets
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_any, required_text, split_page
+from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets
 from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +57,9 @@ def test_scores_with_the_pre_check_equal_scores_searching_every_cue() -> None:
              for line in path.read_text("utf-8").splitlines() if line.strip()
              for record in [json.loads(line)] if record.get("text")]  # not review notes
     assert len(texts) > 300
+    # cues naming capitals are searched lower-cased, or as written where a page does not fold safely
+    assert checked.as_written and not unchecked.as_written
+    assert sum(not all(map(folds_safely, split_page(record["text"], None))) for record in texts) >= 5
     past_events = sum(checked.past_event_in(record["text"][:2000]) for record in texts)
     assert past_events > 10  # past-event wording is read (without an upcoming event) on enough pages
     for record in texts:

@@ -79,3 +79,32 @@ def test_lowered_funder_cues_find_what_the_case_insensitive_ones_find_on_every_a
                 assert found == (original is not None), (kind, text[:60])
                 checked += original is not None
     assert checked > 1000
+
+
+def test_lowered_funder_cues_open_where_the_case_insensitive_ones_open_after_every_capitalised_word() -> None:
+    """TextSearch.opens / found_in read what follows or precedes a mention ("har beviljats",
+    "ordförande för ") in the lower-cased text: the same at every stretch after a capitalised word
+    (where names stand) of the train and dev pages."""
+    lowered = lowered_context_searches()
+    assert {"affiliation_before", "affiliation_after", "recipient_after", "host_after"} <= set(lowered)
+    texts = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
+    after = [kind for kind in lowered if kind.endswith("_after")]
+    before = [kind for kind in lowered if kind.endswith("_before")]
+    opened = 0
+    for text in texts:
+        if not folds_safely(text):
+            continue
+        lower = lower_keeping_offsets(text)
+        for word in re.finditer(r"\b[A-ZÅÄÖ]\w+", text):
+            start, end = word.span()
+            for kind in after:
+                original = context_patterns()[kind].match(text[end:end + 80].lstrip(" "))
+                found = any(search.match(lower[end:end + 80].lstrip(" ")) for search in lowered[kind])
+                assert found == (original is not None), (kind, text[end:end + 80])
+                opened += original is not None
+            for kind in before:
+                original = context_patterns()[kind].search(text[max(0, start - 80):start])
+                found = any(search.search(lower[max(0, start - 80):start]) for search in lowered[kind])
+                assert found == (original is not None), (kind, text[max(0, start - 80):start])
+    assert opened > 100

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp import date_roles, funders, language, topic_model
+from pipeline.nlp import date_roles, funder_sentences, language, topic_model
 from pipeline.nlp.build import load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +44,10 @@ def texts() -> list[str]:
 
 def test_funders_sentence_boundaries_are_those_of_the_plain_pattern(texts: list[str]) -> None:
     plain = re.compile(r"\n+|[.!?](?:\n+|\s+)")
-    assert funders._BOUNDARY.pattern != plain.pattern
+    boundary = funder_sentences.SENTENCE_BOUNDARY
+    assert boundary.pattern != plain.pattern
     for text in texts:
-        assert [m.span() for m in funders._BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in boundary.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_date_sentence_boundaries_are_those_of_the_plain_pattern_in_every_window(texts: list[str]) -> None:
@@ -138,3 +139,40 @@ def test_topic_phrases_opening_on_a_digit_are_those_the_phrase_search_finds(text
             settled: set[str] = set()
             rules._collect(lowered, 10, found, settled)
             assert (found, settled) == (expected, expected_settled)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_one_matcher_finds_the_registry_names_and_context_cues_each_matcher_of_its_own_finds(
+        texts: list[str], lang: str) -> None:
+    """The funder registry's names and the context cues' phrases share one PhraseMatcher: split by
+    key, its matches are those (in the same order) of a matcher holding only one kind of phrase,
+    on the train and dev pages and the benchmark's texts."""
+    from spacy.matcher import PhraseMatcher
+
+    from pipeline.model_files import load_model_toml
+    from pipeline.nlp.funder_context import CUE, CUES_FILE, LABEL, VERB
+    from pipeline.nlp.funder_registry import genitive_forms
+
+    nlp = load_nlp(lang)
+    finder = nlp.get_pipe("callwatch_funders")
+    registry = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for entry in finder.entries.values():
+        names = [form for alias in entry.names for form in genitive_forms(alias, False)]
+        if names:
+            registry.add(entry.key, list(nlp.tokenizer.pipe(names)))
+    data = load_model_toml(CUES_FILE)
+    alone = {}
+    for key, phrases in ((CUE, data["before_name"]), (LABEL, data["label_lines"]), (VERB, data["after_name"])):
+        alone[nlp.vocab.strings[key]] = PhraseMatcher(nlp.vocab, attr="LOWER")
+        alone[nlp.vocab.strings[key]].add(key, list(nlp.tokenizer.pipe(phrases)))
+    pages = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
+    found = 0
+    for text in pages + texts[-(300 + len(EDGE_CASES)):]:  # the 300 varied benchmark texts, the edge cases
+        doc = nlp.make_doc(text)
+        shared = finder.insensitive(doc)
+        assert [m for m in shared if m[0] not in alone] == registry(doc)
+        for key, matcher in alone.items():
+            assert [m for m in shared if m[0] == key] == matcher(doc)
+        found += len(shared)
+    assert found > 1000

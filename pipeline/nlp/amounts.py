@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
 from pipeline.nlp.date_mentions import NUMBER_START
-from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
+from pipeline.nlp.extensions import doc_lowered, doc_text  # importing it registers the Doc attributes
 from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 logger = logging.getLogger(__name__)
@@ -253,11 +253,12 @@ def _amount_matches(lowered: str, words: AmountWords) -> list[re.Match[str]]:
     return matches
 
 
-def extract_amounts(text: str, lang: str | None = None) -> list[dict]:
+def extract_amounts(text: str, lang: str | None = None, lowered: str | None = None) -> list[dict]:
     """Distinct {"value", "currency"} of the sums of money in text, in order of first mention.
-    `lang` (ISO 639-1) says whose crowns "kr" counts: Swedish unless the page is Norwegian, Danish..."""
+    `lang` (ISO 639-1) says whose crowns "kr" counts: Swedish unless the page is Norwegian, Danish...
+    `lowered`: the text's `lower_keeping_offsets`, when known."""
     words = amount_words()
-    lowered = lower_keeping_offsets(text)
+    lowered = lower_keeping_offsets(text) if lowered is None else lowered
     found = [a for m in _amount_matches(lowered, words) if (a := _read(m, words, lang))]
     explicit = Counter(a.currency for a in found if a.currency)
     page_currency = explicit.most_common(1)[0][0] if explicit else None
@@ -291,5 +292,5 @@ class AmountsComponent:
         amount_words()  # compile once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.amounts = extract_amounts(doc_text(doc), doc._.lang)
+        doc._.amounts = extract_amounts(doc_text(doc), doc._.lang, doc_lowered(doc))
         return doc

@@ -24,6 +24,10 @@ from pipeline.errors import ConfigError
 # Any StringStore hashes a string the same way (symbols to their ids, other strings to their
 # 64-bit hash); this one stays empty, as looking a string up does not add it.
 _HASHES = StringStore()
+# word -> its hash, remembered: most words of a page were on earlier pages, and a dict look-up
+# costs a sixth of hashing the string again (StringStore[word]) for each of a page's 500 words.
+MEMO_SIZE = 200_000  # distinct words remembered; bounds memory on very long runs
+_HASH_OF: dict[str, int] = {}
 
 
 class BowScorer:
@@ -35,12 +39,10 @@ class BowScorer:
         self.layers = _layers_after_ngrams(model, textcat.name)
 
     def scores(self, pages: list[list[str]]) -> list[dict[str, float]]:
-        hashes = _HASHES
         keys, counts = [], []
         for words in pages:
             # as extract_ngrams: each distinct hash once, sorted, with how often it occurs
-            page_keys, page_counts = numpy.unique(numpy.array([hashes[word] for word in words], dtype=numpy.uint64),
-                                                  return_counts=True)
+            page_keys, page_counts = numpy.unique(numpy.array(_hashes(words), dtype=numpy.uint64), return_counts=True)
             keys.append(page_keys)
             counts.append(page_counts)
         lengths = numpy.asarray([len(page_keys) for page_keys in keys], dtype="int32")
@@ -48,6 +50,19 @@ class BowScorer:
         for layer in self.layers:
             output = layer.predict(output)
         return [dict(zip(self.labels, row, strict=True)) for row in output.tolist()]
+
+
+def _hashes(words: list[str]) -> list[int]:
+    """`StringStore[word]` of each word, through the memo (a hash is never 0 but for "")."""
+    known = _HASH_OF.get
+    return [known(word) or _hash(word) for word in words]
+
+
+def _hash(word: str) -> int:
+    hashed = _HASHES[word]
+    if len(_HASH_OF) < MEMO_SIZE:
+        _HASH_OF[word] = hashed
+    return hashed
 
 
 def _layers_after_ngrams(model: Model, name: str) -> list[Model]:

@@ -103,9 +103,9 @@ def _sentence_end(text: str, pos: int, limit: int) -> int:
 class Page:
     """One page's text, dates and cues, as the role of each date is read from them."""
 
-    def __init__(self, text: str, reference: date, reader: CueReader) -> None:
+    def __init__(self, text: str, reference: date, reader: CueReader, lowered: str | None = None) -> None:
         self.text, self.reader = text, reader
-        self.lowered = lower_keeping_offsets(text)
+        self.lowered = lower_keeping_offsets(text) if lowered is None else lowered
         self.mentions = find_dates(text, reference, self.lowered)
         found = reader.find_cues(text, self.lowered, _surroundings(text, self.mentions, len(text)))
         # apply and call words are read apart: only when no other cue says what a date is for

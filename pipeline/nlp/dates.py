@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.date_cues import CueReader, cue_reader, stated_labels
 from pipeline.nlp.date_roles import Page
-from pipeline.nlp.extensions import doc_text  # importing it registers the Doc attributes
+from pipeline.nlp.extensions import doc_lowered, doc_text  # importing it registers the Doc attributes
 from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_in_stockholm
 
 logger = logging.getLogger(__name__)
@@ -106,9 +106,10 @@ class PageDates:
     registration: str | None = None  # the first upcoming registration deadline (for attending)
 
 
-def extract_dates(text: str, reference: date) -> PageDates:
-    """Deadline, opening, upcoming events and call status of one page's text."""
-    page = Page(text, reference, cue_reader())
+def extract_dates(text: str, reference: date, lowered: str | None = None) -> PageDates:
+    """Deadline, opening, upcoming events and call status of one page's text (`lowered`: its
+    `lower_keeping_offsets`, when known)."""
+    page = Page(text, reference, cue_reader(), lowered)
     mentions = page.mentions
     roles: dict[int, tuple[str | None, str]] = {}  # id(mention) -> role, where it was read
     for i, mention in enumerate(mentions):
@@ -192,10 +193,11 @@ class DatesComponent:
         cue_reader()  # compile the patterns once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
-        found = extract_dates(doc_text(doc), reference_of(doc))
-        doc._.deadline = found.deadline
-        doc._.opening = found.opening
-        doc._.events = found.events
-        doc._.call_status = found.call_status
-        doc._.registration = found.registration
+        found = extract_dates(doc_text(doc), reference_of(doc), doc_lowered(doc))
+        attributes = doc._  # (each `doc._` builds a new accessor object: one, not one per field)
+        attributes.deadline = found.deadline
+        attributes.opening = found.opening
+        attributes.events = found.events
+        attributes.call_status = found.call_status
+        attributes.registration = found.registration
         return doc

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from pipeline.nlp.phrases import folds_safely, lower_keeping_offsets
+
 # name -> default. Mutable defaults must be set per doc by the component that owns them.
 DOC_ATTRIBUTES: dict[str, object] = {
     "reference_date": None,  # ISO date the page was published or crawled: resolves year-less dates
@@ -40,3 +42,21 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data["callwatch_text"] = text
     return text
+
+
+def doc_lowered(doc: Doc) -> str:
+    """`lower_keeping_offsets` of the doc's text, computed once per doc: the date, amount, funder
+    and topic rules all read it."""
+    lowered = doc.user_data.get("callwatch_lowered")
+    if lowered is None:
+        lowered = doc.user_data["callwatch_lowered"] = lower_keeping_offsets(doc_text(doc))
+    return lowered
+
+
+def doc_folded(doc: Doc) -> str | None:
+    """The doc's lower-cased text when its text `folds_safely` (a lower-case pattern finds in it
+    what IGNORECASE finds in the text), else None; computed once per doc."""
+    folds = doc.user_data.get("callwatch_folds")
+    if folds is None:
+        folds = doc.user_data["callwatch_folds"] = folds_safely(doc_text(doc))
+    return doc_lowered(doc) if folds else None

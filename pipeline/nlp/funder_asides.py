@@ -8,24 +8,30 @@ EU-finansiering från ERUF, ESF+ eller Interreg"). The cue patterns are the regi
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.nlp.funder_registry import TextSearch
 
 NEAR = 40  # how far before a name its cue may start
 APPLICATION_NEAR = 90  # "ta fram en ansökan som riktar sig mot X": a longer phrase
 
 
-def named_aside(cues: dict[str, re.Pattern[str]], text: str, before: tuple[int, int], after: str,
-                programmes: int) -> bool:
+def named_aside(search: TextSearch, before: tuple[int, int], after: tuple[int, int], programmes: int) -> bool:
     """Whether a programme's mention, with its sentence's text from `before` (start, mention start)
-    and `after` it, names the programme aside; `programmes`: distinct programmes in the sentence."""
+    and `after` it (mention end, sentence end), names the programme aside; `programmes`: distinct
+    programmes in the sentence."""
     start, end = before
-    near = text[max(start, end - NEAR):end]
-    if (cues["superseded_before"].search(near) or cues["superseded_after"].match(after.lstrip(" "))
-            or cues["eligibility_after"].match(after)):
+    near = (max(start, end - NEAR), end)
+    if (search.found_in("superseded_before", *near) or search.opens("superseded_after", *after)
+            or search.opens("eligibility_after", *after, spaces=False)):
         return True
-    if cues["application_before"].search(text[max(start, end - APPLICATION_NEAR):end]):
+    if search.found_in("application_before", max(start, end - APPLICATION_NEAR), end):
         return True
     # alternatives: programmes offered side by side, "X or Y" (not "X or its partners"), where one
     # may apply
-    return (programmes >= 2 and bool(cues["alternative_before"].search(near) or cues["alternative_after"].match(after))
-            and bool(cues["hypothetical"].search(text, start, end)))
+    if programmes < 2:
+        return False
+    alternative = (search.found_in("alternative_before", *near)
+                   or search.opens("alternative_after", *after, spaces=False))
+    return alternative and search.search("hypothetical", start, end)

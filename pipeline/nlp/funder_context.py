@@ -23,6 +23,8 @@ CUES_FILE = "funder_cues.toml"
 # Between two names ("Region Stockholm och Regionalfonden", "X, Y"). English "and" stays inside a
 # name, where it is more often part of it ("Structural and Investment Funds").
 SEPARATORS = {"och", ","}
+# the match keys of the three kinds of cue phrase
+CUE, LABEL, VERB = "context_cue", "context_label", "context_verb"
 
 
 @dataclass(frozen=True)
@@ -38,30 +40,35 @@ class NamedFunder:
 
 
 class ContextFunders:
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, matcher: PhraseMatcher | None = None) -> None:
+        """`matcher`: a PhraseMatcher on LOWER that the cue phrases join (under keys of their
+        own), so that one pass of it over a page finds them and its other phrases (the funder
+        registry's names): each PhraseMatcher call walks every token of the page."""
         data = load_model_toml(CUES_FILE)
         self.max_tokens = int(data.get("max_tokens", 8))
         self.connectors = {w.lower() for w in data["connectors"]}
         self.not_names = {w.lower() for w in data["not_names"]}
         # a date is no name ("Funding: Oktober 2024"): the month names the dates component reads
         self.months = set(load_date_words()["months"])
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("cue", list(nlp.tokenizer.pipe(data["before_name"])))
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER") if matcher is None else matcher
+        self.matcher.add(CUE, list(nlp.tokenizer.pipe(data["before_name"])))
         # a field's label alone on its line ("Medfinansiärer", "Funders"): the names are on the next
-        self.labels = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.labels.add("label", list(nlp.tokenizer.pipe(data["label_lines"])))
-        self.verbs = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.verbs.add("verb", list(nlp.tokenizer.pipe(data.get("after_name", []))))
+        self.matcher.add(LABEL, list(nlp.tokenizer.pipe(data["label_lines"])))
+        self.matcher.add(VERB, list(nlp.tokenizer.pipe(data.get("after_name", []))))
+        self.cue, self.label, self.verb = (nlp.vocab.strings[key] for key in (CUE, LABEL, VERB))
+        self.keys = frozenset((self.cue, self.label, self.verb))  # what other phrases' matches are told apart by
         self.heads = tuple(w.lower() for w in data.get("name_heads", []))
 
-    def find(self, doc: Doc) -> list[NamedFunder]:
+    def find(self, doc: Doc, matches: list[tuple[int, int, int]] | None = None) -> list[NamedFunder]:
+        """`matches`: those of `self.matcher` on the doc, when the caller has them."""
+        matches = self.matcher(doc) if matches is None else matches
         found: list[NamedFunder] = []
-        for _, _, end in self.matcher(doc):
+        for _, _, end in (match for match in matches if match[0] == self.cue):
             found.extend(self._names_from(doc, end))
-        for _, start, end in self.labels(doc):
+        for _, start, end in (match for match in matches if match[0] == self.label):
             if (start == 0 or is_line_break(doc[start - 1])) and end + 1 < len(doc) and is_line_break(doc[end]):
                 found.extend(self._names_from(doc, end + 1))
-        for _, start, _ in self.verbs(doc):
+        for _, start, _ in (match for match in matches if match[0] == self.verb):
             named = self._name_before(doc, start)
             if named is not None:
                 found.append(named)

@@ -15,7 +15,6 @@ actually funds what the page describes is then read from its sentence, as a pers
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.extensions import doc_folded, doc_text
 from pipeline.nlp.funder_asides import named_aside
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
@@ -44,6 +43,7 @@ from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cu
     lowered_context_searches,
     without_genitive,
 )
+from pipeline.nlp.funder_sentences import SENTENCE_BOUNDARY, heading_before, sentence_around, sentence_index
 
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
@@ -55,12 +55,6 @@ REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs k
 _AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
                      r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
                      re.IGNORECASE)
-_BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
-# Sentence boundaries: a run of newlines, or the whitespace after ".", "!" or "?". Only where a
-# boundary ends is used. Written to open on one character class, so that `re` skips straight to
-# those characters (it cannot for an alternation opening on "\n+"): the same matches as
-# r"\n+|[.!?](?:\n+|\s+)" (checked in tests/test_scan_rewrites.py), at a quarter of the cost.
-_BOUNDARY = re.compile(r"[\n.!?](?:(?<=\n)\n*|(?<!\n)(?:\n+|\s+))")
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -89,7 +83,6 @@ class FunderFinder:
     def __init__(self, nlp: Language) -> None:
         entries, self.cues = load_registry()
         self.entries = {entry.key: entry for entry in entries}
-        self.context_names = ContextFunders(nlp)
         self.body_names = BodyNames()
         self.place_qualified = set(load_model_toml(CUES_FILE)["place_qualified"])
         self.page = PageFunders()
@@ -106,10 +99,12 @@ class FunderFinder:
                 self.insensitive.add(entry.key, list(nlp.tokenizer.pipe(names)))
             if abbrs:
                 self.sensitive.add(entry.key, list(nlp.tokenizer.pipe(abbrs)))
+        # the context cues' phrases join the registry names' matcher: one pass over a page finds both
+        self.context_names = ContextFunders(nlp, self.insensitive)
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, confirmed, introduced = self.candidates(doc)
-        funders = self.select_funders(doc_text(doc), mentions, confirmed)
+        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc))
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
@@ -117,9 +112,10 @@ class FunderFinder:
         """What the context rules then judge: the registry's and the name shape's mentions, the
         spans of registry bodies introduced as paying, and bodies introduced as paying that no
         registry knows."""
-        registered = self.find_mentions(doc)
+        lowered_matches = self.insensitive(doc)
+        registered = self.find_mentions(doc, lowered_matches)
         introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
-        for named in self.context_names.find(doc):
+        for named in self.context_names.find(doc, lowered_matches):
             known = any(m.start < named.end and named.start < m.end for m in registered)
             (confirmed if known else introduced).append((named.start, named.end) if known else named)
         # A body introduced as paying is one already; its name's shape need not be judged, unless
@@ -151,10 +147,15 @@ class FunderFinder:
                 found.append({"name": named.name, "text": named.text})
         return found
 
-    def find_mentions(self, doc: Doc) -> list[Mention]:
-        matches = self.insensitive(doc) + self.sensitive(doc)
+    def find_mentions(self, doc: Doc, lowered_matches: list[tuple[int, int, int]] | None = None) -> list[Mention]:
+        """Registry bodies named in the doc (`lowered_matches`: `self.insensitive`'s matches on it,
+        when the caller has them; those of the context cues' phrases are left out here)."""
+        if lowered_matches is None:
+            lowered_matches = self.insensitive(doc)
+        context_keys = self.context_names.keys
+        matches = [match for match in lowered_matches if match[0] not in context_keys] + self.sensitive(doc)
         spans = [Span(doc, start, end, label=key) for key, start, end in matches]
-        for key, start, end in self.compounds.find(doc_text(doc)) if self.compounds else ():
+        for key, start, end in self.compounds.find(doc_text(doc), doc_folded(doc)) if self.compounds else ():
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
             if compound is not None:
                 spans.append(compound)
@@ -194,14 +195,16 @@ class FunderFinder:
         return found
 
     def select_funders(self, text: str, mentions: list[Mention],
-                       confirmed: Sequence[tuple[int, int]] = ()) -> list[dict[str, str]]:
+                       confirmed: Sequence[tuple[int, int]] = (),
+                       folded: str | None = None) -> list[dict[str, str]]:
         """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
         `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
-        mention there funds whatever else its sentence says."""
+        mention there funds whatever else its sentence says. `folded`: the text lower-cased, when
+        it is known to fold safely (`doc_folded`)."""
         if not mentions:
             return []
-        boundaries = [0] + [m.end() for m in _BOUNDARY.finditer(text)] + [len(text)]
-        sentence_of = [self._sentence_index(boundaries, m.start) for m in mentions]
+        boundaries = [0] + [m.end() for m in SENTENCE_BOUNDARY.finditer(text)] + [len(text)]
+        sentence_of = [sentence_index(boundaries, m.start) for m in mentions]
         programmes_in: dict[int, set[str]] = {}
         bodies_in: dict[int, set[str]] = {}
         for mention, index in zip(mentions, sentence_of, strict=True):
@@ -211,16 +214,19 @@ class FunderFinder:
             if role in ("programme", "agency") and mention.entry.group != NAMED_GROUP:
                 bodies_in.setdefault(index, set()).add(mention.entry.name)
 
-        search = TextSearch(self.cues, text)
+        search = TextSearch(self.cues, text, folded)
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
         for mention, index in zip(mentions, sentence_of, strict=True):
+            if mention.entry.role == "generic":
+                generic.append(mention)  # judged apart (_generic_pays): no verdict of its own
+                continue
             context = _Context(
                 sentence=(boundaries[index], boundaries[index + 1]),
                 before=(boundaries[index], mention.start),
                 after=text[mention.end : boundaries[index + 1]],
-                heading=self._heading_before(text, boundaries, index),
+                heading=heading_before(text, boundaries, index),
                 programmes=len(programmes_in.get(index, ())),
                 bodies=len(bodies_in.get(index, ())),
             )
@@ -229,9 +235,6 @@ class FunderFinder:
                 start <= mention.start and mention.end <= end for start, end in confirmed
             ) and not (mention.entry.role == "paying_only" and search.search("in_general", *context.before)):
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
-            if mention.entry.role == "generic":
-                generic.append(mention)
-                continue
             verdicts.setdefault(mention.entry.name, []).append(verdict)
             first.setdefault(mention.entry.name, mention)
 
@@ -260,7 +263,7 @@ class FunderFinder:
                            for m in accepted.values())
             paying = [m for m in generic if self._generic_pays(text, boundaries, search, m.start)]
             if other_eu:  # unless the EU share is set beside a national one ("EU funding and Norwegian IR funding")
-                paying = [m for m in paying if search.search("national_share", *self._sentence_of(boundaries, m.start))]
+                paying = [m for m in paying if search.search("national_share", *sentence_around(boundaries, m.start))]
             if paying and search.search("structural", 0, len(text)):
                 accepted["European Regional Development Fund"] = paying[0]
         ordered = sorted(accepted.values(), key=lambda m: m.start)
@@ -270,23 +273,22 @@ class FunderFinder:
         """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
         entry in a list)."""
         cues = self.cues
-        funding = search.search("funding", *context.sentence) or search.search("funding", *context.heading)
-        call = search.search("call", *context.sentence)
         role = mention.entry.role
         start, end = context.before
+        after = (mention.end, context.sentence[1])  # where context.after stands
         if role == "paying_only":
             # a project reports to the body that pays it ("timely reporting to the European Commission");
             # otherwise it pays only where a cue introduces it so (select_funders)
-            return "yes" if cues["accountable_before"].search(search.text[max(start, end - 40):end]) else "no"
-        if (cues["affiliation_before"].search(search.text[max(start, end - 80):end])
-                or cues["affiliation_after"].match(context.after.lstrip(" "))):
+            return "yes" if search.found_in("accountable_before", max(start, end - 40), end) else "no"
+        if (search.found_in("affiliation_before", max(start, end - 80), end)
+                or search.opens("affiliation_after", *after)):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
         if mention.text.istitle() and " " not in mention.text and (
-                cues["title_before"].search(search.text[max(start, end - 30):end])
-                or cues["title_after"].match(context.after)):
+                search.found_in("title_before", max(start, end - 30), end)
+                or search.opens("title_after", *after, spaces=False)):
             return "no"  # the name is a post's: "the Project Leader", "Leader of Durham County Council"
-        if role != "programme" and (cues["recipient_after"].match(context.after.lstrip(" "))
-                                    or cues["recipient_before"].search(search.text[max(start, end - 40):end])):
+        if role != "programme" and (search.opens("recipient_after", *after)
+                                    or search.found_in("recipient_before", max(start, end - 40), end)):
             return "no"  # "Kinda kommun har beviljats medel från ...": the body is paid, it does not pay
         if role == "region":
             # The money must be the region's: "finansieras av Region X", "Finansiering: ... Region X",
@@ -310,62 +312,42 @@ class FunderFinder:
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
-            if named_aside(cues, search.text, context.before, context.after, context.programmes):
+            if named_aside(search, context.before, after, context.programmes):
                 return "no"  # "the programme that succeeds Horizon 2020", "applications for Horizon Europe"
-            if cues["programme_before"].search(search.text[max(start, end - 40):end]):
+            if search.found_in("programme_before", max(start, end - 40), end):
                 return "yes"  # "a partnership under Horizon Europe", "inom ramen för Leader"
-            if funding or call:
+            if _funding_named(context, search) or search.search("call", *context.sentence):
                 return "yes"
             # money counted in its sentence: "€287 million of ERDF", "133,5 miljoner euro från ERUF"
             return "yes" if _AMOUNT.search(search.text, *context.sentence) else "maybe"
-        if cues["portal_after"].match(context.after.lstrip(" ")):
+        if search.opens("portal_after", *after):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= LIST_SIZE:
-            return "yes" if funding else "no"
+            return "yes" if _funding_named(context, search) else "no"
         if (
             search.search("host", *context.before)
             or search.search("host", *context.heading)
-            or cues["host_after"].match(context.after.lstrip(" "))
+            or search.opens("host_after", *after)
         ):
-            return "yes" if funding else "no"
-        return "yes" if funding or call else "maybe"
+            return "yes" if _funding_named(context, search) else "no"
+        return "yes" if _funding_named(context, search) or search.search("call", *context.sentence) else "maybe"
 
     @staticmethod
     def _generic_pays(text: str, boundaries: list[int], search: TextSearch, offset: int) -> bool:
         """Generic "EU funding" at `offset` is money for something when its sentence speaks of money,
         or when it or the next sentence names the structural funds ("– EU-medlen innebär att vi kan
         starta projekt. ..., säger ordförande i strukturfondspartnerskapet")."""
-        index = max(0, bisect.bisect_right(boundaries, offset) - 1)
+        index = sentence_index(boundaries, offset)
         sentence = (boundaries[index], boundaries[index + 1])
         following = (sentence[0], boundaries[min(index + 2, len(boundaries) - 1)])
         return _speaks_of_money(search, text, sentence) or search.search("structural", *following)
 
-    @staticmethod
-    def _sentence_of(boundaries: list[int], offset: int) -> tuple[int, int]:
-        index = max(0, bisect.bisect_right(boundaries, offset) - 1)
-        return boundaries[index], boundaries[min(index + 1, len(boundaries) - 1)]
 
-    @staticmethod
-    def _sentence_index(boundaries: list[int], offset: int) -> int:
-        return max(0, bisect.bisect_right(boundaries, offset) - 1)
-
-    @staticmethod
-    def _heading_before(text: str, boundaries: list[int], index: int) -> tuple[int, int]:
-        """Where the previous sentence stands, stripped, when it is a short heading line such as
-        "Finansiering", or, for an item of a bulleted list, the line introducing the list
-        ("The following funding organisations take part:") ((0, 0) when there is none)."""
-        if index == 0:
-            return (0, 0)
-        list_heading = _list_heading(text, boundaries[index])
-        if list_heading is not None:
-            return list_heading
-        raw = text[boundaries[index - 1] : boundaries[index]]
-        previous = raw.strip()
-        if len(previous) > 40 or previous.endswith("."):
-            return (0, 0)
-        start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
-        return (start, start + len(previous))
+def _funding_named(context: _Context, search: TextSearch) -> bool:
+    """Whether money is spoken of in the mention's sentence or the heading above it (asked only
+    where the verdict turns on it: most mentions are decided before)."""
+    return search.search("funding", *context.sentence) or search.search("funding", *context.heading)
 
 
 def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -> bool:
@@ -379,21 +361,3 @@ def _speaks_of_money(search: TextSearch, text: str, sentence: tuple[int, int]) -
 def text_before_in_sentence(context: _Context, text: str) -> str:
     start, end = context.before
     return text[start:end]
-
-
-def _list_heading(text: str, at: int) -> tuple[int, int] | None:
-    """The line ending in a colon above the run of bullet lines that the line at `at` belongs to."""
-    line_start = text.rfind("\n", 0, at) + 1
-    if not _BULLET_LINE.match(text, line_start):
-        return None
-    for _ in range(40):  # a list of at most 40 items
-        if line_start == 0:
-            return None
-        prev_start = text.rfind("\n", 0, line_start - 1) + 1
-        line = text[prev_start:line_start - 1]
-        if _BULLET_LINE.match(line) or not line.strip():
-            line_start = prev_start
-            continue
-        stripped = line.rstrip()
-        return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
-    return None

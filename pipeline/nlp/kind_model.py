@@ -63,7 +63,8 @@ _COLUMNS = [IDX, LOWER, IS_SPACE, IS_PUNCT]
 
 def classifier_words(doc: Doc) -> list[str]:
     """The words the classifier reads of a processed page (see the module docstring)."""
-    words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(doc._, fact)]
+    found = doc._  # (each `doc._` builds a new accessor object: one, not one per fact)
+    words = [f"cw{fact}" for fact in FACT_MARKERS if getattr(found, fact)]
     strings = doc.vocab.strings
     # Columns of the token attributes, filtered with numpy, instead of Token objects or a Python
     # loop over every token: reading tokens one by one was the largest single cost of the pipeline.
@@ -84,9 +85,9 @@ def classifier_words(doc: Doc) -> list[str]:
     words += title[marked:]
     words += _stems(lowers[title_end:][kept[title_end:]].tolist(), strings)
     # after the title: how many title words are marked depends on len(words)
-    words += url_words(doc._.url)
-    words += [f"cwcount{fact}{min(3, len(getattr(doc._, fact) or ()))}" for fact in COUNTED_FACTS]
-    words.append(f"cwstatus{doc._.call_status or 'none'}")
+    words += url_words(found.url)
+    words += [f"cwcount{fact}{min(3, len(getattr(found, fact) or ()))}" for fact in COUNTED_FACTS]
+    words.append(f"cwstatus{found.call_status or 'none'}")
     return words  # never empty: the counts are always there
 
 

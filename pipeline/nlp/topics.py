@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.extensions import doc_lowered, doc_text
 from pipeline.nlp.language import SAMPLE_CHARS, SAMPLE_WORDS
 from pipeline.nlp.phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.topic_model import predict_topics
@@ -155,7 +155,7 @@ class TopicTagger:
         # the sample or lower-casing changed its length (see `lower_keeping_offsets`)
         sample = doc.user_data.get(SAMPLE_WORDS)
         words = sample if sample is not None and len(text) <= SAMPLE_CHARS and len(text.lower()) == len(text) else None
-        self._collect(lower_keeping_offsets(text), title_end, found, settled, words)
+        self._collect(doc_lowered(doc), title_end, found, settled, words)
         title = doc._.title
         if title and not text.lstrip().startswith(title.strip()):
             # A page title given apart from the text (crawled pages) counts like a title line.
