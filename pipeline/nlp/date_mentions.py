@@ -65,6 +65,7 @@ class DateMention:
     value: date | None = None  # resolved date
     range_start: DateMention | None = None  # the mention whose range this one closes
     guessed_year: bool = False  # the year was chosen from the reference date alone: the text says none
+    anchors = True  # whether it dates the year-less dates near it (a month's end is too vague to)
 
 
 @dataclass(frozen=True)
@@ -345,7 +346,9 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
     lower-cased with offsets kept (see phrases.lower_keeping_offsets)."""
     if lowered is None:
         lowered = lower_keeping_offsets(text)
-    mentions = _find_mentions(text, lowered, date_patterns())
+    from pipeline.nlp.date_forms import settle_month_ends, with_other_forms  # it builds on DateMention
+
+    mentions = with_other_forms(text, lowered, reference, _find_mentions(text, lowered, date_patterns()))
     # Link the two ends of ranges; a year-less start takes the year of its end.
     for first, second in zip(mentions, mentions[1:], strict=False):
         if second.range_start is None and _closes_range(text, first, second):
@@ -365,7 +368,7 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
     for mention in mentions:
         if mention.year is not None and _valid(mention.year, mention.month, mention.day):
             mention.value = date(mention.year, mention.month, mention.day)
-    dated = [m for m in mentions if m.value is not None]
+    dated = [m for m in mentions if m.value is not None and m.anchors]
     previous: DateMention | None = None
     for mention in mentions:
         year = mention.year
@@ -393,4 +396,4 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
             year = mention.value.year - (1 if (first.month, first.day) > (mention.month, mention.day) else 0)
             if _valid(year, first.month, first.day):
                 first.value = date(year, first.month, first.day)
-    return [m for m in mentions if m.value is not None]
+    return settle_month_ends([m for m in mentions if m.value is not None])

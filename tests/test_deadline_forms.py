@@ -1,0 +1,162 @@
+"""Deadlines written other than as a day and its month, read by the real `callwatch_dates`
+component on blank sv/en pipelines: the end of a month, eight-digit dates of e-services, the
+page's own day after a closing word; and the dates near them that say what the programme does
+(decisions sent to applicants, calls published, applications counted), which are no deadline. The
+pages are short and made up for the tests; each test states the rule it checks."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def read_dates(dates_doc):
+    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._
+
+
+@pytest.fixture(scope="module")
+def deadline(read_dates):
+    return lambda text, reference_date, lang="sv": read_dates(text, reference_date, lang).deadline
+
+
+# --- the end of a month ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Applications must be submitted by the end of September 2026 for a decision in the winter.", "en",
+         "2026-09-30"),
+        ("Centres are invited to apply, with a closing date at the end of September.", "en", "2026-09-30"),
+        ("Proposals are due end-November 2026.", "en", "2026-11-30"),
+        ("Ansökan ska vara inne senast vid utgången av september 2026.", "sv", "2026-09-30"),
+        ("Søknadsfristen er ved utgangen av september 2026.", "sv", "2026-09-30"),
+    ],
+)
+def test_the_end_of_a_month_is_its_last_day(deadline, text, lang, expected):
+    assert deadline(text, "2026-06-01", lang) == expected
+
+
+def test_the_end_of_february_is_the_29th_in_a_leap_year(deadline):
+    assert deadline("Ansökningstiden löper ut vid utgången av februari 2028.", "2027-12-01") == "2028-02-29"
+    assert deadline("Ansökningstiden löper ut vid utgången av februari 2027.", "2026-12-01") == "2027-02-28"
+
+
+def test_a_list_of_month_ends_gives_each_month_its_end(deadline):
+    # ends of February, May and October: read in December, the next one is February's
+    text = "Projektstöd kan sökas året runt. Urvalsperioderna löper ut vid utgången av februari, maj och oktober."
+    assert deadline(text, "2027-12-01") == "2028-02-29"
+    assert deadline(text, "2027-03-10") == "2027-05-31"
+
+
+def test_late_in_a_month_is_no_day(deadline):
+    assert deadline("Utlysningen stänger i slutet av april 2026.", "2026-02-01") is None
+
+
+def test_a_month_end_does_not_date_the_day_before_it(deadline):
+    # "22 September" written without a year stays the coming one, not the year of the later month end
+    text = ("The call is open until 22 September at 5pm. The first grant agreements should be signed "
+            "with selected applicants by the end of May 2027.")
+    assert deadline(text, "2026-06-23", "en") == "2026-09-22"
+
+
+# --- eight-digit dates --------------------------------------------------------------------------
+
+
+def test_an_eight_digit_range_is_the_window(deadline, read_dates):
+    text = "Bygdepeng\n\nAnsökan\n\nAnsökan är öppen mellan 20260201-20260331\n\nUppföljning"
+    assert deadline(text, "2026-02-01") == "2026-03-31"
+    assert read_dates(text, "2026-02-01").opening == "2026-02-01"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sista ansökningsdag 20260415.",
+        "Deadline: 20260415",
+    ],
+)
+def test_an_eight_digit_date_after_a_deadline_word(deadline, text):
+    assert deadline(text, "2026-03-01") == "2026-04-15"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Download Draft_minutes_meeting_20260415 before the deadline of the next call.",
+        "Starting Grant ERC-2026-StG_20260415 summary",
+        "Closes 12345678901 items",
+        "Deadline: 20261345",  # no thirteenth month
+    ],
+)
+def test_digits_in_file_names_codes_and_numbers_are_no_date(deadline, text):
+    assert deadline(text, "2026-03-01", "en") is None
+
+
+# --- the page's own day after a closing word ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("The Programme received 91 applications for the third Call for Proposals that ended today at noon.",
+         "en", "2026-07-09"),
+        ("The call closes today at 17:00 Brussels time.", "en", "2026-07-09"),
+        ("Ansökningstiden går ut i dag klockan 16.", "sv", "2026-07-09"),
+        ("Utlysningen stänger imorgon.", "sv", "2026-07-10"),
+    ],
+)
+def test_today_or_tomorrow_after_a_closing_word(deadline, text, lang, expected):
+    assert deadline(text, "2026-07-09", lang) == expected
+
+
+def test_today_said_of_a_launch_is_no_deadline(deadline):
+    assert deadline("The fund was launched today by the minister.", "2026-07-09", "en") is None
+
+
+def test_a_written_date_after_tomorrow_says_the_day(deadline):
+    text = "Ansökningstiden går ut i morgon torsdag den 14 maj klockan 16."
+    assert deadline(text, "2026-05-14") == "2026-05-14"
+
+
+# --- what the programme does by a date is no deadline -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Beslut om stipendier inom visuella konstarter skickas till de sökande före utgången av september.",
+         "sv"),
+        ("Möteslänken skickas till alla deltagare per e-post senast tisdagen den 14 februari 2026.", "sv"),
+        ("You will be advised of the outcome of your application no later than the end of October 2026.", "en"),
+        ("The first calls of the programme will be published by the end of November.", "en"),
+        ("By the end of July, the agency had received a total of 91 applications.", "en"),
+        ("The evaluation phase is scheduled to continue until the end of July.", "en"),
+        ("Deadline for submitting project proposals is expected end of January 2027.", "en"),
+        ("The negotiations with the lead partners should be finished by the end of June.", "en"),
+    ],
+)
+def test_what_the_programme_does_by_a_date_is_no_deadline(deadline, text, lang):
+    assert deadline(text, "2026-01-10", lang) is None
+
+
+def test_the_call_deadline_beside_a_link_sent_to_participants(deadline):
+    text = ("Verksamhetsunderstöd kan sökas fram till fredagen den 31 mars 2026 kl. 15.00.\n\n"
+            "Informationsmöte tisdagen den 10 februari 2026. Anmälningstiden löper ut den 9 februari 2026 och "
+            "möteslänken skickas till alla deltagare per e-post senast tisdagen den 10 februari 2026.")
+    assert deadline(text, "2026-01-20") == "2026-03-31"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The submission of proposals for the second call was concluded on Monday, 1 June 2026.",
+        "The call for proposals concluded on 1 June 2026.",
+    ],
+)
+def test_a_call_concluded_on_a_date_closed_then(deadline, text):
+    assert deadline(text, "2026-06-03", "en") == "2026-06-01"
+
+
+def test_a_project_concluded_on_a_date_is_no_deadline(deadline):
+    assert deadline("The project was concluded on 1 June 2026 with a conference.", "2026-06-03", "en") is None
