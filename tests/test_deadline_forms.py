@@ -1,8 +1,8 @@
-"""Deadlines written other than as a day and its month, read by the real `callwatch_dates`
-component on blank sv/en pipelines: the end of a month, eight-digit dates of e-services, the
-page's own day after a closing word; and the dates near them that say what the programme does
-(decisions sent to applicants, calls published, applications counted), which are no deadline. The
-pages are short and made up for the tests; each test states the rule it checks."""
+"""Deadlines written other than as a day and its month, or after a cue glued to the word before
+it, read by the real `callwatch_dates` component on blank sv/en pipelines: the end of a month,
+eight-digit dates of e-services, the page's own day after a closing word; and the dates near them
+that say what the programme does (decisions sent to applicants, calls published, applications
+counted), which are no deadline. The pages are short and made up for the tests; each test states the rule it checks."""
 
 from __future__ import annotations
 
@@ -160,3 +160,24 @@ def test_a_call_concluded_on_a_date_closed_then(deadline, text):
 
 def test_a_project_concluded_on_a_date_is_no_deadline(deadline):
     assert deadline("The project was concluded on 1 June 2026 with a conference.", "2026-06-03", "en") is None
+
+
+# --- a cue glued to the word before it ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("  • Projekt som handlar om fred, demokrati eller mänskliga rättigheterAnsökningsfristen var den "
+         "11 april. Beslut meddelas i mitten på maj.", "sv", "2026-04-11"),
+        ("Stöd för kulturprojektSista dag för ansökan är 3 mars 2026.", "sv", "2026-03-03"),
+        ("Grants for small museumsDeadline for applications: 5 May 2026", "en", "2026-05-05"),
+        ("Read the guidelines before you applyClosing date for applications: 5 May 2026", "en", "2026-05-05"),
+    ],
+)
+def test_a_cue_glued_to_the_end_of_the_word_before_it(deadline, text, lang, expected):
+    assert deadline(text, "2026-04-12" if "april" in text else "2026-02-01", lang) == expected
+
+
+def test_a_glued_word_that_is_no_cue_says_nothing(deadline):
+    assert deadline("Projekt om mänskliga rättigheterBeslutet kom den 11 april 2026.", "2026-04-12") is None

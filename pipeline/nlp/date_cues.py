@@ -25,6 +25,12 @@ ROLES = (
 )
 
 
+# A word glued to the one before it, where a list item's or a paragraph's end lost its break in
+# the page's text ("... mänskliga rättigheterAnsökningsfristen var den 11 april"): a cue may open it.
+GLUED_WORD = re.compile(r"(?<=[a-zåäöø])[A-ZÅÄÖØ](?=[a-zåäöø])")
+GLUED_CUE_CHARS = 60  # the longest cue phrase
+
+
 class Cue(NamedTuple):  # a tuple: pages have dozens of cues, so cheap to build matters
     start: int
     end: int
@@ -67,6 +73,10 @@ class CueReader:
                 for m in self.compound_cues.finditer(lowered, lo, hi)
                 if is_compound_end(lowered, m.start())
             )
+        glued = self._glued_cues(text, lowered, spans)
+        if glued:
+            found.extend(glued)
+        if glued or self.compound_cues is not None:
             found.sort(key=lambda cue: cue.start)
         cues, has_event = [], None
         for cue in found:
@@ -78,6 +88,18 @@ class CueReader:
                 cue = Cue(cue.start, cue.end, "event" if has_event else "other")
             cues.append(cue)
         return cues
+
+    def _glued_cues(self, text: str, lowered: str, spans: list[tuple[int, int]]) -> list[Cue]:
+        """Cues opening a word glued to the one before it (GLUED_WORD), read as if a space stood
+        between them (the slice makes the cue's word start where the capital is)."""
+        found = []
+        for lo, hi in spans:
+            for glued in GLUED_WORD.finditer(text, lo, hi):
+                at = glued.start()
+                m = self.cues.match(lowered[at : min(hi, at + GLUED_CUE_CHARS)])
+                if m is not None:
+                    found.append(Cue(at + m.start(), at + m.end(), self.cue_roles[m.lastgroup]))
+        return found
 
     def is_progress(self, match: re.Match[str]) -> bool:
         """Whether a not_call match is a word of going on or starting ("pågår", "starts")."""
