@@ -181,3 +181,26 @@ def test_a_cue_glued_to_the_end_of_the_word_before_it(deadline, text, lang, expe
 
 def test_a_glued_word_that_is_no_cue_says_nothing(deadline):
     assert deadline("Projekt om mänskliga rättigheterBeslutet kom den 11 april 2026.", "2026-04-12") is None
+
+
+# --- a bulleted item ending in a colon heads the items under it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Viktiga datum\n- Ansökningstid: öppnar 16 december 2025 och stänger 30 september 2026.\n"
+         "- Beslut: Beslut fattas tre gånger per år. Sista inlämningsdagar för varje beslutsomgång är:\n"
+         "- 28 februari 2026\n- 30 maj 2026\n- 30 september 2026\n", "sv"),
+        ("Key dates\n• Submission: applications may be sent at any time.\n"
+         "• Deadlines for each cut-off are:\n• 28 February 2026\n• 30 May 2026\n", "en"),
+    ],
+)
+def test_dates_under_a_bulleted_item_ending_in_a_colon_take_its_label(deadline, text, lang):
+    assert deadline(text, "2026-01-10", lang) == "2026-02-28"
+
+
+def test_dates_bulleted_one_a_line_are_a_list_not_a_range(deadline, read_dates):
+    text = "Sista ansökningsdagar:\n- 28 februari 2026\n- 30 maj 2026\n"
+    assert deadline(text, "2026-04-20") == "2026-05-30"
+    assert read_dates(text, "2026-04-20").opening is None

@@ -84,6 +84,10 @@ def list_heading(text: str, start: int) -> tuple[int, int] | None:
         if not LIST_ITEM.match(line):
             line = line.rstrip()
             return (prev_start, prev_start + len(line)) if is_label(line) else None
+        if line.rstrip().endswith(":") and not blank_lines:
+            # an item ending in a colon heads the items right under it, a nested list flattened
+            # ("- Beslut: ... Sista inlämningsdagar för varje beslutsomgång är:" over "- 28 februari 2025")
+            return prev_start, prev_start + len(line.rstrip())
         line_start = prev_start
     return None
 

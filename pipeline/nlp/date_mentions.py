@@ -26,9 +26,10 @@ SEQUENCE_CHARS = 60  # how close a year-less date must follow another to be read
 # ("Första perioden är 1-31 mars. Andra perioden är 1-30 september": both in the coming months).
 SENTENCE_END = re.compile(r"\n|[.!?;]\s+[A-ZÅÄÖ]")
 
-# Text allowed between the two ends of a date range: an optional time, then a connector, then
-# an optional time of the last day ("from 1 March to 17:00 (Estonian time) on 2 April").
+# Text allowed between the two ends of a date range: an optional time, a connector (not a bullet
+# opening the next line), an optional time of the last day ("from 1 March to 17:00 on 2 April").
 RANGE_GAP = re.compile(
+    r"(?!\s*\n[ \t]*[-–—−][ \t])"
     r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
     r"(?:-|–|—|−|→|to|till|until|till och med|t\.o\.m\.|through)\s*"
     r"(?:(?:kl\.?\s*|klockan\s*)?\d{1,2}[:.]\d{2}(?:\s*(?:hours|h|CET|CEST|EET))?(?:\s*\([^()\n]{1,30}\))?"
