@@ -204,3 +204,24 @@ def test_dates_bulleted_one_a_line_are_a_list_not_a_range(deadline, read_dates):
     text = "Sista ansökningsdagar:\n- 28 februari 2026\n- 30 maj 2026\n"
     assert deadline(text, "2026-04-20") == "2026-05-30"
     assert read_dates(text, "2026-04-20").opening is None
+
+
+# --- a cited document's date ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The call was approved by the Order of the Director of the Agency by 12 November 2026 Order No. 1K-389.",
+         "en"),
+        ("The rules were amended by 3 March 2026 No. 45/2026 of the ministry.", "en"),
+        ("Ansökningar prövas enligt föreskrifter som ska vara fastställda före 5 maj 2026, dnr 2026-00123.", "sv"),
+    ],
+)
+def test_a_date_followed_by_a_documents_number_is_the_documents(deadline, text, lang):
+    assert deadline(text, "2026-01-10", lang) is None
+
+
+def test_a_deadline_followed_by_a_sentence_starting_with_no_stays_one(deadline):
+    text = "Applications must be submitted by 12 November 2026. No late applications are accepted."
+    assert deadline(text, "2026-01-10", "en") == "2026-11-12"

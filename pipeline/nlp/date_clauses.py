@@ -8,8 +8,16 @@ from __future__ import annotations
 import re
 
 # A log entry's timestamp, to the second ("Nov 18, 2022 9:40:40 AM" over "The submission session is
-# now available", as the EU portal's call updates and the pages copying them write it)
-TIMESTAMP_AFTER = re.compile(r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b", re.IGNORECASE)
+# now available", as the EU portal's call updates and the pages copying them write it), or a
+# document's number after its date: the date of an order, decision or regulation cited ("approved
+# by the Order of the Minister ... by 12 November 2018 Order No. 1K-389", "beslut den 5 maj 2020, dnr
+# 2020-00123", "dated 3 March 2021 No. 45/2021"): a stamp, no date of the call.
+STAMP_AFTER = re.compile(
+    r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b"
+    r"|[ \t]*,?[ \t]*(?:\(?(?:order|decision|resolution|regulation|beslut|protokoll|förordning)[ \t]+)?"
+    r"(?:no\.|nr\.?|№|dnr\.?|diarienr\.?|diarienummer|ref\.)[ \t:]*\w*\d",
+    re.IGNORECASE,
+)
 # A time of day between a cue that counts only next to its date and the date ("by 13.00 hours
 # (Irish time) on Wednesday 30th May", "due by 17:00 Brussels time on 5 May"): read as part of the
 # date. Run on lower-cased text.

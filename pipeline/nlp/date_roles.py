@@ -11,7 +11,7 @@ import bisect
 import re
 from datetime import date
 
-from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, TIMESTAMP_AFTER, closes_a_call
+from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, STAMP_AFTER, closes_a_call
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import (
     HEADING_CHARS,
@@ -196,8 +196,8 @@ class Page:
         """What the i-th date is for (deadline, opening, event, other, window, or None when
         nothing says) and where that was read: "before", "after", "label", "stamp" or "" (nowhere)."""
         mention = self.mentions[i]
-        if TIMESTAMP_AFTER.match(self.text, mention.end):
-            return "other", "stamp"  # a log entry's timestamp
+        if STAMP_AFTER.match(self.text, mention.end):
+            return "other", "stamp"  # a log entry's timestamp, a cited document's date
         lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
         hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
         return (
