@@ -225,3 +225,29 @@ def test_a_date_followed_by_a_documents_number_is_the_documents(deadline, text, 
 def test_a_deadline_followed_by_a_sentence_starting_with_no_stays_one(deadline):
     text = "Applications must be submitted by 12 November 2026. No late applications are accepted."
     assert deadline(text, "2026-01-10", "en") == "2026-11-12"
+
+
+# --- deadlines in the other languages of the EU pages we read ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oferta stypendialna\n\nSkładanie wniosków do 13 czerwca 2026\n\nProposals for Post-Doctoral Fellowships",
+        "Termin składania wniosków: 13 czerwca 2026",
+        "Anträge können bis zum 13. Juni 2026 eingereicht werden.",
+        "Einreichungsfrist: 13. Juni 2026",
+        "Date limite de dépôt des candidatures : 13 juin 2026",
+        "Le domande devono essere presentate entro il 13 giugno 2026.",
+        "Plazo de presentación: 13 junio 2026",
+        "Uiterste indiendatum: 13 juni 2026",
+    ],
+)
+def test_a_deadline_written_in_another_eu_language(deadline, text):
+    assert deadline(text, "2026-04-20", "en") == "2026-06-13"
+
+
+def test_month_names_of_other_languages_in_an_english_text(read_dates):
+    assert read_dates("The info day takes place on 3 marca 2026 in Warsaw.", "2026-01-10", "en").events == [
+        "2026-03-03"
+    ]
