@@ -251,3 +251,26 @@ def test_month_names_of_other_languages_in_an_english_text(read_dates):
     assert read_dates("The info day takes place on 3 marca 2026 in Warsaw.", "2026-01-10", "en").events == [
         "2026-03-03"
     ]
+
+
+# --- asking to attend a session by a date is no deadline -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Informal consultation sessions will be organised. If you wish to avail of these sessions, please "
+         "email the programme by COB on Friday, 20th March 2026.", "en"),
+        ("To attend the information session, write to the secretariat by 5 May 2026.", "en"),
+        ("Vill du närvara vid genomgången, meddela oss senast den 5 maj 2026.", "sv"),
+    ],
+)
+def test_asking_to_attend_a_session_by_a_date_is_no_deadline(deadline, text, lang):
+    assert deadline(text, "2026-01-10", lang) is None
+
+
+def test_the_call_deadline_beside_a_session_to_attend(deadline):
+    text = ("Completed applications must be submitted by 13.00 hours (Irish time) on Wednesday 27th May 2026.\n"
+            "If you wish to avail of the consultation sessions, please email the programme by COB on "
+            "Friday, 17th April 2026.")
+    assert deadline(text, "2026-03-20", "en") == "2026-05-27"
