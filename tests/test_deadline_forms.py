@@ -31,6 +31,9 @@ def deadline(read_dates):
         ("Proposals are due end-November 2026.", "en", "2026-11-30"),
         ("Ansökan ska vara inne senast vid utgången av september 2026.", "sv", "2026-09-30"),
         ("Søknadsfristen er ved utgangen av september 2026.", "sv", "2026-09-30"),
+        ("Applications close on the last day of September 2026.", "en", "2026-09-30"),
+        ("Ansökan ska vara inne senast sista september.", "sv", "2026-09-30"),
+        ("Sista dagen i september stänger utlysningen.", "sv", "2026-09-30"),
     ],
 )
 def test_the_end_of_a_month_is_its_last_day(deadline, text, lang, expected):
@@ -104,6 +107,10 @@ def test_digits_in_file_names_codes_and_numbers_are_no_date(deadline, text):
         ("The call closes today at 17:00 Brussels time.", "en", "2026-07-09"),
         ("Ansökningstiden går ut i dag klockan 16.", "sv", "2026-07-09"),
         ("Utlysningen stänger imorgon.", "sv", "2026-07-10"),
+        ("The call closes at midnight tonight.", "en", "2026-07-09"),
+        ("Ansökningstiden går ut kl. 16 i dag.", "sv", "2026-07-09"),
+        ("Today is the last day to apply for the travel grant.", "en", "2026-07-09"),
+        ("I dag är sista ansökningsdag för stipendiet.", "sv", "2026-07-09"),
     ],
 )
 def test_today_or_tomorrow_after_a_closing_word(deadline, text, lang, expected):

@@ -31,10 +31,18 @@ class MonthEnd(DateMention):
 # elsewhere ("launched today", "from today") it is no date a reader looks up. Run on lower-cased text.
 CLOSING_BEFORE = re.compile(
     r"(?<!\w)(?:ended|ends|end|closes|closed|close|closing|expires|expired|is due|are due|deadline is|deadline"
-    r"|stänger|stängde|stängs|går ut|gick ut|löper ut|slutar|avslutas|stenger|lukker)\s+(?:at\s+|on\s+)?$"
+    r"|stänger|stängde|stängs|går ut|gick ut|löper ut|slutar|avslutas|stenger|lukker)\s+(?:at\s+|on\s+)?"
+    r"(?:(?:midnight|noon|midnatt|(?:kl\.?\s*|klockan\s*)?[0-2]?\d(?:[:.][0-5]\d)?(?:\s*[ap]m)?)\s+)?$"
 )
-RELATIVE_DAYS = {"today": 0, "idag": 0, "i dag": 0, "tomorrow": 1, "imorgon": 1, "i morgon": 1}
-CLOSING_CHARS = 20  # the longest closing word with its space and "at"/"on"
+RELATIVE_DAYS = {
+    "today": 0, "idag": 0, "i dag": 0, "tonight": 0, "ikväll": 0, "i kväll": 0, "tomorrow": 1, "imorgon": 1,
+    "i morgon": 1,
+}
+# ... or before a closing day's name ("Today is the last day to apply", "I dag är sista ansökningsdag")
+CLOSING_AFTER = re.compile(
+    r"\s+(?:is|är)\s+(?:the\s+)?(?:last\s+day|deadline|closing\s+day|sista\s+(?:ansöknings)?dag)"
+)
+CLOSING_CHARS = 40  # the longest closing word with "at"/"on" and a time of day
 # A date written right after the relative day says the day itself ("går ut i morgon torsdag den 14 maj")
 DATE_FOLLOWS = 20
 YEAR_AFTER = re.compile(r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
@@ -45,12 +53,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     months = {k.lower(): int(v) for k, v in load_date_words()["months"].items()}
     month = word_alternation(list(months))
     # "the end of September 2023", "end-October", "vid utgången av februari, maj och oktober", "by
-    # the end of November and end of May"; Norwegian "utgangen av", Danish "udgangen af" ("i
-    # slutet av maj" is late May, no day). Run on lower-cased text; each branch opens on a letter,
+    # the end of November and end of May", "the last day of February", "sista dagen i februari",
+    # "senast sista april"; Norwegian "utgangen av", Danish "udgangen af" ("i slutet av maj" is
+    # late May, no day). Run on lower-cased text; each branch opens on a letter,
     # so `re` skips to it, and the word start is checked on the few matches.
     month_end = re.compile(
-        rf"(?:end\s+of\s+|end-|u(?:tgången|tgangen)\s+av\s+|udgangen\s+af\s+)(?:the\s+month\s+of\s+)?"
-        rf"(?P<m>{month})(?!\w)"
+        rf"(?:end\s+of\s+|end-|last\s+day\s+of\s+|u(?:tgången|tgangen)\s+av\s+|udgangen\s+af\s+"
+        rf"|sista\s+(?:dagen\s+(?:i|av)\s+)?)(?:the\s+month\s+of\s+)?(?P<m>{month})(?!\w)"
     )
     # the next month of a list ("februari, maj och oktober")
     listed = re.compile(rf"(?:\s*,\s*|\s+(?:och|and|or|eller|og)\s+)(?:(?:the\s+)?end\s+of\s+)?(?P<m>{month})(?!\w)")
@@ -107,7 +116,10 @@ def _relative(lowered: str, reference: date, mentions: list[DateMention]) -> lis
             if (
                 _opens_word(lowered, pos)
                 and not (end < len(lowered) and lowered[end].isalnum())
-                and CLOSING_BEFORE.search(lowered, max(0, pos - CLOSING_CHARS), pos)
+                and (
+                    CLOSING_BEFORE.search(lowered, max(0, pos - CLOSING_CHARS), pos)
+                    or CLOSING_AFTER.match(lowered, end)
+                )
                 # "går ut i morgon torsdag den 14 maj": the date written says the day
                 and not any(0 <= other.start - end <= DATE_FOLLOWS for other in mentions)
             ):
