@@ -77,6 +77,7 @@ def test_an_eight_digit_range_is_the_window(deadline, read_dates):
     [
         "Sista ansökningsdag 20260415.",
         "Deadline: 20260415",
+        "Paraiškų pateikimo terminas (deadline): 2026.04.15",
     ],
 )
 def test_an_eight_digit_date_after_a_deadline_word(deadline, text):
@@ -90,6 +91,8 @@ def test_an_eight_digit_date_after_a_deadline_word(deadline, text):
         "Starting Grant ERC-2026-StG_20260415 summary",
         "Closes 12345678901 items",
         "Deadline: 20261345",  # no thirteenth month
+        "Deadline: see version 2026.04.1 of the guide",
+        "Deadline: 2026.0415",  # dots on one side only
     ],
 )
 def test_digits_in_file_names_codes_and_numbers_are_no_date(deadline, text):

@@ -1,7 +1,8 @@
 """Dates a page writes other than as a day and its month (pipeline.nlp.date_mentions reads those):
 the end of a month ("by the end of September 2023", "with a closing date at the end of September",
 "Urvalsperioderna löper ut vid utgången av februari, maj och oktober"), a date written as eight
-digits, as Swedish e-services write them ("Ansökan är öppen mellan 20240201-20240331"), and the
+digits, as Swedish e-services write them ("Ansökan är öppen mellan 20240201-20240331"), or year
+first with dots ("2024.03.31"), and the
 page's own day named after a closing word ("the call for proposals that ended today at noon",
 "Ansökningstiden går ut i dag").
 
@@ -63,8 +64,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict
     )
     # the next month of a list ("februari, maj och oktober")
     listed = re.compile(rf"(?:\s*,\s*|\s+(?:och|and|or|eller|og)\s+)(?:(?:the\s+)?end\s+of\s+)?(?P<m>{month})(?!\w)")
-    # 20240331: the character before is checked on the few matches
-    compact = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![\w,/]|\.\d)")
+    # 20240331, and 2024.03.31 as Lithuanian, Hungarian or East Asian pages write it: the
+    # character before is checked on the few matches
+    compact = re.compile(r"(?:19|20)\d\d(\.?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?![\w,/]|\.\d)")
     return month_end, listed, compact, months
 
 
@@ -100,7 +102,7 @@ def _compact(lowered: str) -> list[DateMention]:
     for m in _patterns()[2].finditer(lowered):
         if not _opens_word(lowered, m.start(), "_./"):
             continue  # "ERC-2011-StG_20101124", a number's digits
-        digits = m.group()
+        digits = m.group().replace(".", "")
         year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
         if day <= calendar.monthrange(year, month)[1]:
             found.append(DateMention(m.start(), m.end(), day, month, year))
