@@ -142,12 +142,18 @@ def test_a_written_date_after_tomorrow_says_the_day(deadline):
         ("The first calls of the programme will be published by the end of November.", "en"),
         ("By the end of July, the agency had received a total of 91 applications.", "en"),
         ("The evaluation phase is scheduled to continue until the end of July.", "en"),
-        ("Deadline for submitting project proposals is expected end of January 2027.", "en"),
+        ("Interested? Contact our project developer before the end of April.", "en"),
+        ("Vill du veta mer, kontakta oss senast den 5 maj 2026.", "sv"),
         ("The negotiations with the lead partners should be finished by the end of June.", "en"),
     ],
 )
 def test_what_the_programme_does_by_a_date_is_no_deadline(deadline, text, lang):
     assert deadline(text, "2026-01-10", lang) is None
+
+
+def test_an_expression_of_interest_sent_to_a_contact_is_a_deadline(deadline):
+    text = "Please send a short expression of interest to the contact below by 24 July."
+    assert deadline(text, "2026-07-03", "en") == "2026-07-24"
 
 
 def test_the_call_deadline_beside_a_link_sent_to_participants(deadline):
