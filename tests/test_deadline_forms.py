@@ -290,3 +290,36 @@ def test_the_call_deadline_beside_a_session_to_attend(deadline):
             "If you wish to avail of the consultation sessions, please email the programme by COB on "
             "Friday, 17th April 2026.")
     assert deadline(text, "2026-03-20", "en") == "2026-05-27"
+
+
+# --- a date alone on its line with a closing time, its label missing --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Town Twinning\nFunding Program\nCitizens, Equality, Rights and Values programme\nCall number\n"
+         "19.09.2026 17:00\nCall budget\n€ 4,000,000.00\n", "en", "2026-09-19"),
+        ("Young Researcher Fellowships\n\nApplication guidelines\n\n\n1 October at 4 pm.\n\n"
+         "The Foundation offers a number of three-year fellowships.", "en", "2026-10-01"),
+        ("Kulturstöd till föreningar\n\n15 mars 2026 kl. 12.00\n\nStödet riktar sig till ideella föreningar.",
+         "sv", "2026-03-15"),
+    ],
+)
+def test_a_date_alone_with_a_time_on_the_hour_is_a_closing_time(deadline, text, lang, expected):
+    assert deadline(text, "2026-02-01", lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # a page's own stamp is to the minute
+        ("Nyheter\n11 dec 2025 16:48\nRegionen har beviljat stöd till tolv projekt.", "sv"),
+        # on a page that speaks of a meeting the time may be the meeting's
+        ("Samverkan inför programperioden\n\n25.11.2026 kl. 13:00\n\nEn diskussion hålls i Tammerfors.", "sv"),
+        # a date with no time on its line is the page's dateline
+        ("Town Twinning\nCall number\n19.09.2026\nCall budget\n€ 4,000,000.00\n", "en"),
+    ],
+)
+def test_a_stamp_a_meeting_or_a_dateline_is_no_closing_time(deadline, text, lang):
+    assert deadline(text, "2025-10-01", lang) is None

@@ -84,7 +84,7 @@ class CueReader:
                 if not BULLETS.fullmatch(text, text.rfind("\n", 0, cue.start) + 1, cue.start):
                     continue  # a label opens its line
                 if has_event is None:
-                    has_event = self._mentions_event(lowered)
+                    has_event = self.mentions_event(lowered)
                 cue = Cue(cue.start, cue.end, "event" if has_event else "other")
             cues.append(cue)
         return cues
@@ -105,7 +105,8 @@ class CueReader:
         """Whether a not_call match is a word of going on or starting ("pågår", "starts")."""
         return self.not_call_groups[match.lastgroup] == "progress"
 
-    def _mentions_event(self, lowered: str) -> bool:
+    def mentions_event(self, lowered: str) -> bool:
+        """Whether an event word stands anywhere on the page."""
         if any(self.cue_roles[m.lastgroup] == "event" for m in self.cues.finditer(lowered)):
             return True
         return self.compound_cues is not None and any(

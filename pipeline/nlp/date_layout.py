@@ -40,6 +40,23 @@ def opens_line(text: str, start: int) -> bool:
     return bool(BULLETS.fullmatch(text, text.rfind("\n", 0, start) + 1, start))
 
 
+# The rest of a date's line when it is a time on the hour or the half hour ("1 October at 4 pm.",
+# "19.09.2024 17:00", "15 mars kl. 12.00"): a page's own stamp is to the minute ("11 dec 2015 16:48").
+CLOSING_TIME_REST = re.compile(
+    r"[ \t]*,?[ \t]*(?:at|kl\.?|klockan|@)?[ \t]*"
+    r"(?:[0-2]?\d[:.](?:00|30)(?:[ \t]*(?:h|hrs|hours|cet|cest|[ap]\.?m\.?))?|(?:1[0-2]|0?\d)[ \t]*[ap]\.?m\.?)"
+    r"[ \t]*\.?[ \t]*(?:\n|$)",
+    re.IGNORECASE,
+)
+
+
+def closing_time_line(text: str, start: int, end: int) -> bool:
+    """Whether the date at [start, end) stands alone on its line with a time on the hour or half
+    hour: how a call sheet shows its closing time when its label went missing from the stored
+    text ("Call number\n19.09.2024 17:00\nCall budget")."""
+    return opens_line(text, start) and CLOSING_TIME_REST.match(text, end) is not None
+
+
 def label_line(text: str, start: int) -> tuple[int, int] | None:
     """The line just above a date that opens its own line (blank lines skipped), without its
     indentation, when it is short enough to be a label or heading."""

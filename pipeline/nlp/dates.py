@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.date_cues import CueReader, cue_reader, stated_labels
+from pipeline.nlp.date_layout import closing_time_line
 from pipeline.nlp.date_roles import Page
 from pipeline.nlp.extensions import doc_lowered, doc_text  # importing it registers the Doc attributes
 from pipeline.vocabulary import CLOSED, FORTHCOMING, OPEN, derive_status, today_in_stockholm
@@ -112,8 +113,16 @@ def extract_dates(text: str, reference: date, lowered: str | None = None) -> Pag
     page = Page(text, reference, cue_reader(), lowered)
     mentions = page.mentions
     roles: dict[int, tuple[str | None, str]] = {}  # id(mention) -> role, where it was read
+    speaks_of_event: bool | None = None
     for i, mention in enumerate(mentions):
         role, source = page.role_of(i)
+        if role is None and closing_time_line(page.text, mention.start, mention.end):
+            # "Call number\n19.09.2024 17:00\nCall budget": a call sheet's closing time whose label
+            # went missing; on a page that speaks of a meeting it may be the meeting's, so nothing
+            if speaks_of_event is None:
+                speaks_of_event = page.reader.mentions_event(page.lowered)
+            if not speaks_of_event:
+                role, source = "deadline", "label"
         if mention.guessed_year and mention.value > reference and page.told_in_past(i):
             # said in the past tense, so last time round, not next ("stängde sin utlysning den 10 juni")
             for told in (mention, mention.range_start):
