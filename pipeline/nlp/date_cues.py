@@ -27,7 +27,7 @@ ROLES = (
 
 # A word glued to the one before it, where a list item's or a paragraph's end lost its break in
 # the page's text ("... mänskliga rättigheterAnsökningsfristen var den 11 april"): a cue may open it.
-GLUED_WORD = re.compile(r"(?<=[a-zåäöø])[A-ZÅÄÖØ](?=[a-zåäöø])")
+GLUED_WORD = re.compile(r"[a-zåäöø][A-ZÅÄÖØ][a-zåäöø]")  # the capital is the second character
 GLUED_CUE_CHARS = 60  # the longest cue phrase
 
 
@@ -95,7 +95,7 @@ class CueReader:
         found = []
         for lo, hi in spans:
             for glued in GLUED_WORD.finditer(text, lo, hi):
-                at = glued.start()
+                at = glued.start() + 1
                 m = self.cues.match(lowered[at : min(hi, at + GLUED_CUE_CHARS)])
                 if m is not None:
                     found.append(Cue(at + m.start(), at + m.end(), self.cue_roles[m.lastgroup]))

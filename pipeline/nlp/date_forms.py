@@ -50,24 +50,28 @@ YEAR_AFTER = re.compile(r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, int]]:
+def _patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pattern[str], dict[str, int]]:
     months = {k.lower(): int(v) for k, v in load_date_words()["months"].items()}
     month = word_alternation(list(months))
     # "the end of September 2023", "end-October", "vid utgången av februari, maj och oktober", "by
     # the end of November and end of May", "the last day of February", "sista dagen i februari",
     # "senast sista april"; Norwegian "utgangen av", Danish "udgangen af" ("i slutet av maj" is
-    # late May, no day). Run on lower-cased text; each branch opens on a letter,
-    # so `re` skips to it, and the word start is checked on the few matches.
-    month_end = re.compile(
-        rf"(?:end\s+of\s+|end-|last\s+day\s+of\s+|u(?:tgången|tgangen)\s+av\s+|udgangen\s+af\s+"
-        rf"|sista\s+(?:dagen\s+(?:i|av)\s+)?)(?:the\s+month\s+of\s+)?(?P<m>{month})(?!\w)"
-    )
+    # late May, no day). Run on lower-cased text; one pattern for each opening word, so that `re`
+    # skips to it (an alternation of them it tries at every character), the word start checked
+    # on the few matches.
+    month_ends = [
+        re.compile(rf"{opening}(?:the\s+month\s+of\s+)?(?P<m>{month})(?!\w)")
+        for opening in (
+            r"end(?:\s+of\s+|-)", r"last\s+day\s+of\s+", r"utg(?:ången|angen)\s+av\s+", r"udgangen\s+af\s+",
+            r"sista\s+(?:dagen\s+(?:i|av)\s+)?",
+        )
+    ]
     # the next month of a list ("februari, maj och oktober")
     listed = re.compile(rf"(?:\s*,\s*|\s+(?:och|and|or|eller|og)\s+)(?:(?:the\s+)?end\s+of\s+)?(?P<m>{month})(?!\w)")
     # 20240331, and 2024.03.31 as Lithuanian, Hungarian or East Asian pages write it: the
     # character before is checked on the few matches
     compact = re.compile(r"(?:19|20)\d\d(\.?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?![\w,/]|\.\d)")
-    return month_end, listed, compact, months
+    return month_ends, listed, compact, months
 
 
 def _opens_word(lowered: str, pos: int, inside: str = "") -> bool:
@@ -75,9 +79,9 @@ def _opens_word(lowered: str, pos: int, inside: str = "") -> bool:
 
 
 def _month_ends(text: str, lowered: str) -> list[DateMention]:
-    month_end, listed, _, months = _patterns()
+    month_ends, listed, _, months = _patterns()
     found: list[DateMention] = []
-    for m in month_end.finditer(lowered):
+    for m in (m for pattern in month_ends for m in pattern.finditer(lowered)):
         if not _opens_word(lowered, m.start(), "_"):
             continue  # "weekend of May"
         spans = [(m.start("m"), m.end("m"))]
