@@ -52,6 +52,19 @@ def test_a_list_of_month_ends_gives_each_month_its_end(deadline):
     assert deadline(text, "2027-03-10") == "2027-05-31"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Applications can be submitted from 1 March to the end of April 2026.", "en"),
+        ("Ansökan kan lämnas in från 1 mars till utgången av april 2026.", "sv"),
+        ("The call is open between 1 March and the end of April 2026.", "en"),
+    ],
+)
+def test_a_window_that_closes_at_a_months_end(read_dates, text, lang):
+    found = read_dates(text, "2026-01-10", lang)
+    assert (found.opening, found.deadline) == ("2026-03-01", "2026-04-30")
+
+
 def test_late_in_a_month_is_no_day(deadline):
     assert deadline("Utlysningen stänger i slutet av april 2026.", "2026-02-01") is None
 
