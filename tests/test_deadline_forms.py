@@ -164,6 +164,21 @@ def test_what_the_programme_does_by_a_date_is_no_deadline(deadline, text, lang):
     assert deadline(text, "2026-01-10", lang) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The call is open to applicants from all regions until 5 May 2026.", "en"),
+        ("Applicants are advised to submit their proposals by 5 May 2026.", "en"),
+        ("Ansökan skickas till registrator senast den 5 maj 2026.", "sv"),
+        ("The call will be published on 1 March 2026 and close on 5 May 2026.", "en"),
+        ("The outcome of the first stage will be known in March, and full proposals are due by 5 May 2026.", "en"),
+        ("All applicants, including those who attended the info day, must submit by 5 May 2026.", "en"),
+    ],
+)
+def test_the_words_of_what_the_programme_does_leave_the_calls_own_deadline(deadline, text, lang):
+    assert deadline(text, "2026-01-10", lang) == "2026-05-05"
+
+
 def test_an_expression_of_interest_sent_to_a_contact_is_a_deadline(deadline):
     text = "Please send a short expression of interest to the contact below by 24 July."
     assert deadline(text, "2026-07-03", "en") == "2026-07-24"
