@@ -254,6 +254,14 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
+        if not accepted and (search.search("funding", 0, len(text)) or search.search("call", 0, len(text))):
+            # A page that speaks of money or calls but shows no body paying still names where its
+            # money comes from: the bodies named without a sign of not paying, its programmes first
+            # ("a Creative Europe cooperation project"; an agency beside them is more often a partner
+            # or a host). (A page that speaks of no money at all names programmes only in passing.)
+            quiet = [name for name in registered if "maybe" in verdicts[name]]
+            programmes = [name for name in quiet if first[name].entry.role == "programme"]
+            accepted = {name: first[name] for name in programmes or quiet}
         # funds of the programmes that pay, predecessors, the EU beside its programmes
         accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:

@@ -1,0 +1,40 @@
+"""Funders of pages that name their money's source without saying it pays: what a reader still
+takes as the page's funder, read through the real spaCy pipeline."""
+
+from __future__ import annotations
+
+from funder_texts import funder_names
+
+
+def test_a_project_page_that_names_its_programmes_only_in_passing_has_them_as_funders() -> None:
+    text = ("Stories from the harbour\n\n"
+            "Stories from the harbour is a Creative Europe cooperation project of four theatres.\n"
+            "Our actors met the young people of the Erasmus+ exchange in Porto last spring.\n"
+            "Schools can apply for a free performance before 1 May.")
+    found = funder_names(text)
+    assert "Creative Europe" in found
+    assert "Erasmus+" in found
+
+
+def test_on_such_a_page_the_agency_named_beside_a_programme_is_not_taken_for_its_funder() -> None:
+    text = ("Stories from the harbour\n\n"
+            "Stories from the harbour is a Creative Europe cooperation project of four theatres.\n"
+            "Our director met the staff of Vinnova at a conference in Porto last spring.\n"
+            "Schools can apply for a free performance before 1 May.")
+    found = funder_names(text)
+    assert "Creative Europe" in found
+    assert "Vinnova" not in found
+
+
+def test_a_programme_named_only_for_a_countrys_right_to_take_part_is_still_no_funder() -> None:
+    text = ("Stories from the harbour\n\n"
+            "Our theatre in Oslo welcomes guests from every Horizon Europe Associated Country.\n"
+            "Schools can apply for a free performance before 1 May.")
+    assert funder_names(text) == []
+
+
+def test_a_page_that_speaks_of_no_money_names_its_programmes_only_in_passing() -> None:
+    text = ("Stories from the harbour\n\n"
+            "Stories from the harbour is a Creative Europe cooperation project of four theatres.\n"
+            "Our actors met the young people of the Erasmus+ exchange in Porto last spring.")
+    assert funder_names(text) == []
