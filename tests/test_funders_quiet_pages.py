@@ -38,3 +38,20 @@ def test_a_page_that_speaks_of_no_money_names_its_programmes_only_in_passing() -
             "Stories from the harbour is a Creative Europe cooperation project of four theatres.\n"
             "Our actors met the young people of the Erasmus+ exchange in Porto last spring.")
     assert funder_names(text) == []
+
+
+def test_the_one_region_a_grant_page_keeps_naming_is_its_funder() -> None:
+    text = ("Bidrag till kulturprojekt\n\n"
+            "Region Gävleborg efterfrågar projekt som gör kulturlivet starkare i hela länet.\n"
+            "Frågor besvaras av kulturenheten i Region Gävleborg.\n"
+            "Ansökan ska vara inne senast den 1 oktober.")
+    assert funder_names(text) == ["Region Gävleborg"]
+
+
+def test_regions_named_side_by_side_on_a_grant_page_are_not_all_taken_for_its_funders() -> None:
+    text = ("Bidrag till kulturprojekt\n\n"
+            "Projektet har deltagare från Region Gävleborg och Region Dalarna.\n"
+            "Träffarna hålls i Region Gävleborg och i Region Dalarna.\n"
+            "Ansökan ska vara inne senast den 1 oktober.")
+    assert funder_names(text) == []
+

@@ -48,6 +48,7 @@ from pipeline.nlp.funder_sentences import SENTENCE_BOUNDARY, heading_before, sen
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibility among others
+UNSAID = "unsaid"  # a region's verdict where nothing tells whether it pays
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
@@ -243,7 +244,7 @@ class FunderFinder:
         # or no other body is named. One aside about another programme's history is not a funder.
         fold_umbrellas(verdicts, first)
         # A body known only by its name's shape must be shown paying.
-        named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
+        named = [name for name, v in verdicts.items() if any(verdict in ("yes", "maybe") for verdict in v)]
         # (the EU paying does not make a programme named without money words one body among others)
         registered = [name for name in named if first[name].entry.group != NAMED_GROUP
                       and first[name].entry.role != "paying_only"]
@@ -261,7 +262,10 @@ class FunderFinder:
             # or a host). (A page that speaks of no money at all names programmes only in passing.)
             quiet = [name for name in registered if "maybe" in verdicts[name]]
             programmes = [name for name in quiet if first[name].entry.role == "programme"]
-            accepted = {name: first[name] for name in programmes or quiet}
+            # (failing those, the one region it keeps naming without saying whether it pays)
+            regions = [name for name, v in verdicts.items() if UNSAID in v and first[name].entry.role == "region"]
+            home = regions if len(regions) == 1 and verdicts[regions[0]].count(UNSAID) > 1 else []
+            accepted = {name: first[name] for name in programmes or quiet or home}
         # funds of the programmes that pay, predecessors, the EU beside its programmes
         accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:
@@ -316,7 +320,7 @@ class FunderFinder:
             # the region is what the sentence is about and runs a call in it: "Region X har haft en
             # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
             subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
-            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else "no"
+            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else UNSAID
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
                 return "no"
