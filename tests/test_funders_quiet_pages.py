@@ -55,3 +55,13 @@ def test_regions_named_side_by_side_on_a_grant_page_are_not_all_taken_for_its_fu
             "Ansökan ska vara inne senast den 1 oktober.")
     assert funder_names(text) == []
 
+
+def test_a_region_an_application_for_money_is_sent_to_is_the_funder() -> None:
+    text = ("Regionala projektmedel\n\n"
+            "Projektmedlen kan användas till förstudier och samverkan mellan företag och kommuner.\n"
+            "Ansökan om regionala projektmedel skickas till Region Kalmar län senast 15 mars.\n"
+            "Tillväxtverket har tagit fram en vägledning för projektledare.")
+    assert "Region Kalmar län" in funder_names(text)
+    text = ("Regional funding\n\n"
+            "Small firms may apply to the Scottish Government for a grant of up to £5,000.")
+    assert "Scottish Government" in funder_names(text)

@@ -313,6 +313,8 @@ class FunderFinder:
                 return "yes"
             if search.search("call", max(start, end - REGION_CUE_BEFORE), end):
                 return "yes"  # "Nu utlyser Region Halland projektmedel"
+            if search.found_in("applied_to_before", max(start, end - REGION_CALL_REACH), end):
+                return "yes"  # "Ansökan om projektmedel skickas till Region Kalmar län", "kan sökas hos Länsstyrelsen"
             # "Region X beviljar / utlyser", "Region Xs regionala utvecklingsnämnd har beviljat"
             following = context.after.lstrip()[:REGION_VERB_REACH]
             if cues["funding"].search(following) or cues["call"].match(following):
