@@ -338,7 +338,12 @@ class FunderFinder:
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= LIST_SIZE:
-            return "yes" if _funding_named(context, search) else "no"
+            if _funding_named(context, search):
+                return "yes"
+            # the bodies that open a call together ("X, Y and Z have together launched this programme";
+            # not those named "in cooperation with" the one opening it)
+            opening = search.search("call", *context.sentence) and not search.search("host", *context.before)
+            return "yes" if opening else "no"
         if (
             search.search("host", *context.before)
             or search.search("host", *context.heading)

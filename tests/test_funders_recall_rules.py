@@ -1,0 +1,31 @@
+"""Funders named in a sentence that shows them paying in other ways than "funded by X": bodies that
+open a call together, read through the real spaCy pipeline."""
+
+from __future__ import annotations
+
+from funder_texts import funder_names
+
+
+def test_agencies_that_launch_a_programme_together_are_its_funders() -> None:
+    text = ("Nordic research on green shipping\n\n"
+            "NordForsk, Nordic Innovation and Nordic Energy Research have together launched this "
+            "research and innovation programme for green shipping.")
+    found = funder_names(text)
+    assert {"NordForsk", "Nordic Innovation", "Nordic Energy Research"} <= set(found)
+
+
+def test_the_agencies_a_call_is_opened_in_cooperation_with_are_not_its_funders() -> None:
+    text = ("Baltic research call\n\n"
+            "The Latvian Council of Science in cooperation with the Research Council of Norway and "
+            "Vinnova is pleased to open the call for project applications.")
+    found = funder_names(text)
+    assert "Latvian Council of Science" in found
+    assert "Research Council of Norway" not in found
+    assert "Vinnova" not in found
+
+
+def test_agencies_merely_listed_beside_a_call_word_elsewhere_in_a_list_are_not_funders() -> None:
+    text = ("Who we are\n\n"
+            "Our members include Vinnova, Formas and the Swedish Energy Agency.\n"
+            "Read the newsletter for news on calls.")
+    assert funder_names(text) == []
