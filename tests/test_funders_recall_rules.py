@@ -3,7 +3,7 @@ open a call together, read through the real spaCy pipeline."""
 
 from __future__ import annotations
 
-from funder_texts import funder_names
+from funder_texts import funder_names, read_funders
 
 
 def test_agencies_that_launch_a_programme_together_are_its_funders() -> None:
@@ -29,3 +29,19 @@ def test_agencies_merely_listed_beside_a_call_word_elsewhere_in_a_list_are_not_f
             "Our members include Vinnova, Formas and the Swedish Energy Agency.\n"
             "Read the newsletter for news on calls.")
     assert funder_names(text) == []
+
+
+def test_a_body_or_plan_introduced_by_other_paying_words_is_a_funder_as_written() -> None:
+    found = read_funders("Fund for town centres\n\nWith a budget of €3m, the fund is an initiative of "
+                         "Project Harbour 2040 and supports ten towns.")
+    assert {"name": "Project Harbour", "text": "Project Harbour 2040"} in found
+    found = funder_names("Kulturprojekt 2025\n\nTolv projekt får i år understöd av Kustbygdens Kulturråd.")
+    assert "Kustbygdens Kulturråd" in found
+    found = funder_names("Research budget\n\nThe institute has a £50 million budget made available under "
+                         "the Coastal Futures Plan.")
+    assert "Coastal Futures Plan" in found
+
+
+def test_a_pot_named_with_its_year_is_reported_by_its_name_and_as_written() -> None:
+    found = read_funders("Bygdemedel\n\nNu är det hög tid att söka bidrag ur Landsbygdspotten 2017.")
+    assert {"name": "Landsbygdspotten", "text": "Landsbygdspotten 2017"} in found
