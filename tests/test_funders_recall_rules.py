@@ -45,3 +45,20 @@ def test_a_body_or_plan_introduced_by_other_paying_words_is_a_funder_as_written(
 def test_a_pot_named_with_its_year_is_reported_by_its_name_and_as_written() -> None:
     found = read_funders("Bygdemedel\n\nNu är det hög tid att söka bidrag ur Landsbygdspotten 2017.")
     assert {"name": "Landsbygdspotten", "text": "Landsbygdspotten 2017"} in found
+
+
+def test_a_board_that_decides_on_its_grants_or_sets_money_aside_is_a_funder() -> None:
+    text = ("Kulturstipendier 2025\n\n"
+            "Stipendierna kan sökas av unga i kommunen.\n"
+            "Fritidsnämnden beslutar om vilka som får stipendierna i maj.")
+    assert "Fritidsnämnden" in funder_names(text)
+    text = ("Internationalisering på hemmaplan\n\n"
+            "Utbytesrådet har avsatt 500 000 kronor för aktiviteter som främjar internationalisering.")
+    assert "Utbytesrådet" in funder_names(text)
+
+
+def test_a_word_opening_the_sentence_is_not_read_into_the_name_before_a_paying_verb() -> None:
+    text = ("Grants for choirs\n\n"
+            "Although the Harbourview Choir Trust offers grants to choirs, it does not fund tours.")
+    found = funder_names(text)
+    assert not any(name.startswith("Although") for name in found)

@@ -48,6 +48,7 @@ class ContextFunders:
         self.max_tokens = int(data.get("max_tokens", 8))
         self.connectors = {w.lower() for w in data["connectors"]}
         self.not_names = {w.lower() for w in data["not_names"]}
+        self.openers = {w.lower() for w in data.get("openers", [])}
         # a date is no name ("Funding: Oktober 2024"): the month names the dates component reads
         self.months = set(load_date_words()["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER") if matcher is None else matcher
@@ -87,7 +88,8 @@ class ContextFunders:
                 start -= 1
             else:
                 break
-        while start < i and doc[start].lower_ in self.connectors:
+        # (a conjunction or adverb opening the sentence is no part of the name: "Although the Foundation")
+        while start < i and (doc[start].lower_ in self.connectors or doc[start].lower_ in self.openers):
             start += 1
         span = doc[start:i]
         if not len(span) or not any(_capitalised(t) for t in span) or span.text.lower() in self.not_names:
