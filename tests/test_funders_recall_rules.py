@@ -62,3 +62,18 @@ def test_a_word_opening_the_sentence_is_not_read_into_the_name_before_a_paying_v
             "Although the Harbourview Choir Trust offers grants to choirs, it does not fund tours.")
     found = funder_names(text)
     assert not any(name.startswith("Although") for name in found)
+
+
+def test_a_body_whose_logo_marks_the_page_is_a_funder() -> None:
+    text = ("Vinnova logo\n\n"
+            "Shipping Lab Nordic\n\n"
+            "The lab brings ship owners and ports together to test electric ferries.\n"
+            "Staff of Formas and the Swedish Energy Agency visited the lab in May.")
+    found = funder_names(text)
+    assert "Vinnova" in found
+    assert "Formas" not in found
+    text = ("Logotyp Jordbruksverket\n\n"
+            "Ängar i Norrland\n\n"
+            "Projektet visar hur gamla ängar kan skötas.\n"
+            "Naturvårdsverket och Formas har besökt ängarna.")
+    assert "Swedish Board of Agriculture" in funder_names(text)

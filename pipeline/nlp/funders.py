@@ -292,6 +292,8 @@ class FunderFinder:
             # a project reports to the body that pays it ("timely reporting to the European Commission");
             # otherwise it pays only where a cue introduces it so (select_funders)
             return "yes" if search.found_in("accountable_before", max(start, end - 40), end) else "no"
+        if search.opens("logo_after", *after) or search.found_in("logo_before", max(start, end - 20), end):
+            return "yes"  # "Interreg Alpine Space logo", "Logotyp Jordbruksverket": its logo marks what it pays
         if (search.found_in("affiliation_before", max(start, end - 80), end)
                 or search.opens("affiliation_after", *after)):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
