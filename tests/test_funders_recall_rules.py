@@ -77,3 +77,18 @@ def test_a_body_whose_logo_marks_the_page_is_a_funder() -> None:
             "Projektet visar hur gamla ängar kan skötas.\n"
             "Naturvårdsverket och Formas har besökt ängarna.")
     assert "Swedish Board of Agriculture" in funder_names(text)
+
+
+def test_a_body_named_where_the_money_comes_from_or_as_main_financier_is_a_funder() -> None:
+    text = ("Nya ängar\n\n"
+            "Föreningen restaurerar ängar i tre byar. Formas och Vinnova har besökt projektet.\n"
+            "Projektets huvudfinansiär är Naturvårdsverket.")
+    found = funder_names(text)
+    assert "Swedish Environmental Protection Agency" in found
+    assert "Formas" not in found
+    text = ("Ports of tomorrow\n\n"
+            "Six ports test shore power. Staff of Formas and Vinnova visited the ports.\n"
+            "The funding, which comes from the Swedish Energy Agency, runs for three years.")
+    found = funder_names(text)
+    assert "Swedish Energy Agency" in found
+    assert "Vinnova" not in found
