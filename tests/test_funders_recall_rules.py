@@ -92,3 +92,25 @@ def test_a_body_named_where_the_money_comes_from_or_as_main_financier_is_a_funde
     found = funder_names(text)
     assert "Swedish Energy Agency" in found
     assert "Vinnova" not in found
+
+
+def test_every_body_in_a_list_under_a_short_financing_heading_is_a_funder() -> None:
+    text = ("Green growth projects selected\n\n"
+            "Twelve projects on green growth were selected this spring.\n"
+            "Co-financing partners\n"
+            "- Vinnova\n"
+            "- Formas\n"
+            "- Swedish Energy Agency\n"
+            "Anna Berg, Senior Adviser, answers questions on the projects.")
+    found = set(funder_names(text))
+    assert {"Vinnova", "Formas", "Swedish Energy Agency"} <= found
+
+
+def test_bodies_in_a_list_under_a_heading_that_is_not_about_money_are_not_funders() -> None:
+    text = ("Green growth seminar\n\n"
+            "Speakers at the seminar\n"
+            "- Vinnova\n"
+            "- Formas\n"
+            "- Swedish Energy Agency\n"
+            "The seminar is free of charge.")
+    assert funder_names(text) == []
