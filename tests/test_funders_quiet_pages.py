@@ -65,3 +65,15 @@ def test_a_region_an_application_for_money_is_sent_to_is_the_funder() -> None:
     text = ("Regional funding\n\n"
             "Small firms may apply to the Scottish Government for a grant of up to £5,000.")
     assert "Scottish Government" in funder_names(text)
+
+
+def test_a_programme_named_where_the_fund_that_pays_it_pays_is_a_funder_too() -> None:
+    text = ("News\n\n"
+            "Welcome to the Interreg Central Baltic Programme!\n"
+            "Our newsletter tells of projects in the islands and along the coasts.\n"
+            "The projects are co-financed by the European Regional Development Fund.\n"
+            "Staff of Vinnova and Formas joined our seminar in Turku.")
+    found = funder_names(text)
+    assert "Interreg Central Baltic" in found
+    assert "European Regional Development Fund" in found
+    assert "Vinnova" not in found

@@ -38,8 +38,16 @@ class PageFunders:
         # ERDF named on a page that speaks of EU money ("EU-pengar"): it is that money.
         paid_from = {self.fund_of(m.entry) for m in accepted.values()} | {m.entry.name for m in generic}
         accepted = dict(accepted)
+        funds = set(accepted)
         for name, v in verdicts.items():
             if name not in accepted and name in paid_from and "maybe" in v:
+                accepted[name] = first[name]
+        # and a programme named without money words on a page where the fund that pays it pays is
+        # that fund's way to the page ("Welcome to the Interreg V-A Latvia–Lithuania Programme" where
+        # the ERDF co-finances the projects)
+        for name, v in verdicts.items():
+            entry = first[name].entry
+            if name not in accepted and "maybe" in v and entry.role == "programme" and self.fund_of(entry) in funds:
                 accepted[name] = first[name]
         # A programme named on a page about its successor is the past the page compares with ("build
         # on our success in Horizon 2020" on a page launching Horizon Europe).
