@@ -114,3 +114,19 @@ def test_bodies_in_a_list_under_a_heading_that_is_not_about_money_are_not_funder
             "- Swedish Energy Agency\n"
             "The seminar is free of charge.")
     assert funder_names(text) == []
+
+
+def test_an_italian_or_french_region_that_runs_a_call_is_a_funder_by_its_registry_name() -> None:
+    text = ("Bandi regionali\n\n"
+            "Regione Toscana has established two new calls for small firms in the tourism sector.")
+    assert "Tuscany Region" in funder_names(text)
+    text = ("Call for projects\n\n"
+            "The call is funded by the Brittany Region and open to associations until 30 June.")
+    assert "Brittany Region" in funder_names(text)
+
+
+def test_a_region_named_where_it_receives_or_hosts_is_not_a_funder() -> None:
+    text = ("Study visit\n\n"
+            "Our partners met in Lille, in the Hauts-de-France Region, to discuss the project.\n"
+            "Horizon Europe funds the project's research on ports.")
+    assert "Hauts-de-France Region" not in funder_names(text)
