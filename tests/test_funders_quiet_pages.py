@@ -77,3 +77,15 @@ def test_a_programme_named_where_the_fund_that_pays_it_pays_is_a_funder_too() ->
     assert "Interreg Central Baltic" in found
     assert "European Regional Development Fund" in found
     assert "Vinnova" not in found
+
+
+def test_a_page_that_shows_an_unregistered_body_paying_does_not_fall_back_on_the_programmes_it_names() -> None:
+    text = ("Stories from the harbour\n\n"
+            "Stories from the harbour is a Creative Europe cooperation project of four theatres.\n"
+            "Our actors met the young people of the Erasmus+ exchange in Porto last spring.\n"
+            "The tour is financed by Kustbygdens Kulturråd.\n"
+            "Schools can apply for a free performance before 1 May.")
+    found = funder_names(text)
+    assert "Kustbygdens Kulturråd" in found
+    assert "Creative Europe" not in found
+    assert "Erasmus+" not in found

@@ -14,6 +14,8 @@ from pipeline.nlp.funder_registry import FunderEntry
 if TYPE_CHECKING:
     from pipeline.nlp.funders import Mention
 
+UNSAID = "unsaid"  # a region's verdict where nothing tells whether it pays
+
 
 class PageFunders:
     def __init__(self) -> None:
@@ -72,3 +74,18 @@ def fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) ->
             for other in own:
                 verdicts[other] = verdicts[other] + verdicts[name]
             del verdicts[name], first[name]
+
+
+def quiet_funders(verdicts: dict[str, list[str]], first: dict[str, Mention],
+                  registered: list[str]) -> dict[str, Mention]:
+    """The funders of a page that speaks of money or calls but shows no body paying: it still names
+    where its money comes from. The bodies named without a sign of not paying (verdict "maybe";
+    `registered`: the registry bodies named), its programmes first ("a Creative Europe cooperation
+    project"; an agency beside them is more often a partner or a host); failing those, the one region
+    it keeps naming without saying whether it pays. (A page that speaks of no money at all names
+    programmes only in passing: not asked.)"""
+    quiet = [name for name in registered if "maybe" in verdicts[name]]
+    programmes = [name for name in quiet if first[name].entry.role == "programme"]
+    regions = [name for name, v in verdicts.items() if UNSAID in v and first[name].entry.role == "region"]
+    home = regions if len(regions) == 1 and verdicts[regions[0]].count(UNSAID) > 1 else []
+    return {name: first[name] for name in programmes or quiet or home}

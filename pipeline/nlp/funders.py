@@ -31,7 +31,7 @@ from pipeline.nlp.funder_asides import named_aside
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
-from pipeline.nlp.funder_page import PageFunders, fold_umbrellas
+from pipeline.nlp.funder_page import UNSAID, PageFunders, fold_umbrellas, quiet_funders
 from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
     REGISTRY_FILE,
     FunderEntry,
@@ -48,7 +48,6 @@ from pipeline.nlp.funder_sentences import SENTENCE_BOUNDARY, heading_before, sen
 NAMED_GROUP = "named"  # a body found by the shape of its name, in no registry
 CATALOGUE_SIZE = 4  # a sentence naming this many funds is describing funds in general
 LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibility among others
-UNSAID = "unsaid"  # a region's verdict where nothing tells whether it pays
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
@@ -105,7 +104,7 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, confirmed, introduced = self.candidates(doc)
-        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc))
+        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc), bool(introduced))
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
@@ -197,11 +196,12 @@ class FunderFinder:
 
     def select_funders(self, text: str, mentions: list[Mention],
                        confirmed: Sequence[tuple[int, int]] = (),
-                       folded: str | None = None) -> list[dict[str, str]]:
+                       folded: str | None = None, others_pay: bool = False) -> list[dict[str, str]]:
         """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
         `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
         mention there funds whatever else its sentence says. `folded`: the text lower-cased, when
-        it is known to fold safely (`doc_folded`)."""
+        it is known to fold safely (`doc_folded`). `others_pay`: whether the page introduces a body
+        no registry knows as paying (then the page has shown who pays)."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in SENTENCE_BOUNDARY.finditer(text)] + [len(text)]
@@ -255,17 +255,9 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
-        if not accepted and (search.search("funding", 0, len(text)) or search.search("call", 0, len(text))):
-            # A page that speaks of money or calls but shows no body paying still names where its
-            # money comes from: the bodies named without a sign of not paying, its programmes first
-            # ("a Creative Europe cooperation project"; an agency beside them is more often a partner
-            # or a host). (A page that speaks of no money at all names programmes only in passing.)
-            quiet = [name for name in registered if "maybe" in verdicts[name]]
-            programmes = [name for name in quiet if first[name].entry.role == "programme"]
-            # (failing those, the one region it keeps naming without saying whether it pays)
-            regions = [name for name, v in verdicts.items() if UNSAID in v and first[name].entry.role == "region"]
-            home = regions if len(regions) == 1 and verdicts[regions[0]].count(UNSAID) > 1 else []
-            accepted = {name: first[name] for name in programmes or quiet or home}
+        if not accepted and not others_pay and (search.search("funding", 0, len(text))
+                                                or search.search("call", 0, len(text))):
+            accepted = quiet_funders(verdicts, first, registered)
         # funds of the programmes that pay, predecessors, the EU beside its programmes
         accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:
