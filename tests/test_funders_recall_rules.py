@@ -130,3 +130,13 @@ def test_a_region_named_where_it_receives_or_hosts_is_not_a_funder() -> None:
             "Our partners met in Lille, in the Hauts-de-France Region, to discuss the project.\n"
             "Horizon Europe funds the project's research on ports.")
     assert "Hauts-de-France Region" not in funder_names(text)
+
+
+def test_the_agency_that_owns_the_programme_a_call_belongs_to_is_a_funder() -> None:
+    text = ("Nordplus Junior\n\n"
+            "Nordplus Junior supports school exchanges between the Nordic and Baltic countries.\n"
+            "Nordplus is the programme for educational cooperation of the Nordic Council of Ministers.\n"
+            "Staff of Vinnova and Formas visited a school in Riga.")
+    found = funder_names(text)
+    assert "Nordic Council of Ministers" in found
+    assert "Vinnova" not in found

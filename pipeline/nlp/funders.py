@@ -328,6 +328,8 @@ class FunderFinder:
                 return "yes"
             # money counted in its sentence: "€287 million of ERDF", "133,5 miljoner euro från ERUF"
             return "yes" if _AMOUNT.search(search.text, *context.sentence) else "maybe"
+        if search.found_in("owner_before", max(start, end - 60), end):
+            return "yes"  # "Nordplus is the programme for educational cooperation of the Nordic Council of Ministers"
         if search.opens("portal_after", *after):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
