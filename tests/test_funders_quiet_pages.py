@@ -89,3 +89,12 @@ def test_a_page_that_shows_an_unregistered_body_paying_does_not_fall_back_on_the
     assert "Kustbygdens Kulturråd" in found
     assert "Creative Europe" not in found
     assert "Erasmus+" not in found
+
+
+def test_an_earlier_programme_whose_money_the_page_speaks_of_more_than_its_successors_stays_a_funder() -> None:
+    text = ("From Horizon 2020 to Horizon Europe\n\n"
+            "Our speaker presented the five projects funded by Horizon 2020 that we run today.\n"
+            "Each project is financed by Horizon 2020 for three years.\n"
+            "The session then looked ahead to Horizon Europe.")
+    found = funder_names(text)
+    assert "Horizon 2020" in found

@@ -54,7 +54,8 @@ class PageFunders:
         # A programme named on a page about its successor is the past the page compares with ("build
         # on our success in Horizon 2020" on a page launching Horizon Europe).
         for earlier, later in self.successors.items():
-            if earlier in accepted and later in accepted:
+            if earlier in accepted and later in accepted and (
+                    verdicts[later].count("yes") >= verdicts[earlier].count("yes")):
                 del accepted[earlier]
         # The EU, or its Commission, pays through the programme named paying: that one is the funder
         # ("co-funded by the European Union" under an Interreg programme's logo).
