@@ -140,3 +140,15 @@ def test_the_agency_that_owns_the_programme_a_call_belongs_to_is_a_funder() -> N
     found = funder_names(text)
     assert "Nordic Council of Ministers" in found
     assert "Vinnova" not in found
+
+
+def test_the_funds_a_list_of_grants_is_paid_from_are_funders() -> None:
+    text = ("Beviljade stipendier 2024\n\n"
+            "Historia\n\n"
+            "Ur Anna och Erik Lindbloms minnesfond:\n"
+            "Karin Ek 5 000 euro för en bok om skärgårdens historia.\n"
+            "Ur Gustav Holms fond:\n"
+            "Per Lund 3 000 euro för en utställning.")
+    found = funder_names(text)
+    assert "Anna och Erik Lindbloms minnesfond" in found
+    assert "Gustav Holms fond" in found
