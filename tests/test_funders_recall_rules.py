@@ -152,3 +152,19 @@ def test_the_funds_a_list_of_grants_is_paid_from_are_funders() -> None:
     found = funder_names(text)
     assert "Anna och Erik Lindbloms minnesfond" in found
     assert "Gustav Holms fond" in found
+
+
+def test_the_funds_a_programme_is_co_financed_through_are_funders_even_when_many() -> None:
+    text = ("Third call for proposals\n\n"
+            "The third call of the Danube Region Programme, co-financed by the European Union through "
+            "the ERDF, IPA and ENI funds, is open until 30 June.")
+    found = set(funder_names(text))
+    assert {"European Regional Development Fund", "Instrument for Pre-accession Assistance",
+            "European Neighbourhood Instrument"} <= found
+
+
+def test_funds_listed_as_examples_of_eu_funds_are_not_funders() -> None:
+    text = ("Our guide\n\n"
+            "The four structural funds are the ERDF, the ESF, the EMFF and the EAFRD, each with its own rules.\n"
+            "Read about them in our guide.")
+    assert funder_names(text) == []

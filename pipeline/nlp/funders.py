@@ -319,7 +319,7 @@ class FunderFinder:
             return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else UNSAID
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
-                return "no"
+                return "yes" if search.search("catalogue_paying", start, end) else "no"
             if named_aside(search, context.before, after, context.programmes):
                 return "no"  # "the programme that succeeds Horizon 2020", "applications for Horizon Europe"
             if search.found_in("programme_before", max(start, end - 40), end):
