@@ -168,3 +168,10 @@ def test_funds_listed_as_examples_of_eu_funds_are_not_funders() -> None:
             "The four structural funds are the ERDF, the ESF, the EMFF and the EAFRD, each with its own rules.\n"
             "Read about them in our guide.")
     assert funder_names(text) == []
+
+
+def test_a_foundation_stating_its_purpose_is_a_funder() -> None:
+    text = ("Ansökan\n\n"
+            "Sparbanksstiftelsen Kustbygden har som ändamål att främja utbildning och kultur i bygden.\n"
+            "Ansökan lämnas senast 31 mars.")
+    assert "Sparbanksstiftelsen Kustbygden" in funder_names(text)
