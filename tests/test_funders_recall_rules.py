@@ -175,3 +175,10 @@ def test_a_foundation_stating_its_purpose_is_a_funder() -> None:
             "Sparbanksstiftelsen Kustbygden har som ändamål att främja utbildning och kultur i bygden.\n"
             "Ansökan lämnas senast 31 mars.")
     assert "Sparbanksstiftelsen Kustbygden" in funder_names(text)
+
+
+def test_agencies_named_as_making_a_joint_investment_are_funders() -> None:
+    text = ("Om programmet\n\n"
+            "Programmet Smarta hamnar är en gemensam satsning av Vinnova, Formas och Energimyndigheten.")
+    found = set(funder_names(text))
+    assert {"Vinnova", "Formas", "Swedish Energy Agency"} <= found
