@@ -182,3 +182,9 @@ def test_agencies_named_as_making_a_joint_investment_are_funders() -> None:
             "Programmet Smarta hamnar är en gemensam satsning av Vinnova, Formas och Energimyndigheten.")
     found = set(funder_names(text))
     assert {"Vinnova", "Formas", "Swedish Energy Agency"} <= found
+
+
+def test_a_programme_named_after_the_umbrellas_form_is_the_programme_not_the_umbrella() -> None:
+    found = read_funders("Nya projekt\n\nEU-programmet Interreg Aurora har beviljat finansiering för två nya "
+                         "projekt om turism.")
+    assert [f["name"] for f in found] == ["Interreg Aurora"]

@@ -159,7 +159,10 @@ class FunderFinder:
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
             if compound is not None:
                 spans.append(compound)
-        spans = filter_spans(spans)
+        # "EU-programmet Interreg Aurora": an umbrella's form that ends where one of its programmes'
+        # names starts gives way to the programme (the longer span would otherwise win)
+        spans = filter_spans([span for span in spans if not (self.entries[span.label_].umbrella_of and any(
+            other.start < span.end < other.end and other.start > span.start for other in spans))])
         taken = {i for span in spans for i in range(span.start, span.end)}
         mentions: list[Mention] = []
         for span in spans:
