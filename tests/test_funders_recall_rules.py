@@ -188,3 +188,12 @@ def test_a_programme_named_after_the_umbrellas_form_is_the_programme_not_the_umb
     found = read_funders("Nya projekt\n\nEU-programmet Interreg Aurora har beviljat finansiering för två nya "
                          "projekt om turism.")
     assert [f["name"] for f in found] == ["Interreg Aurora"]
+
+
+def test_a_programme_a_project_was_part_of_in_swedish_is_its_funder() -> None:
+    text = ("Unga i arbete\n\n"
+            "Projektet ingick i Landsbygdsprogrammet och arbetade med unga i tre kommuner.\n"
+            "Personal från Vinnova och Formas besökte projektet.")
+    found = funder_names(text)
+    assert "Rural Development Programme" in found
+    assert "Vinnova" not in found
