@@ -216,7 +216,8 @@ class Page:
         self.mentions, self.confirmed, self.introduced = finder.candidates(doc)
 
     def funders(self, mentions: list[Mention] | None = None) -> list[dict[str, str]]:
-        found = self.finder.select_funders(self.text, self.mentions if mentions is None else mentions, self.confirmed)
+        found = self.finder.select_funders(self.text, self.mentions if mentions is None else mentions, self.confirmed,
+                                           others_pay=bool(self.introduced))
         return found + self.finder.unregistered_funders(self.introduced, found)
 
 

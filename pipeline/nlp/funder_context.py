@@ -48,6 +48,7 @@ class ContextFunders:
         self.max_tokens = int(data.get("max_tokens", 8))
         self.connectors = {w.lower() for w in data["connectors"]}
         self.not_names = {w.lower() for w in data["not_names"]}
+        self.openers = {w.lower() for w in data.get("openers", [])}
         # a date is no name ("Funding: Oktober 2024"): the month names the dates component reads
         self.months = set(load_date_words()["months"])
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER") if matcher is None else matcher
@@ -87,7 +88,8 @@ class ContextFunders:
                 start -= 1
             else:
                 break
-        while start < i and doc[start].lower_ in self.connectors:
+        # (a conjunction or adverb opening the sentence is no part of the name: "Although the Foundation")
+        while start < i and (doc[start].lower_ in self.connectors or doc[start].lower_ in self.openers):
             start += 1
         span = doc[start:i]
         if not len(span) or not any(_capitalised(t) for t in span) or span.text.lower() in self.not_names:
@@ -116,7 +118,9 @@ class ContextFunders:
             start, end = name
             span = doc[start:end]
             bare = doc[start:end - 3] if len(span) > 3 and span[-1].text == ")" and span[-3].text == "(" else span
-            if bare.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in span):
+            # (a year joins the text, not the name: "Landsbygdspotten 2017" is the pot's call of that year)
+            bare = bare[:-1] if len(bare) > 1 and _is_year(bare[-1]) else bare
+            if bare.text.lower() not in self.not_names and not any(t.like_num or t.lower_ in self.months for t in bare):
                 names.append(NamedFunder(span.text, span.start_char, span.end_char, bare.text))
             if end < len(doc) - 1 and doc[end].lower_ in SEPARATORS:
                 i = end + 1
@@ -143,6 +147,9 @@ class ContextFunders:
             else:
                 break
         end = last_capital
+        # "Project Ireland 2040", "Landsbygdspotten 2017": a year that ends a name is written with it
+        if end < len(doc) and _is_year(doc[end]) and not is_line_break(doc[end]):
+            end += 1
         # "Esbo stad", "Lunds kommun": a Swedish name's lower-case head belongs to it
         if end < len(doc) and doc[end].lower_.removesuffix("s") in self.heads:
             end += 1
@@ -156,6 +163,10 @@ class ContextFunders:
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 1].is_upper and doc[end + 2].text == ")":
             end += 3
         return i, end
+
+
+def _is_year(token: Token) -> bool:
+    return len(token.text) == 4 and token.text.isdigit() and token.text[:2] in ("19", "20")
 
 
 def _capitalised(token: Token) -> bool:

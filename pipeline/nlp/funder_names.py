@@ -45,7 +45,8 @@ class BodyNames:
         self.compound = tuple(w.lower() for w in body["compound_heads"])
         self.joiners = {w.lower() for w in body["joiners"]}
         self.continuations = {w.lower() for w in body["continuations"]}
-        self.edge_words = {w.lower() for w in body["edge_words"]}
+        # (and the words that open a sentence before a name: "Although the X Trust")
+        self.edge_words = {w.lower() for w in body["edge_words"]} | {w.lower() for w in data.get("openers", [])}
         self.generic_words = {w.lower() for w in body["generic_words"]}
         heads = sorted(self.trailing | self.leading, key=len, reverse=True)
         compound = "|".join(re.escape(h) for h in sorted(self.compound, key=len, reverse=True))

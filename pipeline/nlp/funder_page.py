@@ -14,6 +14,8 @@ from pipeline.nlp.funder_registry import FunderEntry
 if TYPE_CHECKING:
     from pipeline.nlp.funders import Mention
 
+UNSAID = "unsaid"  # a region's verdict where nothing tells whether it pays
+
 
 class PageFunders:
     def __init__(self) -> None:
@@ -38,13 +40,22 @@ class PageFunders:
         # ERDF named on a page that speaks of EU money ("EU-pengar"): it is that money.
         paid_from = {self.fund_of(m.entry) for m in accepted.values()} | {m.entry.name for m in generic}
         accepted = dict(accepted)
+        funds = set(accepted)
         for name, v in verdicts.items():
             if name not in accepted and name in paid_from and "maybe" in v:
+                accepted[name] = first[name]
+        # and a programme named without money words on a page where the fund that pays it pays is
+        # that fund's way to the page ("Welcome to the Interreg V-A Latvia–Lithuania Programme" where
+        # the ERDF co-finances the projects)
+        for name, v in verdicts.items():
+            entry = first[name].entry
+            if name not in accepted and "maybe" in v and entry.role == "programme" and self.fund_of(entry) in funds:
                 accepted[name] = first[name]
         # A programme named on a page about its successor is the past the page compares with ("build
         # on our success in Horizon 2020" on a page launching Horizon Europe).
         for earlier, later in self.successors.items():
-            if earlier in accepted and later in accepted:
+            if earlier in accepted and later in accepted and (
+                    verdicts[later].count("yes") >= verdicts[earlier].count("yes")):
                 del accepted[earlier]
         # The EU, or its Commission, pays through the programme named paying: that one is the funder
         # ("co-funded by the European Union" under an Interreg programme's logo).
@@ -64,3 +75,18 @@ def fold_umbrellas(verdicts: dict[str, list[str]], first: dict[str, Mention]) ->
             for other in own:
                 verdicts[other] = verdicts[other] + verdicts[name]
             del verdicts[name], first[name]
+
+
+def quiet_funders(verdicts: dict[str, list[str]], first: dict[str, Mention],
+                  registered: list[str]) -> dict[str, Mention]:
+    """The funders of a page that speaks of money or calls but shows no body paying: it still names
+    where its money comes from. The bodies named without a sign of not paying (verdict "maybe";
+    `registered`: the registry bodies named), its programmes first ("a Creative Europe cooperation
+    project"; an agency beside them is more often a partner or a host); failing those, the one region
+    it keeps naming without saying whether it pays. (A page that speaks of no money at all names
+    programmes only in passing: not asked.)"""
+    quiet = [name for name in registered if "maybe" in verdicts[name]]
+    programmes = [name for name in quiet if first[name].entry.role == "programme"]
+    regions = [name for name, v in verdicts.items() if UNSAID in v and first[name].entry.role == "region"]
+    home = regions if len(regions) == 1 and verdicts[regions[0]].count(UNSAID) > 1 else []
+    return {name: first[name] for name in programmes or quiet or home}

@@ -12,6 +12,7 @@ import re
 # r"\n+|[.!?](?:\n+|\s+)" (checked in tests/test_scan_rewrites.py), at a quarter of the cost.
 SENTENCE_BOUNDARY = re.compile(r"[\n.!?](?:(?<=\n)\n*|(?<!\n)(?:\n+|\s+))")
 BULLET_LINE = re.compile(r"[ \t]*[•·*\-–][ \t]")
+HEADING_SIZE = 40  # how long a heading line may be
 LIST_ITEMS = 40  # how many bullet lines a list introduced by a heading may have
 
 
@@ -57,5 +58,7 @@ def list_heading(text: str, at: int) -> tuple[int, int] | None:
             line_start = prev_start
             continue
         stripped = line.rstrip()
-        return (prev_start, prev_start + len(stripped)) if stripped.endswith(":") else None
+        # "The following funding organisations take part:", or a short heading line ("Co-financing partners")
+        heading = stripped.endswith(":") or (len(stripped.strip()) <= HEADING_SIZE and not stripped.endswith("."))
+        return (prev_start, prev_start + len(stripped)) if heading else None
     return None

@@ -31,7 +31,7 @@ from pipeline.nlp.funder_asides import named_aside
 from pipeline.nlp.funder_context import ContextFunders, NamedFunder
 from pipeline.nlp.funder_extent import named_member, with_place
 from pipeline.nlp.funder_names import CUES_FILE, BodyNames
-from pipeline.nlp.funder_page import PageFunders, fold_umbrellas
+from pipeline.nlp.funder_page import UNSAID, PageFunders, fold_umbrellas, quiet_funders
 from pipeline.nlp.funder_registry import (  # noqa: F401  (REGISTRY_FILE, the cue patterns: read from here too)
     REGISTRY_FILE,
     FunderEntry,
@@ -104,7 +104,7 @@ class FunderFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions, confirmed, introduced = self.candidates(doc)
-        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc))
+        funders = self.select_funders(doc_text(doc), mentions, confirmed, doc_folded(doc), bool(introduced))
         doc._.funders = funders + self.unregistered_funders(introduced, funders)
         return doc
 
@@ -159,7 +159,10 @@ class FunderFinder:
             compound = doc.char_span(start, end, label=key, alignment_mode="expand")
             if compound is not None:
                 spans.append(compound)
-        spans = filter_spans(spans)
+        # "EU-programmet Interreg Aurora": an umbrella's form that ends where one of its programmes'
+        # names starts gives way to the programme (the longer span would otherwise win)
+        spans = filter_spans([span for span in spans if not (self.entries[span.label_].umbrella_of and any(
+            other.start < span.end < other.end and other.start > span.start for other in spans))])
         taken = {i for span in spans for i in range(span.start, span.end)}
         mentions: list[Mention] = []
         for span in spans:
@@ -196,11 +199,12 @@ class FunderFinder:
 
     def select_funders(self, text: str, mentions: list[Mention],
                        confirmed: Sequence[tuple[int, int]] = (),
-                       folded: str | None = None) -> list[dict[str, str]]:
+                       folded: str | None = None, others_pay: bool = False) -> list[dict[str, str]]:
         """Keep the funders whose mentions show they fund; one {"name", "text"} per funder.
         `confirmed`: where a cue introduces a body as paying ("finansieras av X, Y och Z"); a
         mention there funds whatever else its sentence says. `folded`: the text lower-cased, when
-        it is known to fold safely (`doc_folded`)."""
+        it is known to fold safely (`doc_folded`). `others_pay`: whether the page introduces a body
+        no registry knows as paying (then the page has shown who pays)."""
         if not mentions:
             return []
         boundaries = [0] + [m.end() for m in SENTENCE_BOUNDARY.finditer(text)] + [len(text)]
@@ -243,7 +247,7 @@ class FunderFinder:
         # or no other body is named. One aside about another programme's history is not a funder.
         fold_umbrellas(verdicts, first)
         # A body known only by its name's shape must be shown paying.
-        named = [name for name, v in verdicts.items() if v != ["no"] * len(v)]
+        named = [name for name, v in verdicts.items() if any(verdict in ("yes", "maybe") for verdict in v)]
         # (the EU paying does not make a programme named without money words one body among others)
         registered = [name for name in named if first[name].entry.group != NAMED_GROUP
                       and first[name].entry.role != "paying_only"]
@@ -254,6 +258,9 @@ class FunderFinder:
             often = v.count("maybe") > 1
             if "yes" in v or ((often or len(registered) == 1) and first[name].entry.group != NAMED_GROUP):
                 accepted[name] = first[name]
+        if not accepted and not others_pay and (search.search("funding", 0, len(text))
+                                                or search.search("call", 0, len(text))):
+            accepted = quiet_funders(verdicts, first, registered)
         # funds of the programmes that pay, predecessors, the EU beside its programmes
         accepted = self.page.settle(accepted, {name: verdicts[name] for name in named}, first, generic)
         if generic and "European Regional Development Fund" not in accepted:
@@ -280,6 +287,8 @@ class FunderFinder:
             # a project reports to the body that pays it ("timely reporting to the European Commission");
             # otherwise it pays only where a cue introduces it so (select_funders)
             return "yes" if search.found_in("accountable_before", max(start, end - 40), end) else "no"
+        if search.opens("logo_after", *after) or search.found_in("logo_before", max(start, end - 20), end):
+            return "yes"  # "Interreg Alpine Space logo", "Logotyp Jordbruksverket": its logo marks what it pays
         if (search.found_in("affiliation_before", max(start, end - 80), end)
                 or search.opens("affiliation_after", *after)):
             return "no"  # "ordförande för Leader-gruppen X", "Head of Department at X": a person's post
@@ -301,6 +310,8 @@ class FunderFinder:
                 return "yes"
             if search.search("call", max(start, end - REGION_CUE_BEFORE), end):
                 return "yes"  # "Nu utlyser Region Halland projektmedel"
+            if search.found_in("applied_to_before", max(start, end - REGION_CALL_REACH), end):
+                return "yes"  # "Ansökan om projektmedel skickas till Region Kalmar län", "kan sökas hos Länsstyrelsen"
             # "Region X beviljar / utlyser", "Region Xs regionala utvecklingsnämnd har beviljat"
             following = context.after.lstrip()[:REGION_VERB_REACH]
             if cues["funding"].search(following) or cues["call"].match(following):
@@ -308,10 +319,10 @@ class FunderFinder:
             # the region is what the sentence is about and runs a call in it: "Region X har haft en
             # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
             subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
-            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else "no"
+            return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else UNSAID
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
-                return "no"
+                return "yes" if search.search("catalogue_paying", start, end) else "no"
             if named_aside(search, context.before, after, context.programmes):
                 return "no"  # "the programme that succeeds Horizon 2020", "applications for Horizon Europe"
             if search.found_in("programme_before", max(start, end - 40), end):
@@ -320,11 +331,18 @@ class FunderFinder:
                 return "yes"
             # money counted in its sentence: "€287 million of ERDF", "133,5 miljoner euro från ERUF"
             return "yes" if _AMOUNT.search(search.text, *context.sentence) else "maybe"
+        if search.found_in("owner_before", max(start, end - 60), end):
+            return "yes"  # "Nordplus is the programme for educational cooperation of the Nordic Council of Ministers"
         if search.opens("portal_after", *after):
             return "maybe"  # (its call wording is about applying, not about who pays)
         # Agencies. A list of several bodies is a list of possibilities unless money is spoken of.
         if context.bodies >= LIST_SIZE:
-            return "yes" if _funding_named(context, search) else "no"
+            if _funding_named(context, search):
+                return "yes"
+            # the bodies that open a call together ("X, Y and Z have together launched this programme";
+            # not those named "in cooperation with" the one opening it)
+            opening = search.search("call", *context.sentence) and not search.search("host", *context.before)
+            return "yes" if opening else "no"
         if (
             search.search("host", *context.before)
             or search.search("host", *context.heading)
