@@ -1,5 +1,5 @@
 """The kind cues' faster reading (a cue searched only where one of the texts it requires occurs,
-kind_cues.required_any, all of them found in one search through each part; past-event words
+required_texts.required_any, all of them found in one search through each part; past-event words
 looked up in the lower-cased text) gives the scores of searching every cue as written."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_any, required_text, split_page
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, split_page
 from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets
+from pipeline.nlp.required_texts import required_any, required_text
 from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
