@@ -8,8 +8,9 @@ import json
 import re
 from pathlib import Path
 
+from pipeline.model_files import load_model_toml
 from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, split_page
-from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets
+from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets, text_first
 from pipeline.nlp.required_texts import required_any, required_text
 from pipeline.nlp.train import analysed
 
@@ -166,3 +167,24 @@ def test_a_call_is_specific_by_its_dates_not_by_an_amount() -> None:
     assert with_amount._.amounts and not (with_amount._.deadline or with_amount._.opening)
     assert not PageFacts.of(with_amount).specifics
     assert with_deadline._.deadline and PageFacts.of(with_deadline).specifics
+
+
+def test_cues_opening_on_an_anchor_written_text_first_find_the_same_matches() -> None:
+    """`text_first` ("\\bresults\\b" -> "results(?<=\\bresults)\\b"): every kind cue it rewrites
+    finds the same matches as written, on the openings of the train and dev pages and on edge
+    cases (the anchor's text at a text's start, after a line break, inside a word, a last letter
+    that may repeat)."""
+    rules = load_model_toml("kind_rules.toml")
+    patterns = [p for sections in rules.values() if isinstance(sections, dict)
+                for cues in sections.values() if isinstance(cues, list) for p in cues if isinstance(p, str)]
+    rewritten = [(p, text_first(p)) for p in patterns if text_first(p) != p]
+    assert len(rewritten) > 10
+    assert text_first(r"\bcalls?\b") == r"call(?<=\bcall)s?\b" and text_first(r"^\s*x") == r"^\s*x"
+    texts = [json.loads(line)["text"][:3000].lower() for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
+    for original, first in rewritten:
+        written, fast = re.compile(original, re.MULTILINE), re.compile(first, re.MULTILINE)
+        text = re.match(r"(?:\\b|\^)([\w åäöéü-]+)", original).group(1)  # its plain opening
+        edges = [text, f"x{text}", f"\n{text}", f"a {text} b", f"{text}{text}"]
+        for sample in texts + edges:
+            assert [m.span() for m in written.finditer(sample)] == [m.span() for m in fast.finditer(sample)], original
