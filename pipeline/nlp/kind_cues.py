@@ -20,7 +20,14 @@ from functools import cache
 from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets, text_first, without_ignorecase
+from pipeline.nlp.phrases import (
+    atom_first,
+    folds_safely,
+    literal_trie,
+    lower_keeping_offsets,
+    text_first,
+    without_ignorecase,
+)
 from pipeline.nlp.required_texts import required_any
 from pipeline.vocabulary import PAGE_KINDS
 
@@ -76,18 +83,23 @@ def compile_cue(kind: str, pattern: str, weight: float, title_only: bool, fold: 
     # text, and `re` can then skip to its opening letters. One naming capitals ("säger [A-ZÅÄÖ]",
     # which IGNORECASE reads as any letter) does too once lower-cased, on a page that folds safely
     # (`fold`): it then gets its required texts ("säger") and is searched on few pages.
-    # The lower-cased cues are compiled `text_first` when `fold`: a cue opening on "\b" or "^"
-    # ("\bresults\b", "^project\b") is then searched for at its text, not at every position.
+    # The lower-cased cues are compiled `text_first` and `atom_first` when `fold`: a cue opening on
+    # "\b" or "^" ("\bresults\b", "^project\b") is then searched for at its text, one opening on a
+    # repeat ("\d{1,2}[:.]") at the characters it repeats, not at every position.
     lowered = not any(c.isupper() for c in re.sub(r"\\[A-Za-z]", "", pattern))
     if lowered:
-        compiled = re.compile(text_first(pattern) if fold else pattern, re.MULTILINE)
+        compiled = re.compile(_skipping(pattern) if fold else pattern, re.MULTILINE)
         return Cue(kind, compiled, weight, title_only, True, required_any(pattern))
     as_written = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
     folded = without_ignorecase(pattern, re.MULTILINE) if fold else None
     if folded is None:
         return Cue(kind, as_written, weight, title_only, False, ())
-    return Cue(kind, re.compile(text_first(folded.pattern), folded.flags), weight, title_only, True,
+    return Cue(kind, re.compile(_skipping(folded.pattern), folded.flags), weight, title_only, True,
                required_any(folded.pattern), as_written)
+
+
+def _skipping(pattern: str) -> str:
+    return atom_first(text_first(pattern))
 
 
 _REGEX_SYNTAX = re.compile(r"[\\.^$*+?{}\[\]|()]")  # a pattern without any is a plain text

@@ -159,3 +159,30 @@ def text_first(pattern: str) -> str:
     if not text:
         return pattern
     return f"{text}(?<={anchor}{text}){rest}"
+
+
+# a one-character class or escape opening a pattern, repeated at least once: "\d{1,2}", "\d+"
+_REPEATED_ATOM = re.compile(r"(\\[dwsDWS]|\[(?:\\.|[^\]\\])+\])(?:(\+)|\{(\d+)(,\d*)?\})(?![?+])")
+
+
+def atom_first(pattern: str) -> str:
+    """`pattern`, when it opens on a character class repeated at least once, written with one
+    occurrence first: "\\d{1,2}[:.]" -> "\\d\\d{0,1}[:.]", "\\d+ ansökningar" -> "\\d\\d* ansökningar".
+    `re` skips ahead to the characters an expression's first element matches only when that
+    element is not a repeat (a time-of-day cue tried at every position took four times as long).
+    The same matches, tried in the same order."""
+    opening = _REPEATED_ATOM.match(pattern)
+    if opening is None:
+        return pattern
+    atom, plus, least, most = opening.groups()
+    if plus:
+        repeat = "*"
+    elif int(least) < 1:
+        return pattern
+    elif most is None:  # "{m}"
+        repeat = f"{{{int(least) - 1}}}"
+    elif most == ",":  # "{m,}"
+        repeat = f"{{{int(least) - 1},}}"
+    else:
+        repeat = f"{{{int(least) - 1},{int(most[1:]) - 1}}}"
+    return f"{atom}{atom}{repeat}{pattern[opening.end():]}"
