@@ -1,5 +1,5 @@
 """The kind cues' faster reading (a cue searched only where one of the texts it requires occurs,
-kind_cues.required_any, all of them found in one search through each part; past-event words
+required_texts.required_any, all of them found in one search through each part; past-event words
 looked up in the lower-cased text) gives the scores of searching every cue as written."""
 
 from __future__ import annotations
@@ -8,8 +8,10 @@ import json
 import re
 from pathlib import Path
 
-from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, required_any, required_text, split_page
-from pipeline.nlp.phrases import folds_safely, literal_trie, lower_keeping_offsets
+from pipeline.model_files import load_model_toml
+from pipeline.nlp.kind_cues import KindCues, PageFacts, kind_cues, split_page
+from pipeline.nlp.phrases import atom_first, folds_safely, literal_trie, lower_keeping_offsets, text_first
+from pipeline.nlp.required_texts import required_any, required_text
 from pipeline.nlp.train import analysed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,3 +167,27 @@ def test_a_call_is_specific_by_its_dates_not_by_an_amount() -> None:
     assert with_amount._.amounts and not (with_amount._.deadline or with_amount._.opening)
     assert not PageFacts.of(with_amount).specifics
     assert with_deadline._.deadline and PageFacts.of(with_deadline).specifics
+
+
+def test_cues_rewritten_to_open_on_what_re_can_skip_to_find_the_same_matches() -> None:
+    """`text_first` ("\\bresults\\b" -> "results(?<=\\bresults)\\b") and `atom_first` ("\\d+ x" ->
+    "\\d\\d* x"): every kind cue they rewrite finds the same matches as written, on the openings
+    of the train and dev pages and on edge cases (the cue's plain text at a text's start, after a
+    line break, inside a word; numbers of one to four digits)."""
+    rules = load_model_toml("kind_rules.toml")
+    patterns = [p for sections in rules.values() if isinstance(sections, dict)
+                for cues in sections.values() if isinstance(cues, list) for p in cues if isinstance(p, str)]
+    rewritten = [(p, atom_first(text_first(p))) for p in patterns if atom_first(text_first(p)) != p]
+    assert sum(text_first(p) != p for p, _ in rewritten) > 10 and sum(atom_first(p) != p for p, _ in rewritten) >= 3
+    assert text_first(r"\bcalls?\b") == r"call(?<=\bcall)s?\b" and text_first(r"^\s*x") == r"^\s*x"
+    assert atom_first(r"\d{1,2}:") == r"\d\d{0,1}:" and atom_first(r"\d+?x") == r"\d+?x"
+    texts = [json.loads(line)["text"][:3000].lower() for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
+    for original, fast_form in rewritten:
+        written, fast = re.compile(original, re.MULTILINE), re.compile(fast_form, re.MULTILINE)
+        opening = re.match(r"(?:\\b|\^)?\W*([\w åäöéü-]+)", original)  # its plain text, for edge cases
+        text = opening.group(1) if opening else ""
+        edges = [text, f"x{text}", f"\n{text}", f"a {text} b", f"{text}{text}", "1 ansökningar", "9:30-10:45",
+                 "12 applications were", "1234 proposals have been"]
+        for sample in texts + edges:
+            assert [m.span() for m in written.finditer(sample)] == [m.span() for m in fast.finditer(sample)], original

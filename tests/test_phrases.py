@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pipeline.nlp.date_cues import ROLES
 from pipeline.nlp.date_mentions import load_date_words
+from pipeline.nlp.funder_registry import lowered_context_prechecks
 from pipeline.nlp.funders import context_patterns, lowered_context_searches
 from pipeline.nlp.phrases import FOLD_SAFE, compile_phrases, folds_safely, lower_keeping_offsets, phrase_pattern
 
@@ -108,3 +109,31 @@ def test_lowered_funder_cues_open_where_the_case_insensitive_ones_open_after_eve
                 found = any(search.search(lower[max(0, start - 80):start]) for search in lowered[kind])
                 assert found == (original is not None), (kind, text[max(0, start - 80):start])
     assert opened > 100
+
+
+def test_funder_cue_prechecks_let_through_every_stretch_a_cue_is_found_in() -> None:
+    """TextSearch skips the cues of a kind in a stretch lacking all the plain texts its cues
+    contain (lowered_context_prechecks): on the train and dev pages, every stretch where a cue of
+    such a kind is found (windows of the page, what precedes and follows each capitalised word)
+    contains one of those texts, and the skip spares most stretches the searches."""
+    prechecks = lowered_context_prechecks()
+    lowered = lowered_context_searches()
+    assert {"funding", "call", "host"} <= set(prechecks)  # the kinds searched most often
+    texts = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
+             for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
+    found = skipped = 0
+    for text in texts:
+        if not folds_safely(text):
+            continue
+        lower = lower_keeping_offsets(text)
+        stretches = [lower[start:start + 160] for start in range(0, len(lower), 80)]
+        for word in re.finditer(r"\b[A-ZÅÄÖ]\w+", text):
+            stretches += [lower[max(0, word.start() - 80):word.start()], lower[word.end():word.end() + 80].lstrip(" ")]
+        for kind, precheck in prechecks.items():
+            for stretch in stretches:
+                if any(search.search(stretch) for search in lowered[kind]):
+                    assert precheck.search(stretch) is not None, (kind, stretch)
+                    found += 1
+                else:
+                    skipped += precheck.search(stretch) is None
+    assert found > 1000 and skipped > found

@@ -222,9 +222,15 @@ class FunderFinder:
         verdicts: dict[str, list[str]] = {}  # funder -> verdict of each of its mentions
         first: dict[str, Mention] = {}
         generic: list[Mention] = []
+        paying: set[str] = set()  # funders with a "yes" verdict
         for mention, index in zip(mentions, sentence_of, strict=True):
             if mention.entry.role == "generic":
                 generic.append(mention)  # judged apart (_generic_pays): no verdict of its own
+                continue
+            if mention.entry.name in paying:
+                # Shown paying once, a body is kept whatever its other mentions say (below, a "yes"
+                # among its verdicts decides, and one folded into its programme's gives that a
+                # "yes"): judging them changed nothing and was most of the verdicts' time.
                 continue
             context = _Context(
                 sentence=(boundaries[index], boundaries[index + 1]),
@@ -241,6 +247,8 @@ class FunderFinder:
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             verdicts.setdefault(mention.entry.name, []).append(verdict)
             first.setdefault(mention.entry.name, mention)
+            if verdict == "yes":
+                paying.add(mention.entry.name)
 
         # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
         # named without such words ("maybe") but is what the page is about: named more than once,
