@@ -148,3 +148,13 @@ def test_the_commission_paying_the_winners_travel_is_a_funder() -> None:
             "Två initiativ från varje land får resa och hotell betalda av EU-kommissionen för att delta "
             "vid prisceremonin i november.")
     assert "European Commission" in names(text)
+
+
+def test_a_project_paid_by_the_predecessor_more_often_than_by_the_successor_keeps_it() -> None:
+    # Each mention's verdict counts here: the page speaks of Horizon 2020's money twice and of
+    # Horizon Europe's once, so it is a Horizon 2020 project that goes on under Horizon Europe.
+    text = ("Project SEAWISE\n\nSEAWISE is funded by Horizon 2020 with €6 million. Horizon 2020 grants "
+            "also paid for the project's first pilot sites. A follow-up proposal was funded by Horizon Europe.")
+    found = names(text)
+    assert "Horizon 2020" in found
+    assert "Horizon Europe" in found

@@ -21,6 +21,9 @@ class PageFunders:
     def __init__(self) -> None:
         data = load_model_toml(CUES_FILE)
         self.successors: dict[str, str] = data.get("successors", {})
+        # bodies whose "yes" verdicts are counted (a programme and its successor, below): every
+        # mention of these is judged, even after one shows it paying
+        self.yes_counted = frozenset(self.successors) | frozenset(self.successors.values())
         self.programme_funds = [(prefix.casefold(), fund) for prefix, fund in data.get("programme_funds", {}).items()]
 
     def fund_of(self, entry: FunderEntry) -> str:

@@ -230,7 +230,8 @@ class FunderFinder:
             if mention.entry.name in paying:
                 # Shown paying once, a body is kept whatever its other mentions say (below, a "yes"
                 # among its verdicts decides, and one folded into its programme's gives that a
-                # "yes"): judging them changed nothing and was most of the verdicts' time.
+                # "yes"): judging them changed nothing and was most of the verdicts' time. (Not
+                # for the programmes whose "yes" verdicts are counted: PageFunders.yes_counted.)
                 continue
             context = _Context(
                 sentence=(boundaries[index], boundaries[index + 1]),
@@ -247,7 +248,7 @@ class FunderFinder:
                 verdict = "yes"  # (a catalogue of funds stays one, cue or not)
             verdicts.setdefault(mention.entry.name, []).append(verdict)
             first.setdefault(mention.entry.name, mention)
-            if verdict == "yes":
+            if verdict == "yes" and mention.entry.name not in self.page.yes_counted:
                 paying.add(mention.entry.name)
 
         # A funder is kept when a mention speaks of its money or its calls ("yes"), or when it is
