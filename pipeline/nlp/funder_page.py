@@ -43,7 +43,8 @@ class PageFunders:
         # ERDF named on a page that speaks of EU money ("EU-pengar"): it is that money.
         paid_from = {self.fund_of(m.entry) for m in accepted.values()} | {m.entry.name for m in generic}
         accepted = dict(accepted)
-        funds = set(accepted)
+        # (taken before the funds below are added: a programme follows only a fund shown paying)
+        paying_before = set(accepted)
         for name, v in verdicts.items():
             if name not in accepted and name in paid_from and "maybe" in v:
                 accepted[name] = first[name]
@@ -52,7 +53,8 @@ class PageFunders:
         # the ERDF co-finances the projects)
         for name, v in verdicts.items():
             entry = first[name].entry
-            if name not in accepted and "maybe" in v and entry.role == "programme" and self.fund_of(entry) in funds:
+            if (name not in accepted and "maybe" in v and entry.role == "programme"
+                    and self.fund_of(entry) in paying_before):
                 accepted[name] = first[name]
         # A programme named on a page about its successor is the past the page compares with ("build
         # on our success in Horizon 2020" on a page launching Horizon Europe).

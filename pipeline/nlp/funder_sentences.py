@@ -38,7 +38,7 @@ def heading_before(text: str, boundaries: list[int], index: int) -> tuple[int, i
         return heading
     raw = text[boundaries[index - 1] : boundaries[index]]
     previous = raw.strip()
-    if len(previous) > 40 or previous.endswith("."):
+    if len(previous) > HEADING_SIZE or previous.endswith("."):
         return (0, 0)
     start = boundaries[index - 1] + len(raw) - len(raw.lstrip())
     return (start, start + len(previous))

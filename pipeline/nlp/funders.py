@@ -286,8 +286,8 @@ class FunderFinder:
         return [{"name": m.entry.name, "text": m.text} for m in ordered]
 
     def _verdict(self, mention: Mention, context: _Context, search: TextSearch) -> str:
-        """"yes" (funds), "maybe" (named, nothing telling around it) or "no" (host, partner, one
-        entry in a list)."""
+        """"yes" (funds), "maybe" (named, nothing telling around it), "no" (host, partner, one
+        entry in a list) or, for a region, UNSAID (nothing says whether the money is its own)."""
         cues = self.cues
         role = mention.entry.role
         start, end = context.before
