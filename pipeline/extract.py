@@ -8,6 +8,7 @@ the cached spaCy pipelines (`nlp.pipe`), and results come back in input order.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,6 +32,11 @@ BATCH_SIZE = 64
 # a long PDF as text runs to megabytes, past spaCy's max_length (E088) and our time budget. Such a
 # text is read up to this length, cut at a paragraph or sentence end, and the cut is logged.
 MAX_TEXT_CHARS = 100_000
+# A run of one punctuation character ("_____" form lines, "......" leaders, "*****") is kept to this
+# length: spaCy's tokenizer splits such a run one character at a time, searching the rest of the run
+# each time, so its time grows with the square of the run (6,000 underscores took 6 s).
+MAX_RUN = 40
+_LONG_RUN = re.compile(rf"([^\w\s]|_)\1{{{MAX_RUN},}}")
 FIELDS = ("lang", "kind", "call_status", "deadline", "opening", "events", "registration", "funders", "topics",
           "amounts", "identifiers")
 
@@ -112,7 +118,9 @@ def _extract_one(nlp: Any, doc: Doc, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def bounded_text(text: str, label: str) -> str:
-    """`text` cut to at most MAX_TEXT_CHARS, at the last paragraph (else sentence, else word) end."""
+    """`text` cut to at most MAX_TEXT_CHARS, at the last paragraph (else sentence, else word) end,
+    with runs of one punctuation character kept to MAX_RUN."""
+    text = _LONG_RUN.sub(lambda run: run.group(1) * MAX_RUN, text)
     if len(text) <= MAX_TEXT_CHARS:
         return text
     head = text[:MAX_TEXT_CHARS]

@@ -4,16 +4,20 @@ run: the real crawl of a served site, the real store, the real spaCy pipeline.""
 from __future__ import annotations
 
 import json
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import write_sources
 from site_server import SnapshotServer, SnapshotSite
 from test_run_job import call_articles, swedish_date, write_news_site
 
 from pipeline.cli import cli
-from pipeline.extract import MAX_TEXT_CHARS
+from pipeline.extract import MAX_TEXT_CHARS, extract_records
 from pipeline.store import open_db
 from pipeline.vocabulary import today_in_stockholm
 
@@ -76,3 +80,49 @@ def test_extract_writes_every_record_around_a_huge_one() -> None:
     assert out["huge"]["deadline"] == "2031-05-06"
     assert out["a"]["deadline"] == "2031-03-03" and out["b"]["deadline"] == "2031-04-09"
     assert len(huge) > 10 * MAX_TEXT_CHARS
+
+
+@contextmanager
+def finished_within(seconds: int) -> Iterator[None]:
+    """Fails the test if the block runs longer: a guard against a page that would hold the night's
+    run for minutes (the tokenizer rescanning a run of marks), not a speed measurement (benchmarks/).
+    (A regex backtracking inside `re` is not interrupted by the alarm: the suite's own time limit is
+    what stops that one.)"""
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still reading the page after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+CALL_SHEET = ("Call for proposals: rural schools\n\nContents {line} 1\n\nCall number\n14.10.2031{gap}x\n"
+              "Applications are open from 1 September 2031{gap}to 14 October 2031, at 17:00{gap}.\n"
+              "Decision{gap}, No. 12/2031 of 2 March 2031.\nDeadline:{gap}14 October 2031{gap}kl. 12.00\n"
+              "{line}\nName: {line}\nSignature: {line}\n")
+
+
+def read_sheet(gap: str = " ", line: str = "") -> dict:
+    record = {"id": "sheet", "text": CALL_SHEET.format(gap=gap, line=line), "reference_date": "2031-08-20"}
+    return next(extract_records([record]))
+
+
+@pytest.mark.parametrize(("gap", "line"), [
+    (" " * 20_000, ""), ("\t" * 20_000, ""), (" \t" * 10_000, ""), ("\u00a0" * 20_000, ""),
+    (" ", "_" * 40_000), (" ", "*" * 40_000), (" ", "." * 40_000), (" ", ":" * 40_000), (" ", "(" * 40_000),
+])
+def test_a_page_with_long_blank_stretches_or_punctuation_runs_is_read_as_without_them(gap: str, line: str) -> None:
+    # blank stretches of a badly converted page; form lines ("Name: ______"), dot leaders
+    with finished_within(20):
+        found = read_sheet(gap, line)
+    assert found["deadline"] == "2031-10-14"
+    # (topics left out: the topic classifier weighs each word against the page's length in words,
+    # and a run is words to it)
+    facts = ("lang", "kind", "call_status", "deadline", "opening", "events", "registration", "funders", "amounts",
+             "identifiers")
+    plain = read_sheet()
+    assert {key: found[key] for key in facts} == {key: plain[key] for key in facts}

@@ -14,7 +14,7 @@ import re
 # 2020-00123", "dated 3 March 2021 No. 45/2021"): a stamp, no date of the call.
 STAMP_AFTER = re.compile(
     r",?[ \t]+[0-2]?\d:[0-5]\d:[0-5]\d[ \t]*[ap]\.?m\b"
-    r"|[ \t]*,?[ \t]*(?:\(?(?:order|decision|resolution|regulation|beslut|protokoll|förordning)[ \t]+)?"
+    r"|[ \t]*(?:,[ \t]*)?(?:\(?(?:order|decision|resolution|regulation|beslut|protokoll|förordning)[ \t]+)?"
     r"(?:no\.|nr\.?|№|dnr\.?|diarienr\.?|diarienummer|ref\.)[ \t:]*\w*\d",
     re.IGNORECASE,
 )

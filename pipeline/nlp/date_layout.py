@@ -43,9 +43,11 @@ def opens_line(text: str, start: int) -> bool:
 # The rest of a date's line when it is a time on the hour or the half hour ("1 October at 4 pm.",
 # "19.09.2024 17:00", "15 mars kl. 12.00"): a page's own stamp is to the minute ("11 dec 2015 16:48").
 CLOSING_TIME_REST = re.compile(
-    r"[ \t]*,?[ \t]*(?:at|kl\.?|klockan|@)?[ \t]*"
+    # (no two runs of spaces side by side with only optional parts between them: `re` would try
+    # every split of a long run, a cubic time on a page with a wide blank stretch)
+    r"[ \t]*(?:,[ \t]*)?(?:(?:at|kl\.?|klockan|@)[ \t]*)?"
     r"(?:[0-2]?\d[:.](?:00|30)(?:[ \t]*(?:h|hrs|hours|cet|cest|[ap]\.?m\.?))?|(?:1[0-2]|0?\d)[ \t]*[ap]\.?m\.?)"
-    r"[ \t]*\.?[ \t]*(?:\n|$)",
+    r"[ \t]*(?:\.[ \t]*)?(?:\n|$)",
     re.IGNORECASE,
 )
 

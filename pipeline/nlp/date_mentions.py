@@ -30,7 +30,7 @@ SENTENCE_END = re.compile(r"\n|[.!?;]\s+[A-ZÅÄÖ]")
 # opening the next line), an optional time of the last day ("from 1 March to 17:00 on 2 April").
 RANGE_GAP = re.compile(
     r"(?!\s*\n[ \t]*[-–—−][ \t])"
-    r"\s*(?:(?:kl\.?|klockan|at|@)?\s*\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
+    r"\s*(?:(?:(?:kl\.?|klockan|at|@)\s*)?\d{1,2}[:.]\d{2}(?:\s*\(?(?:CET|CEST|EET|Brussels time)\)?)?\s*)?"
     r"(?:-|–|—|−|→|to|till|until|till och med|t\.o\.m\.|through)\s*"
     r"(?:(?:kl\.?\s*|klockan\s*)?\d{1,2}[:.]\d{2}(?:\s*(?:hours|h|CET|CEST|EET))?(?:\s*\([^()\n]{1,30}\))?"
     r"\s*(?:,\s*)?(?:on|den)\s+)?"
@@ -41,7 +41,7 @@ RANGE_GAP = re.compile(
 BETWEEN = re.compile(r"(?:between|mellan)\s+(?:den\s+|the\s+)?$", re.IGNORECASE)
 AND_GAP = re.compile(r"\s*(?:and|och)\s*(?:den\s+|the\s+)?", re.IGNORECASE)
 # Between the items of a list of dates ("4 March, 10 June and 9 September 2026").
-LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|och|or|eller|&))\s*(?:den\s+|the\s+|on\s+)?", re.IGNORECASE)
+LIST_GAP = re.compile(r"\s*(?:,|(?:,\s*)?(?:and|och|or|eller|&))\s*(?:den\s+|the\s+|on\s+)?", re.IGNORECASE)
 
 
 def _closes_range(text: str, first: DateMention, second: DateMention) -> bool:
