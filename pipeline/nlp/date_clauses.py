@@ -23,7 +23,7 @@ STAMP_AFTER = re.compile(
 # date. Run on lower-cased text.
 CLOCK_BEFORE_DATE = re.compile(
     r"\s*(?:at\s+)?(?:kl\.?\s*|klockan\s*)?[0-2]?\d(?:[:.][0-5]\d)?\s*(?:hours|hrs|h|am|pm|a\.m\.|p\.m\.)?"
-    r"(?:\s*noon|\s*midnight)?\s*(?:\([^()\n]{1,30}\)|[a-zé]+\s+time|cet|cest|eet|gmt|utc)?\s*,?\s*(?:on|den)\s+"
+    r"(?:\s*noon|\s*midnight)?\s*(?:(?:\([^()\n]{1,30}\)|[a-zé]+\s+time|cet|cest|eet|gmt|utc)\s*)?(?:,\s*)?(?:on|den)\s+"
 )
 # A clause joined right before a cue ("... var 31 december 2021 och senast 30 april")
 CLAUSE_JOIN = re.compile(r"(?:\s(?:och|and)|,)\s+$")
