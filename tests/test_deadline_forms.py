@@ -137,6 +137,19 @@ def test_today_said_of_a_launch_is_no_deadline(deadline):
     assert deadline("The fund was launched today by the minister.", "2026-07-09", "en") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Our office is closed today for the holiday.", "en"),
+        ("The library is closed tomorrow; books can be returned on Monday.", "en"),
+        ("Kansliet stänger i dag kl 15 för midsommar.", "sv"),
+    ],
+)
+def test_an_office_closing_today_is_no_deadline(deadline, text, lang):
+    # a closing word before "today" is a call's only where its line speaks of applying
+    assert deadline(text, "2026-07-09", lang) is None
+
+
 def test_a_written_date_after_tomorrow_says_the_day(deadline):
     text = "Ansökningstiden går ut i morgon torsdag den 14 maj klockan 16."
     assert deadline(text, "2026-05-14") == "2026-05-14"

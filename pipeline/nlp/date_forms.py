@@ -46,6 +46,10 @@ CLOSING_AFTER = re.compile(
 CLOSING_CHARS = 40  # the longest closing word with "at"/"on" and a time of day
 # A date written right after the relative day says the day itself ("går ut i morgon torsdag den 14 maj")
 DATE_FOLLOWS = 20
+# A closing verb before "today" is a call's only where its line speaks of applying ("the call
+# that ended today", "ansökningstiden går ut i dag"), not an office's ("closed today for the holiday")
+APPLYING_REACH = 200
+APPLYING = re.compile(r"appl|ansök|ansøk|søknad|call|utlys|deadline|submi|proposal|tender|bidrag|stipend|grant")
 YEAR_AFTER = re.compile(r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)")
 
 
@@ -123,7 +127,8 @@ def _relative(lowered: str, reference: date, mentions: list[DateMention]) -> lis
                 _opens_word(lowered, pos)
                 and not (end < len(lowered) and lowered[end].isalnum())
                 and (
-                    CLOSING_BEFORE.search(lowered, max(0, pos - CLOSING_CHARS), pos)
+                    (CLOSING_BEFORE.search(lowered, max(0, pos - CLOSING_CHARS), pos)
+                     and APPLYING.search(lowered, *_line_around(lowered, pos)))
                     or CLOSING_AFTER.match(lowered, end)
                 )
                 # "går ut i morgon torsdag den 14 maj": the date written says the day
@@ -133,6 +138,14 @@ def _relative(lowered: str, reference: date, mentions: list[DateMention]) -> lis
                 found.append(DateMention(pos, end, day.day, day.month, day.year))
             pos = lowered.find(word, end)
     return found
+
+
+def _line_around(lowered: str, pos: int) -> tuple[int, int]:
+    """The line holding `pos`, at most APPLYING_REACH characters either side (a sentence split at ". "
+    would cut "går ut kl. 16 i dag")."""
+    start = max(lowered.rfind("\n", 0, pos) + 1, pos - APPLYING_REACH)
+    end = lowered.find("\n", pos)
+    return start, min(pos + APPLYING_REACH, len(lowered) if end < 0 else end)
 
 
 def with_other_forms(text: str, lowered: str, reference: date, mentions: list[DateMention]) -> list[DateMention]:
