@@ -70,12 +70,15 @@ def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int)
     executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     pending: deque[tuple[list[dict[str, Any]], Future[list[dict[str, Any]]]]] = deque()
     iterator = iter(records)
+    unsent: list[dict[str, Any]] = []  # a slice read from the input but in no future yet
     finished = False
     try:
         while True:
             task = list(islice(iterator, SLICE_RECORDS))
             if task:
+                unsent = task  # submit raises BrokenProcessPool once a worker has died
                 pending.append((task, executor.submit(_extract_slice, task)))
+                unsent = []
             if pending and (not task or len(pending) > workers * (1 + TASKS_AHEAD)):
                 yield from pending[0][1].result()  # in input order; a worker's exception is raised here
                 pending.popleft()
@@ -83,7 +86,7 @@ def extract_records_in_parallel(records: Iterable[dict[str, Any]], workers: int)
                 break
     except BrokenProcessPool as exc:
         log.warning("an extraction worker process died (%s); the rest of the input is extracted in this process", exc)
-        yield from extract_records(chain(*(task for task, _ in pending), iterator))
+        yield from extract_records(chain(*(task for task, _ in pending), unsent, iterator))
     else:
         finished = True
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,22 @@ def test_a_worker_that_dies_loses_no_record() -> None:
     os.kill(min(workers), signal.SIGKILL)
     # the slices the dead worker held, and everything after, are extracted in this process
     assert [first, *results] == list(extract_records(records))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
+def test_a_worker_that_dies_while_the_next_slice_is_read_loses_no_record() -> None:
+    """The pool is found broken when the slice just read is handed out: that slice is kept too."""
+    records = large_input(SLICE_RECORDS * 12)
+    before = child_processes()
+    kill_at = SLICE_RECORDS * 4 + 5  # inside the slice read after four were handed out
+
+    def input_killing_a_worker():
+        for index, record in enumerate(records):
+            if index == kill_at:
+                os.kill(min(child_processes() - before), signal.SIGKILL)
+                give_up = time.monotonic() + 30
+                while child_processes() - before and time.monotonic() < give_up:
+                    time.sleep(0.05)  # the pool, finding one dead, stops the others: it is broken
+            yield record
+
+    assert list(extract_records_in_parallel(input_killing_a_worker(), workers=2)) == list(extract_records(records))
