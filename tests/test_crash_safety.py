@@ -38,12 +38,18 @@ AREAS = ("Norr", "Syd", "Öst", "Väst", "Mitt", "Kust")
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober")
 
 # The job as `callwatch run` runs it, printing its progress events as JSON lines, then its status.
+# Given a stage (argv[4]), it holds on once that stage has started, as a long stage would: on a
+# 60-page site extraction and detection take a fraction of a second, and a kill sent when the stage
+# is announced could land after the job had finished.
 JOB = """
-import json, sys
-from pipeline.events import to_json
+import json, sys, time
+from pipeline.events import StageStarted, to_json
 from pipeline.run import run_job
-summary = run_job(sys.argv[1], sys.argv[2], crawl_settings=json.loads(sys.argv[3]),
-                  on_event=lambda event: print(to_json(event), flush=True))
+def on_event(event):
+    print(to_json(event), flush=True)
+    if isinstance(event, StageStarted) and event.stage == sys.argv[4]:
+        time.sleep(600)
+summary = run_job(sys.argv[1], sys.argv[2], crawl_settings=json.loads(sys.argv[3]), on_event=on_event)
 print("done", summary["status"], flush=True)
 """
 
@@ -85,10 +91,10 @@ class JobDone:
 class Job:
     """The job as a process group of its own, with its progress events read in a thread."""
 
-    def __init__(self, db_path: Path, sources: Path) -> None:
+    def __init__(self, db_path: Path, sources: Path, hold_at: str = "") -> None:
         self.events: queue.Queue[ProgressEvent | JobDone] = queue.Queue()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", JOB, str(db_path), str(sources), json.dumps(FAST_CRAWL)],
+            [sys.executable, "-c", JOB, str(db_path), str(sources), json.dumps(FAST_CRAWL), hold_at],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -161,7 +167,7 @@ def kill_mid_crawl(job: Job, server: SlowServer) -> None:
 def test_a_job_killed_mid_way_is_recorded_as_failed_and_the_next_run_completes(site, tmp_path, stage):
     server, sources = site
     db_path = tmp_path / "cw.db"
-    job = Job(db_path, sources)
+    job = Job(db_path, sources, hold_at=stage)
     if stage == "crawl":
         kill_mid_crawl(job, server)
         stored = query(db_path, "select count(*) from pages")[0][0]
