@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nlp import date_roles, funder_sentences, language, topic_model
+from pipeline.nlp import date_clauses, funder_sentences, language, topic_model
 from pipeline.nlp.build import load_nlp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,14 +54,14 @@ def test_date_sentence_boundaries_are_those_of_the_plain_pattern_in_every_window
     """Also searched from and to given positions (the window around a date), where a lookbehind
     sees the characters before the window's start."""
     plain = re.compile(r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)")
-    assert date_roles.BOUNDARY.pattern != plain.pattern
+    assert date_clauses.BOUNDARY.pattern != plain.pattern
     cases = texts + ["(Open Days). 9-12 oktober", "år 2023. 16–17 augusti", "kl. 14.00", "Thurs. 5 March",
                      "slut; Nästa", "x). 5", "2023.\n5", "12023. 4", "). Å"]
     for text in cases:
-        assert [m.span() for m in date_roles.BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in date_clauses.BOUNDARY.finditer(text)] == [m.span() for m in plain.finditer(text)]
         for lo in range(0, len(text), 1 if len(text) < 100 else 37):  # every start in the short cases
             hi = min(len(text), lo + 120)
-            assert ([m.span() for m in date_roles.BOUNDARY.finditer(text, lo, hi)]
+            assert ([m.span() for m in date_clauses.BOUNDARY.finditer(text, lo, hi)]
                     == [m.span() for m in plain.finditer(text, lo, hi)])
 
 

@@ -1,7 +1,7 @@
 """Patterns of the words around a date that say how it is attached to its cue: a time of day
-between the two, a log entry's timestamp after it, a clause joined before the cue, and where a
-clause breaks (pipeline.nlp.date_roles reads them); and the words that make "22.4." a date
-(pipeline.nlp.date_mentions)."""
+between the two, a log entry's timestamp after it, a clause joined before the cue, where a clause
+breaks and where a sentence starts and ends (pipeline.nlp.date_roles reads them); and the words
+that make "22.4." a date (pipeline.nlp.date_mentions)."""
 
 from __future__ import annotations
 
@@ -51,3 +51,45 @@ def closes_a_call(lowered: str, cue_start: int, cue_end: int, date_start: int) -
     return lowered[cue_start:cue_end] in ("close", "closed") and bool(
         CLOSED_CALL_GAP.fullmatch(lowered, cue_end, date_start)
     )
+
+# A not-the-call word that, written in capitals, names a funder: COST (European Cooperation in Science
+# and Technology) opens calls ("new COST Action proposals closes on"); "FAQ Deadline" stays a word
+NAME_IN_CAPITALS = re.compile(r"COST")
+ATTACHED_LABEL = re.compile(r"[ \t]?[-–]?[ \t]?")  # "the 7 October deadline", "1 March-deadline"
+UNTIL_BEFORE = re.compile(r"\b(?:till|until|till den|until the)\s+$")
+PRONOUN_SUBJECT = re.compile(r"\s*(?:den|det|denna|denne|it|this|that)\s+(?:will\s+|ska\s+|kommer\s+att\s+)?")
+
+# Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
+# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
+# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March"). Written to open on one
+# character class, so that `re` skips straight to those characters (it cannot for an alternation
+# with a branch opening on a lookbehind): the same matches as
+# r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)" (tests/test_scan_rewrites.py), a ninth of the cost.
+BOUNDARY = re.compile(r"[\n.!?;](?:(?<=\n)|(?<=[.!?;])(?=\s+[A-ZÅÄÖ])|(?<=\)\.)(?=\s+\d)|(?<=\d{4}\.)(?=\s+\d))")
+# A verb that makes the subject before it the date range after it ("... är 7 januari - 1 februari").
+COPULA = re.compile(r"\s(?:är|is|are|blir|will be)\s+(?:den\s+|the\s+|from\s+|från\s+)?$")
+LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
+FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
+# What may stand between an opening word that counts only next to its date and the date: short
+# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
+# deadline for both open calls is on 1 September": "open" says what the calls are).
+ADJACENT_GAP = re.compile(
+    r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
+)
+
+
+def sentence_start(text: str, pos: int, limit: int) -> int:
+    """Where the sentence or line holding pos starts, at most `limit` characters back."""
+    window_start = max(0, pos - limit)
+    last = window_start
+    # up to pos + 1: a boundary's lookahead must see the date's first character
+    for m in BOUNDARY.finditer(text, window_start, pos + 1):
+        if m.end() <= pos:
+            last = m.end()
+    return last
+
+
+def sentence_end(text: str, pos: int, limit: int) -> int:
+    """Where the sentence or line holding pos ends, at most `limit` characters on."""
+    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)

@@ -20,6 +20,13 @@ STACKED_ROWS = 20  # how many rows of a table flattened one cell a line are read
 DATE_LINE_TAIL = 30  # what may follow the date on a date line: ", 12:00 at noon", " kl. 16.00 (steg 1)"
 
 BULLETS = re.compile(r"[\s•·*\-–—:|>]*")
+# Bullets, then a time of day the date's line may open with ("Applicant Deadline\n16.00 (Irish
+# time) 03 February 2016"); the space runs are possessive, so a wide blank stretch costs linear time
+BULLETS_THEN_TIME = re.compile(
+    r"[\s•·*\-–—:|>]*+(?:[0-2]?\d[:.][0-5]\d(?:[ \t]*+(?:h|hrs|cet|cest|[ap]\.?m\.?))?+"
+    r"(?:[ \t]*+\([^()\n]{1,20}\))?+[ \t]*+,?+[ \t]*+)?+",
+    re.IGNORECASE,
+)
 LIST_ITEM = re.compile(r"[ \t]*[•·*\-–—][ \t]")  # a line opening with a bullet
 BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 # A time on the date's line ("18 juni 09:00-12:00 Teams", "3 June 2025, 10:00 CET").
@@ -41,12 +48,14 @@ def opens_line(text: str, start: int) -> bool:
 
 
 # The rest of a date's line when it is a time on the hour or the half hour ("1 October at 4 pm.",
-# "19.09.2024 17:00", "15 mars kl. 12.00"): a page's own stamp is to the minute ("11 dec 2015 16:48").
+# "19.09.2024 17:00", "15 mars kl. 12.00") or a minute to midnight ("05.06.2025 23:59"): a page's
+# own stamp is to the minute ("11 dec 2015 16:48").
 CLOSING_TIME_REST = re.compile(
     # (no two runs of spaces side by side with only optional parts between them: `re` would try
     # every split of a long run, a cubic time on a page with a wide blank stretch)
     r"[ \t]*(?:,[ \t]*)?(?:(?:at|kl\.?|klockan|@)[ \t]*)?"
-    r"(?:[0-2]?\d[:.](?:00|30)(?:[ \t]*(?:h|hrs|hours|cet|cest|[ap]\.?m\.?))?|(?:1[0-2]|0?\d)[ \t]*[ap]\.?m\.?)"
+    r"(?:(?:[0-2]?\d[:.](?:00|30)|23[:.]59)(?:[ \t]*(?:h|hrs|hours|cet|cest|[ap]\.?m\.?))?"
+    r"|(?:1[0-2]|0?\d)[ \t]*[ap]\.?m\.?)"
     r"[ \t]*(?:\.[ \t]*)?(?:\n|$)",
     re.IGNORECASE,
 )
@@ -63,7 +72,7 @@ def label_line(text: str, start: int) -> tuple[int, int] | None:
     """The line just above a date that opens its own line (blank lines skipped), without its
     indentation, when it is short enough to be a label or heading."""
     line_start = text.rfind("\n", 0, start) + 1
-    if line_start == 0 or not BULLETS.fullmatch(text, line_start, start):
+    if line_start == 0 or not BULLETS_THEN_TIME.fullmatch(text, line_start, start):
         return None
     prev_end = line_start - 1
     while prev_end > 0 and text[prev_end - 1] in " \t\r\n":
@@ -335,3 +344,24 @@ class DateBlocks:
         if line_start == 0 or not BLANK_LINE.search(text, label[1], date_start):
             return False
         return self._is_date_line(*line_bounds(text, line_start - 1))
+
+
+def cue_spans(text: str, dates: Sequence[tuple[int, int]], before: int, after: int) -> list[tuple[int, int]]:
+    """Where cues for the dates at these (start, end) spans can stand: `before` characters before each,
+    `after` after it, the label lines above and below; merged, in order."""
+    length = len(text)
+    spans: list[tuple[int, int]] = []
+    for start, end in dates:
+        lo, hi = max(0, start - before), min(length, end + after)
+        line = label_line(text, start) or list_heading(text, start) or field_list_heading(text, start)
+        if line:
+            lo = min(lo, line[0])
+            line_end = text.find("\n", end)
+            if line_end >= 0:  # the line below, where "April 5, 2022\\nApplication deadline" has its label
+                below_end = text.find("\n", line_end + 1)
+                hi = max(hi, min(length if below_end < 0 else below_end, line_end + 1 + HEADING_CHARS))
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans

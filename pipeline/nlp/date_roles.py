@@ -8,16 +8,31 @@ or of a call before a date range, which makes the range the call's window.
 from __future__ import annotations
 
 import bisect
-import re
 from datetime import date
 
-from pipeline.nlp.date_clauses import CLAUSE_BREAK, CLAUSE_JOIN, CLOCK_BEFORE_DATE, STAMP_AFTER, closes_a_call
+from pipeline.nlp.date_clauses import (
+    ADJACENT_GAP,
+    ATTACHED_LABEL,
+    CLAUSE_BREAK,
+    CLAUSE_JOIN,
+    CLOCK_BEFORE_DATE,
+    COPULA,
+    FIELD_VALUE,
+    LINE_END,
+    NAME_IN_CAPITALS,
+    PRONOUN_SUBJECT,
+    STAMP_AFTER,
+    UNTIL_BEFORE,
+    closes_a_call,
+    sentence_end,
+    sentence_start,
+)
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import (
-    HEADING_CHARS,
     LABEL_CHARS,
     TIME_ON_LINE,
     DateBlocks,
+    cue_spans,
     field_list_heading,
     label_line,
     list_heading,
@@ -33,6 +48,7 @@ ROLE_NAMES = ADJACENT_ROLES | OTHER_ROLES
 BEFORE_CHARS = 120  # how far back a cue may stand from its date
 AFTER_CHARS = 80
 NOT_CALL_REACH = 80  # "anmälan ... sista dag": a qualifier this close before a deadline cue
+ATTACHED_QUALIFIER_CHARS = 30  # "15 May deadline for registration": what qualifies a cue right after its date
 ADJACENT_CHARS = 20  # "senast kl. 14.00 den 6 mars": how far an adjacent-only cue may stand
 WINDOW_CHARS = 60  # how far before a date range a word of applying makes it the call's window
 CALL_WORD_GAP = 15  # "Open Call #1 starts", "pågår den tredje omgången": a call word next to a verb
@@ -45,61 +61,6 @@ WINDOW_NAME_CHARS = 25  # the longest window name ("ansökningsomgångarna", "su
 # word may stand in its clause
 WINDOW_SUBJECT_CHARS = 130
 
-# Where a sentence or line ends: cues never reach across it. A full stop before a number ends a
-# sentence after a year or a bracket ("... 2023. 16–17 augusti", "(Open Days). 9-12 oktober"), not
-# after an abbreviation ("kl. 14.00", "t.o.m. 5 mars", "Thurs. 5 March"). Written to open on one
-# character class, so that `re` skips straight to those characters (it cannot for an alternation
-# with a branch opening on a lookbehind): the same matches as
-# r"\n|[.!?;](?=\s+[A-ZÅÄÖ])|(?:(?<=\))|(?<=\d{4}))\.(?=\s+\d)" (tests/test_scan_rewrites.py), a ninth of the cost.
-BOUNDARY = re.compile(r"[\n.!?;](?:(?<=\n)|(?<=[.!?;])(?=\s+[A-ZÅÄÖ])|(?<=\)\.)(?=\s+\d)|(?<=\d{4}\.)(?=\s+\d))")
-# A verb that makes the subject before it the date range after it ("... är 7 januari - 1 februari").
-COPULA = re.compile(r"\s(?:är|is|are|blir|will be)\s+(?:den\s+|the\s+|from\s+|från\s+)?$")
-LINE_END = re.compile(r"\s*:\s*")  # a cue ending its line with a colon ("no later than:")
-FIELD_VALUE = re.compile(r":[ \t]*$")  # a date standing as a field's value ("Call announcement: 30 June")
-# What may stand between an opening word that counts only next to its date and the date: short
-# words, times, a weekday ("open from 1 March", "öppnar fredag den 3 mars"), not a noun ("the
-# deadline for both open calls is on 1 September": "open" says what the calls are).
-ADJACENT_GAP = re.compile(
-    r"(?:[\s\d:.,()–-]|\b\w{1,3}\b|klockan|midnight|midnatt|noon|\w+(?:day|dag|dagen)\b)*"
-)
-
-
-def _surroundings(text: str, mentions: list[DateMention], length: int) -> list[tuple[int, int]]:
-    """Where cues for these dates can stand (before, after, the label lines above and below), merged."""
-    spans: list[tuple[int, int]] = []
-    for mention in mentions:
-        lo, hi = max(0, mention.start - BEFORE_CHARS), min(length, mention.end + AFTER_CHARS)
-        line = label_line(text, mention.start) or list_heading(text, mention.start) or field_list_heading(
-            text, mention.start
-        )
-        if line:
-            lo = min(lo, line[0])
-            line_end = text.find("\n", mention.end)
-            if line_end >= 0:  # the line below, where "April 5, 2022\\nApplication deadline" has its label
-                below_end = text.find("\n", line_end + 1)
-                hi = max(hi, min(length if below_end < 0 else below_end, line_end + 1 + HEADING_CHARS))
-        if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
-        else:
-            spans.append((lo, hi))
-    return spans
-
-
-def _sentence_start(text: str, pos: int, limit: int) -> int:
-    window_start = max(0, pos - limit)
-    last = window_start
-    # up to pos + 1: a boundary's lookahead must see the date's first character
-    for m in BOUNDARY.finditer(text, window_start, pos + 1):
-        if m.end() <= pos:
-            last = m.end()
-    return last
-
-
-def _sentence_end(text: str, pos: int, limit: int) -> int:
-    m = BOUNDARY.search(text, pos, min(len(text), pos + limit))
-    return m.start() if m else min(len(text), pos + limit)
-
-
 class Page:
     """One page's text, dates and cues, as the role of each date is read from them."""
 
@@ -107,7 +68,8 @@ class Page:
         self.text, self.reader = text, reader
         self.lowered = lower_keeping_offsets(text) if lowered is None else lowered
         self.mentions = find_dates(text, reference, self.lowered)
-        found = reader.find_cues(text, self.lowered, _surroundings(text, self.mentions, len(text)))
+        spans = cue_spans(text, [(m.start, m.end) for m in self.mentions], BEFORE_CHARS, AFTER_CHARS)
+        found = reader.find_cues(text, self.lowered, spans)
         # apply and call words are read apart: only when no other cue says what a date is for
         self.cues = [c for c in found if c.role != "window"]
         self.starts = [c.start for c in self.cues]
@@ -131,7 +93,13 @@ class Page:
 
     def _label_role(self, span: tuple[int, int], nearest: int) -> str | None:
         label = self.cues_between(*span)
-        return ROLE_NAMES.get(label[nearest].role, label[nearest].role) if label else None
+        if not label:
+            return None
+        cue = label[nearest]
+        if cue.role == "deadline" and self._not_call_word_in(
+                max(span[0], sentence_start(self.text, cue.start, NOT_CALL_REACH)), cue.start):
+            return "other"  # "FAQ Deadline", "Reporting deadline": someone else's
+        return ROLE_NAMES.get(cue.role, cue.role)
 
     def _not_the_calls(self, lo: int, cue: Cue, mention: DateMention) -> bool:
         """A registration, reporting or decision date: qualifiers around the cue ("anmälan ...
@@ -147,7 +115,7 @@ class Page:
             not self.lowered[lo : cue.start].strip(" \t•·*-–—") or CLAUSE_JOIN.search(self.lowered, lo, cue.start)
         ):
             # from the date's last character: a date may take the full stop after its month ("31 december.")
-            return self._not_call_word_in(mention.end, _sentence_end(self.text, mention.end - 1, NOT_CALL_REACH))
+            return self._not_call_word_in(mention.end, sentence_end(self.text, mention.end - 1, NOT_CALL_REACH))
         return False
 
     def _not_call_word_in(self, lo: int, hi: int) -> bool:
@@ -155,9 +123,10 @@ class Page:
         starting said of the call itself ("the Open Call #1 starts today and will remain open
         until ...", "Nu pågår den tredje omgången, vars sista ansökningsdag är ...", "Utlysningen
         pågår från den 1 april")."""
-        reader = self.reader
+        reader, text = self.reader, self.text
         return any(
             not (reader.is_progress(m) and self._said_of_the_call(m.start(), m.end()))
+            and not NAME_IN_CAPITALS.fullmatch(text, m.start(), m.end())
             for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
 
@@ -189,6 +158,16 @@ class Page:
             for m in self.reader.window_names.finditer(self.lowered, lo, pos)
         )
 
+    def _window_in_sentence_before(self, lo: int, pos: int) -> bool:
+        """Whether a pronoun is all that stands before pos in its sentence and the sentence before
+        names the window or the call ("Just nu pågår den sista sökomgången. Den avslutas den 27
+        september", "The second round is open. It ends on 5 May")."""
+        if lo == 0 or not PRONOUN_SUBJECT.fullmatch(self.lowered, lo, pos):
+            return False
+        before = sentence_start(self.text, lo - 1, BEFORE_CHARS)
+        return any(before <= c.start and c.end <= lo for c in self.window_cues) or any(
+            self.reader.window_names.finditer(self.lowered, before, lo))
+
     def _call_word_after(self, pos: int) -> bool:
         return any(0 <= c.start - pos <= CALL_WORD_GAP for c in self.window_cues)
 
@@ -198,8 +177,8 @@ class Page:
         mention = self.mentions[i]
         if STAMP_AFTER.match(self.text, mention.end):
             return "other", "stamp"  # a log entry's timestamp, a cited document's date
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
-        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        lo = sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = sentence_end(self.text, mention.end, AFTER_CHARS)
         return (
             self._role_in_sentence(i, lo, hi)
             or self._role_from_layout(mention)
@@ -234,6 +213,11 @@ class Page:
             if cue.role == "other" and self._window_goes_on(cue):
                 # "Ansökningsperioden för bidraget pågår mellan 1 april och 15 maj": the window's period
                 cue = Cue(cue.start, cue.end, "opening")
+            if (cue.role == "opening" and mention.range_start is None
+                    and UNTIL_BEFORE.search(self.lowered, cue.end, mention.start)
+                    and self.reader.window_names.fullmatch(self.lowered, cue.start, cue.end)):
+                # "förkortas utlysningstiden med en månad till 11 februari": the window runs to it
+                return "deadline", "before"
             if cue.role == "continues":  # "opened on 1 July and will run until 30 September"
                 opened = any(c.role in ("opening", "opening_adjacent") for c in self.cues_between(lo, cue.start))
                 # "the call for applications ends on the 4th of November", "the application period
@@ -242,6 +226,7 @@ class Page:
                     opened
                     or self._call_word_before(cue.start)
                     or self._window_named_before(cue.start, WINDOW_SUBJECT_CHARS)
+                    or self._window_in_sentence_before(lo, cue.start)
                 )
                 return ("deadline" if window else "other"), "before"
             if cue.role in ("deadline", "opening", *ADJACENT_ROLES) and self._not_the_calls(lo, cue, mention):
@@ -273,6 +258,10 @@ class Page:
             if not self.cues_between(after[0].end, following.start):
                 return None  # "öppnades den 11/3 och stänger den 1/4": the cue just before a date is its
         cue = after[0]
+        if ATTACHED_LABEL.fullmatch(text, mention.end, cue.start):
+            # "after the 7 October 2025 deadline, allowing applicants to be notified": the cue names
+            # its date; only what qualifies the cue itself ("15 May deadline for registration") counts
+            hi = min(hi, cue.end + ATTACHED_QUALIFIER_CHARS)
         if cue.role in ("deadline", "opening") and self._not_call_word_in(mention.end, hi):
             # "31 January: Deadline for submission of ideas for feedback", "met 9-10 November to
             # decide on expressions of interest"
@@ -288,7 +277,7 @@ class Page:
     def _event_follows(self, mention: DateMention) -> bool:
         """Whether an event word follows the date (or its range) in its sentence ("From 4 until 7
         October in Brussels the week of regions will be held")."""
-        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        hi = sentence_end(self.text, mention.end, AFTER_CHARS)
         after = [c for c in self.cues_between(mention.end, hi) if c.role not in ADJACENT_ROLES]
         return bool(after) and after[0].role == "event"
 
@@ -347,7 +336,7 @@ class Page:
                 return "window", "before"
         if end != mention.end:  # a range: a word of applying after it in its sentence ("Under perioden
             # den 1 november – 31 december varje år finns det möjlighet att ansöka")
-            reach = _sentence_end(self.text, end, WINDOW_CHARS)
+            reach = sentence_end(self.text, end, WINDOW_CHARS)
             after = [
                 c
                 for c in self.window_cues
@@ -368,13 +357,13 @@ class Page:
     def is_registration(self, mention: DateMention) -> bool:
         """Whether a registration word stands before this (`other`) date in its sentence ("Anmäl dig
         senast den 4 december", "Sista dag för anmälan är 20 maj", "Registration closes 6 February")."""
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        lo = sentence_start(self.text, mention.start, BEFORE_CHARS)
         return self.reader.registration.search(self.lowered, lo, mention.start) is not None
 
     def told_in_past(self, i: int) -> bool:
         """Whether the cue that speaks of the i-th date is in the past tense ("stängde", "hölls")."""
         mention = self.mentions[i]
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
+        lo = sentence_start(self.text, mention.start, BEFORE_CHARS)
         before = self.cues_between(lo, mention.start)
         if before:
             cue = before[-1]
@@ -385,7 +374,7 @@ class Page:
                 if not CLAUSE_BREAK.search(self.lowered, verb.end, cue.start):
                     cue = verb
         else:
-            after = self.cues_between(mention.end, _sentence_end(self.text, mention.end, AFTER_CHARS))
+            after = self.cues_between(mention.end, sentence_end(self.text, mention.end, AFTER_CHARS))
             if not after:
                 return False
             cue = after[0]
@@ -395,6 +384,6 @@ class Page:
         """Whether the i-th date's sentence is told in the past ("At close of deadline on October
         10th, 34 proposals had been received", "Sista dag var 6 augusti")."""
         mention = self.mentions[i]
-        lo = _sentence_start(self.text, mention.start, BEFORE_CHARS)
-        hi = _sentence_end(self.text, mention.end, AFTER_CHARS)
+        lo = sentence_start(self.text, mention.start, BEFORE_CHARS)
+        hi = sentence_end(self.text, mention.end, AFTER_CHARS)
         return self.reader.past_clause.search(self.lowered, lo, hi) is not None

@@ -18,6 +18,7 @@ deadline told in the present that passed over a week before the page's date is n
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +39,12 @@ YEARLY_GRACE_DAYS = 7
 # How long a passed deadline stays the page's own: a page written just after a round closed is
 # about that round; one that passed months before is superseded by the rounds still to come.
 RECENT_DAYS = 31
+
+
+# Words saying a page's dates come round every year
+RECURS = re.compile(
+    r"\b(?:every year|each year|a year\b|per year|annually|varje år|per år|om året|årligen|gånger (?:om|per) år)"
+)
 
 
 def _year_before(day: date) -> date | None:
@@ -77,6 +84,13 @@ def _chosen_deadline(page: Page, deadline_indices: list[int], reference: date) -
     mentions = page.mentions
     first = min(mentions[i].value for i in deadline_indices)
     upcoming = [mentions[i].value for i in deadline_indices if mentions[i].value >= reference]
+    if upcoming and RECURS.search(page.lowered):
+        # "four times a year with deadlines March 1, June 1, September 1 and December 1", read in
+        # November: a list without a year takes the years that make it run in order, but each
+        # cut-off of a yearly round comes again, so the next one may stand later in the list
+        again = [d for i in deadline_indices if mentions[i].guessed_year
+                 and (d := _year_before(mentions[i].value)) is not None and d >= reference]
+        upcoming += again
     if not upcoming:
         return first.isoformat()
     recent = [
