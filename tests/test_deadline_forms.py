@@ -167,6 +167,8 @@ def test_a_written_date_after_tomorrow_says_the_day(deadline):
         ("You will be advised of the outcome of your application no later than the end of October 2026.", "en"),
         ("The first calls of the programme will be published by the end of November.", "en"),
         ("By the end of July, the agency had received a total of 91 applications.", "en"),
+        # "had been received" is a not_call word: the "by" after it is no deadline word
+        ("Forty-two proposals had been received by 2 March 2026.", "en"),
         ("The evaluation phase is scheduled to continue until the end of July.", "en"),
         ("Interested? Contact our project developer before the end of April.", "en"),
         ("Vill du veta mer, kontakta oss senast den 5 maj 2026.", "sv"),
