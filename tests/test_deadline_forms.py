@@ -300,10 +300,32 @@ def test_a_deadline_followed_by_a_sentence_starting_with_no_stays_one(deadline):
         "Le domande devono essere presentate entro il 13 giugno 2026.",
         "Plazo de presentación: 13 junio 2026",
         "Uiterste indiendatum: 13 juni 2026",
+        "Stichtag für die Einreichung der Anträge ist der 13. Juni 2026.",
+        "Date de clôture des candidatures : 13 juin 2026",
+        "Clôture de l’appel : 13 juin 2026",
+        "Scadenza per la presentazione delle domande: 13 giugno 2026",
+        "Data scadenza: 13/06/2026 17:00",
     ],
 )
 def test_a_deadline_written_in_another_eu_language(deadline, text):
     assert deadline(text, "2026-04-20", "en") == "2026-06-13"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plazo de ejecución del proyecto: 31 diciembre 2027",
+        "Stichtag für die Berechnung des Alters der Bewerber ist der 31. Dezember 2026.",
+        "Clôture de l'exercice comptable : 31 décembre 2026",
+        "Date de clôture de l'exercice : 31 décembre 2026",
+        "I progetti devono concludersi entro il 30 giugno 2027",
+        "Scadenza del contratto di affitto: 31 dicembre 2027",
+    ],
+)
+def test_a_term_cut_off_or_closing_of_something_else_in_another_eu_language_is_no_deadline(deadline, text):
+    # "plazo", "Stichtag", "clôture", "scadenza" and "entro" alone say a term, a cut-off or an end of
+    # anything: only phrases of applying make a deadline
+    assert deadline(text, "2026-04-20", "en") is None
 
 
 def test_month_names_of_other_languages_in_an_english_text(read_dates):
