@@ -8,17 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def read_dates(dates_doc):
-    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._
-
-
-@pytest.fixture(scope="module")
-def deadline(read_dates):
-    return lambda text, reference_date, lang="sv": read_dates(text, reference_date, lang).deadline
-
-
 # --- the end of a month ------------------------------------------------------------------------
 
 
