@@ -296,6 +296,11 @@ def test_a_deadline_followed_by_a_sentence_starting_with_no_stays_one(deadline):
         "Clôture de l’appel : 13 juin 2026",
         "Scadenza per la presentazione delle domande: 13 giugno 2026",
         "Data scadenza: 13/06/2026 17:00",
+        "Die Anträge müssen spätestens am 13. Juni 2026 eingereicht werden.",
+        "Bewerbungen bis zum 13. Juni 2026 an das Sekretariat.",
+        "L’appel est ouvert jusqu’au 13 juin 2026.",
+        "Les dossiers doivent être déposés jusqu'au 13 juin 2026.",
+        "La convocatoria está abierta hasta el 13 junio 2026.",
     ],
 )
 def test_a_deadline_written_in_another_eu_language(deadline, text):
@@ -311,11 +316,16 @@ def test_a_deadline_written_in_another_eu_language(deadline, text):
         "Date de clôture de l'exercice : 31 décembre 2026",
         "I progetti devono concludersi entro il 30 giugno 2027",
         "Scadenza del contratto di affitto: 31 dicembre 2027",
+        "Das Projekt läuft bis zum 31. Dezember 2027.",
+        "Die Projekte müssen spätestens am 30. Juni 2027 abgeschlossen sein.",
+        "Le projet se déroule jusqu'au 31 décembre 2027.",
+        "El proyecto se ejecutará hasta el 31 diciembre 2027.",
     ],
 )
 def test_a_term_cut_off_or_closing_of_something_else_in_another_eu_language_is_no_deadline(deadline, text):
-    # "plazo", "Stichtag", "clôture", "scadenza" and "entro" alone say a term, a cut-off or an end of
-    # anything: only phrases of applying make a deadline
+    # "plazo", "Stichtag", "clôture", "scadenza", and "entro", "bis zum", "spätestens", "jusqu'au",
+    # "hasta el" alone say a term, a cut-off, an end or an "until" of anything: only phrases of
+    # applying make a deadline
     assert deadline(text, "2026-04-20", "en") is None
 
 
