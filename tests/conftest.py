@@ -89,3 +89,16 @@ def dates_doc() -> Callable:
 
     return read
 
+
+@pytest.fixture(scope="session")
+def read_dates(dates_doc) -> Callable:
+    """What the `callwatch_dates` component reads in a text: read_dates(text, reference_date,
+    lang="sv") -> the Doc's extensions (`.deadline`, `.opening`, `.events`, ...)."""
+    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._
+
+
+@pytest.fixture(scope="session")
+def deadline(read_dates) -> Callable:
+    """The deadline the `callwatch_dates` component reads in a text: deadline(text, reference_date,
+    lang="sv") -> an ISO date or None."""
+    return lambda text, reference_date, lang="sv": read_dates(text, reference_date, lang).deadline

@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def deadline(dates_doc):
-    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._.deadline
-
-
 # --- the choice among several deadlines ----------------------------------------------------------
 
 
@@ -54,8 +48,8 @@ def test_a_deadline_told_in_the_past_stays_in_its_year(deadline):
 
 
 def test_yearly_windows_in_separate_sentences_each_take_their_coming_year(deadline):
-    text = ("Vi tar emot ansökningar två gånger per år. Första perioden är 1-31 mars. "
-            "Andra perioden är 1-30 oktober.")
+    text = ("Stiftelsen tar emot ansökningar två gånger om året. Den första omgången är 1-31 mars. "
+            "Den andra omgången är 1-30 oktober.")
     assert deadline(text, "2026-09-15") == "2026-10-30"
     assert deadline(text, "2026-01-15") == "2026-03-31"
 
@@ -97,7 +91,7 @@ def test_a_decimal_range_of_an_amount_is_no_date(deadline):
         ("Skicka gärna ert utkast till oss före 15 maj 2026.", "sv"),
         ("We recommend that you contact the secretariat before 15 May 2026.", "en"),
         ("Send us your idea for feedback no later than 15 May 2026.", "en"),
-        ("Research areas outside the priorities adopted by the Government on 2 May 2026.", "en"),
+        ("Topics outside the strategy adopted by the regional council on 2 May 2026.", "en"),
         ("Applicants who obtained their degree in the submission year (1 January 2024 - 31 December 2026).", "en"),
     ],
 )
@@ -220,7 +214,7 @@ def test_a_qualifier_after_a_cue_that_follows_its_date_makes_it_someone_elses(de
 
 
 def test_a_verb_of_applying_later_in_the_sentence_makes_a_range_the_window(deadline):
-    text = "Under perioden den 1 oktober – 30 november varje år finns det möjlighet att ansöka om bidrag."
+    text = "Under tiden 1 oktober – 30 november kan hembygdsföreningar varje år ansöka om bidrag."
     assert deadline(text, "2026-10-05") == "2026-11-30"
     # a call named later in the sentence is no verb of applying
     text = "On 6-7 October, representatives of the 14 call 1 projects met in Lille."
@@ -240,42 +234,43 @@ def test_a_slashed_date_with_a_two_digit_year_is_read(deadline):
 
 
 def test_money_to_apply_for_until_a_date_gives_the_deadline(deadline):
-    text = "298 miljoner kronor i utvecklingsmedel från EU att söka till 19 mars 2018"
-    assert deadline(text, "2018-01-15") == "2018-03-19"
+    text = "45 miljoner kronor i landsbygdsstöd att söka till 12 mars 2026"
+    assert deadline(text, "2026-01-15") == "2026-03-12"
 
 
 def test_the_date_funded_work_must_be_done_by_is_no_deadline(deadline):
-    text = "The projects under the programme shall be implemented by 30 April 2024 in three countries."
-    assert deadline(text, "2022-01-01", "en") is None
+    text = "Funded festivals shall be implemented by 31 March 2025 in the partner regions."
+    assert deadline(text, "2024-01-01", "en") is None
 
 
 def test_a_label_ending_in_a_colon_labels_the_fields_under_it(deadline):
-    text = ("National guideline of the 6th call\n\nDeadline for submission to FFG via eCall and to CAS:\n\n"
-            "FFG: May 6th 2020, 11:00 Central European Summer Time\n\nCAS: May 6th 2020, 17:00 China Standard Time")
-    assert deadline(text, "2020-02-14", "en") == "2020-05-06"
+    text = ("Joint call with partner agencies\n\nDeadline for submission to both agencies:\n\n"
+            "Research Council: June 9th 2026, 12:00 Central European Summer Time\n\n"
+            "Partner Fund: June 9th 2026, 18:00 Japan Standard Time")
+    assert deadline(text, "2026-02-14", "en") == "2026-06-09"
 
 
 def test_a_bylines_date_is_no_deadline(deadline):
-    text = ("Start-Up Innovation Projects Guide\n\nby Amy Murphy | Oct 25, 2023 | Reading time: 5 minutes\n\n"
-            "The programme has an ongoing basis: you can submit anytime.")
-    assert deadline(text, "2023-10-25", "en") is None
+    text = ("How to Write a Strong Budget\n\nby Lena Holm | Mar 12, 2026 | Reading time: 7 minutes\n\n"
+            "The fund takes applications all year: you can submit anytime.")
+    assert deadline(text, "2026-03-12", "en") is None
 
 
 def test_a_meeting_to_decide_on_applications_is_no_deadline(deadline):
-    text = ("Members of the Steering Committee met in London 9 - 10 November 2015 to decide on expressions "
-            "of interest and full applications submitted in the first call.")
-    assert deadline(text, "2015-11-10", "en") is None
+    text = ("The selection panel met in Tallinn 3 - 4 June 2026 to decide on the concept notes and full "
+            "proposals submitted to the second call.")
+    assert deadline(text, "2026-06-04", "en") is None
 
 
 def test_a_call_that_starts_and_remains_open_until_a_date_closes_then(deadline):
-    text = ("The FBR Open Call #1 starts today with a total allocation of €200.000 and will remain open "
-            "until the 31st December 2020 or until the allocated funds are depleted.")
-    assert deadline(text, "2019-06-01", "en") == "2020-12-31"
+    text = ("The Green Ports Open Call #2 starts today with a budget of €350.000 and will remain open "
+            "until the 30th November 2026 or until the budget is used up.")
+    assert deadline(text, "2026-03-01", "en") == "2026-11-30"
 
 
 def test_a_round_going_on_has_its_own_last_day(deadline):
-    text = "Nu pågår den tredje omgången, vars sista ansökningsdag är den 21 augusti."
-    assert deadline(text, "2020-07-15") == "2020-08-21"
+    text = "Nu pågår den femte omgången av stödet; sista ansökningsdag för den är 4 september."
+    assert deadline(text, "2026-07-15") == "2026-09-04"
 
 
 def test_a_project_going_on_until_a_date_still_gives_no_deadline(deadline):
@@ -284,32 +279,31 @@ def test_a_project_going_on_until_a_date_still_gives_no_deadline(deadline):
 
 
 def test_the_call_for_applications_ending_on_a_date_is_the_deadline(deadline):
-    text = "As a final point, the call for applications ends on the 4th of November 2021."
-    assert deadline(text, "2021-09-15", "en") == "2021-11-04"
+    text = "Remember: this call for applications ends on the 9th of October 2026."
+    assert deadline(text, "2026-09-15", "en") == "2026-10-09"
 
 
 def test_completing_an_application_form_before_a_date_is_applying(deadline):
-    text = ("If your village is interested in becoming a participant, please complete a simple application "
-            "form before the 5th of May 2020 to be considered.")
-    assert deadline(text, "2020-04-20", "en") == "2020-05-05"
+    text = "Schools that want to take part should complete the short application form before the 12th of May 2026."
+    assert deadline(text, "2026-04-20", "en") == "2026-05-12"
 
 
 @pytest.mark.parametrize(("text", "lang", "reference_date", "expected"), [
-    ("Omgången kommer att vara öppen mellan 15e oktober och 15e november 2012.", "sv", "2012-10-12", "2012-11-15"),
-    ("Utlysningen är fortsatt öppen. Nästa stoppdatum är den 13 april 2023.", "sv", "2023-01-15", "2023-04-13"),
-    ("The next collection date will be 21 October 2025 at 12.00 (noon) CEST.", "en", "2025-06-01", "2025-10-21"),
+    ("Ansökan kommer att vara öppen mellan 10e mars och 10e april 2026.", "sv", "2026-03-05", "2026-04-10"),
+    ("Stödet kan sökas löpande. Nästa stoppdatum är den 8 september 2026.", "sv", "2026-06-15", "2026-09-08"),
+    ("Our following collection date is 3 February 2026 at 12.00 (noon) CET.", "en", "2025-11-01", "2026-02-03"),
 ])
 def test_cut_offs_written_in_other_words(deadline, text, lang, reference_date, expected):
     assert deadline(text, reference_date, lang) == expected
 
 
 @pytest.mark.parametrize(("text", "lang", "reference_date", "expected"), [
-    ("The call in a nutshell\n\nOpening: April 15th, 2025\n\nClosure: June 30th, 2025 at 13.00 CEST", "en",
-     "2025-04-15", "2025-06-30"),
-    ("Inkommande fredag den 15 oktober är det dags att lämna in sin ansökan om verksamhetsstöd för år 2022.",
-     "sv", "2021-10-11", "2021-10-15"),
-    ("Applications are received on an ongoing basis up to and including November 30, 2023.", "en",
-     "2023-01-27", "2023-11-30"),
+    ("Key facts\n\nOpening: March 2nd, 2026\n\nClosure: May 29th, 2026 at 14.00 CEST", "en",
+     "2026-03-02", "2026-05-29"),
+    ("Torsdag den 14 oktober är det hög tid för föreningar att lämna in sin ansökan om lokalbidrag för år 2028.",
+     "sv", "2027-10-08", "2027-10-14"),
+    ("Proposals are welcome on a rolling basis up to and including March 31, 2026.", "en",
+     "2026-01-27", "2026-03-31"),
 ])
 def test_closing_dates_in_more_words(deadline, text, lang, reference_date, expected):
     assert deadline(text, reference_date, lang) == expected

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.nlp.date_layout import BULLETS
-from pipeline.nlp.date_mentions import load_date_words
+from pipeline.nlp.date_mention import load_date_words
 from pipeline.nlp.phrases import compile_compound_ends, compile_phrases, is_compound_end, word_alternation
 
 # Role groups of the [cues] table. "window": words of applying or of a call, read apart (a date

@@ -18,7 +18,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from pipeline.nlp.date_mentions import DateMention, load_date_words
+from pipeline.nlp.date_mention import DateMention, is_valid_date, load_date_words
 from pipeline.nlp.phrases import word_alternation
 
 
@@ -112,7 +112,7 @@ def _compact(lowered: str) -> list[DateMention]:
             continue  # "ERC-2011-StG_20101124", a number's digits
         digits = m.group().replace(".", "")
         year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
-        if day <= calendar.monthrange(year, month)[1]:
+        if is_valid_date(year, month, day):
             found.append(DateMention(m.start(), m.end(), day, month, year))
     return found
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from pipeline.model_files import load_model_toml
 from pipeline.nlp.date_clauses import DIGITS, DOTTED_DAY_CONTEXT
+from pipeline.nlp.date_forms import settle_month_ends, with_other_forms
+from pipeline.nlp.date_mention import DateMention, is_valid_date, load_date_words
 from pipeline.nlp.phrases import lower_keeping_offsets, word_alternation
 
 ANCHOR_CHARS = 200  # how far a written year reaches to date a year-less neighbour
@@ -53,22 +54,6 @@ def _closes_range(text: str, first: DateMention, second: DateMention) -> bool:
     )
 
 
-@dataclass
-class DateMention:
-    """One date written in the text, with where it was found."""
-
-    start: int
-    end: int
-    day: int
-    month: int
-    year: int | None  # as written; None when the text gives no year
-    weekday: int | None = None  # as written ("torsdag 8 december"), helps choose the year
-    value: date | None = None  # resolved date
-    range_start: DateMention | None = None  # the mention whose range this one closes
-    guessed_year: bool = False  # the year was chosen from the reference date alone: the text says none
-    anchors = True  # whether it dates the year-less dates near it (a month's end is too vague to)
-
-
 @dataclass(frozen=True)
 class DatePatterns:
     day_first: re.Pattern[str]  # anchored at a number, on lower-cased text
@@ -77,12 +62,6 @@ class DatePatterns:
     months: dict[str, int]
     weekdays: dict[str, int]
     capitalised_only: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def load_date_words() -> dict:
-    """The month names and cue words of models/dates_sv_en.toml."""
-    return load_model_toml("dates_sv_en.toml")
 
 
 # The groups of a day range's first and last day ("16-17 januari", "1-31.3.2021"), per pattern.
@@ -171,14 +150,6 @@ def date_patterns() -> DatePatterns:
     )
 
 
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
 def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str) -> list[DateMention]:
     """The date(s) one match writes: two for a day range ("16-17 januari", "7 and 8 May")."""
     kind = m.lastgroup
@@ -225,13 +196,15 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
         day, month, year = int(g("pd")), int(g("pm")), None
     else:  # dm
         day, month, year = int(g("sd")), int(g("sm")), None
-    if not _valid(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
+    if not is_valid_date(year or 2024, month, day):  # 2024: a leap year, so 29 February stays possible
         return []
     listed: list[DateMention] = []
     if kind == "tx" and g("tl"):  # "27, 28 och 29 oktober": the listed days share the month
         days = [(int(d.group()), d.start(), d.end()) for d in DIGITS.finditer(text, m.start("tl"), m.end("tl"))]
         if all(a[0] < b[0] for a, b in zip(days, days[1:] + [(day, 0, 0)], strict=True)):
-            listed = [DateMention(lo, hi, d, month, year) for d, lo, hi in days if _valid(year or 2024, month, d)]
+            listed = [
+                DateMention(lo, hi, d, month, year) for d, lo, hi in days if is_valid_date(year or 2024, month, d)
+            ]
         if listed:  # a weekday before the list is its first day's
             listed[0].start, listed[0].weekday, weekday = start, weekday, None
         start = m.start("td")
@@ -240,7 +213,7 @@ def _mentions(m: re.Match[str], patterns: DatePatterns, text: str, lowered: str)
     if not last_group or not g(last_group):
         return [*listed, first]
     last_day = int(g(last_group))
-    if last_day <= day or not _valid(year or 2024, month, last_day):
+    if last_day <= day or not is_valid_date(year or 2024, month, last_day):
         # a range ending before it starts: "16-15 mars" keeps its first date, while digits like
         # "31-1.3." are most likely not a date at all
         return [first] if kind == "tx" else []
@@ -256,7 +229,7 @@ def _month_range(m: re.Match[str]) -> list[DateMention]:
     year = int(g(year_group)) if year_group and g(year_group) else None
     start_day, start_month = int(g(first_day)), int(g(first_month))
     end_day, end_month = int(g(last_day)), int(g(last_month))
-    if not (_valid(year or 2024, start_month, start_day) and _valid(year or 2024, end_month, end_day)):
+    if not (is_valid_date(year or 2024, start_month, start_day) and is_valid_date(year or 2024, end_month, end_day)):
         return []
     first = DateMention(m.start(), m.end(first_month), start_day, start_month, None)
     return [first, DateMention(m.start(last_day), m.end(), end_day, end_month, year, range_start=first)]
@@ -296,9 +269,9 @@ def _nearest_year(
     """The year that puts day/month nearest the reference date, counting days before it
     `past_weight` times (a page announces what is coming after its publication date); a written
     weekday that fits one candidate settles it."""
-    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if is_valid_date(y, month, day)]
     if not candidates:  # "29 februari" three years from a leap year: the nearest leap years
-        candidates = [y for y in range(reference.year - 4, reference.year + 5) if _valid(y, month, day)]
+        candidates = [y for y in range(reference.year - 4, reference.year + 5) if is_valid_date(y, month, day)]
     if not candidates:
         return reference.year  # no year makes it a date ("31 april"): the caller drops it
     if weekday is not None:
@@ -337,7 +310,9 @@ def _follows_in_sentence(text: str, previous: DateMention | None, mention: DateM
     if previous is None or previous.value is None or mention.start - previous.end > SEQUENCE_CHARS:
         return False
     # from the date's last character: a date pattern may take the full stop after a month ("mars.")
-    if SENTENCE_END.search(text, previous.end - 1, mention.start) or not _valid(year + 1, mention.month, mention.day):
+    if SENTENCE_END.search(text, previous.end - 1, mention.start) or not is_valid_date(
+        year + 1, mention.month, mention.day
+    ):
         return False
     return year < previous.value.year and previous.value < date(year + 1, mention.month, mention.day)
 
@@ -347,8 +322,6 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
     lower-cased with offsets kept (see phrases.lower_keeping_offsets)."""
     if lowered is None:
         lowered = lower_keeping_offsets(text)
-    from pipeline.nlp.date_forms import settle_month_ends, with_other_forms  # it builds on DateMention
-
     mentions = with_other_forms(text, lowered, reference, _find_mentions(text, lowered, date_patterns()))
     # Link the two ends of ranges; a year-less start takes the year of its end.
     for first, second in zip(mentions, mentions[1:], strict=False):
@@ -367,7 +340,7 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         ):
             first.year = second.year - (1 if (first.month, first.day) > (second.month, second.day) else 0)
     for mention in mentions:
-        if mention.year is not None and _valid(mention.year, mention.month, mention.day):
+        if mention.year is not None and is_valid_date(mention.year, mention.month, mention.day):
             mention.value = date(mention.year, mention.month, mention.day)
     dated = [m for m in mentions if m.value is not None and m.anchors]
     previous: DateMention | None = None
@@ -387,7 +360,7 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
                 mention.guessed_year = True
                 if _follows_in_sentence(text, previous, mention, year):
                     year += 1
-        if _valid(year, mention.month, mention.day):
+        if is_valid_date(year, mention.month, mention.day):
             mention.value = date(year, mention.month, mention.day)
             previous = mention
     # "1 februari–15 mars" with no year at all: the start is in the year that ends before its end
@@ -395,6 +368,6 @@ def find_dates(text: str, reference: date, lowered: str | None = None) -> list[D
         first = mention.range_start
         if first is not None and first.year is None and mention.value is not None:
             year = mention.value.year - (1 if (first.month, first.day) > (mention.month, mention.day) else 0)
-            if _valid(year, first.month, first.day):
+            if is_valid_date(year, first.month, first.day):
                 first.value = date(year, first.month, first.day)
     return settle_month_ends([m for m in mentions if m.value is not None])

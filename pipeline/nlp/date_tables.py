@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from pipeline.nlp.date_cues import Cue, CueReader
 from pipeline.nlp.date_layout import LABEL_CHARS, DateBlocks, opens_line
-from pipeline.nlp.date_mentions import DateMention
+from pipeline.nlp.date_mention import DateMention
 
 # Cues that are no column label: words of applying ("Call"), and words that count only next to a date.
 NOT_LABELS = ("window", "deadline_adjacent", "opening_adjacent")
