@@ -38,7 +38,8 @@ from pipeline.nlp.date_layout import (
     list_heading,
     opens_line,
 )
-from pipeline.nlp.date_mentions import LIST_GAP, DateMention, find_dates
+from pipeline.nlp.date_mention import DateMention
+from pipeline.nlp.date_mentions import LIST_GAP, find_dates
 from pipeline.nlp.date_tables import in_deadline_section, stacked_column_cue, table_column_cue
 from pipeline.nlp.phrases import lower_keeping_offsets
 

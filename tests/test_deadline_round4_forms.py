@@ -8,12 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-
-@pytest.fixture(scope="module")
-def deadline(dates_doc):
-    return lambda text, reference_date, lang="sv": dates_doc(text, reference_date, lang)._.deadline
-
-
 # --- the window's end, said in other words ------------------------------------------------------------
 
 
