@@ -112,3 +112,14 @@ def test_a_tally_a_consultation_or_most_recently_is_no_deadline(deadline, text):
 def test_a_window_that_runs_until_a_date_is_still_a_deadline_in_swedish(deadline):
     assert deadline("Fram till 31 januari 2028 kan föreningar söka bidrag för lovaktiviteter.", "2028-01-05") \
         == "2028-01-31"
+
+
+def test_applications_told_of_as_submitted_on_a_day_without_a_year_are_this_years(deadline):
+    text = ("Results of the second call\nThe 118 proposals submitted on 14 April, at the end of the "
+            "first step, are now being assessed by the joint secretariat.")
+    assert deadline(text, "2029-06-20", "en") == "2029-04-14"
+
+
+def test_a_region_keeping_the_application_procedure_open_over_a_period_closes_it_on_its_last_day(deadline):
+    text = "Regionen håller ansökningsförfarandet öppet under perioden 12 januari till 9 februari 2029."
+    assert deadline(text, "2029-01-12") == "2029-02-09"
