@@ -122,6 +122,8 @@ def test_funder_cue_prechecks_let_through_every_stretch_a_cue_is_found_in() -> N
     prechecks = lowered_context_prechecks()
     lowered = lowered_context_searches()
     assert {"funding", "call", "host"} <= set(prechecks)  # the kinds searched most often
+    # and the posts before a name, asked about every mention (texts of two letters: "vd")
+    assert {"affiliation_before", "recipient_before"} <= set(prechecks)
     assert prechecks["funding"].picks
     picked_found = picked_fewer = 0
     texts = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
