@@ -146,6 +146,26 @@ def searchable(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
     return joined + others
 
 
+# a kind of context cue: its expressions, one expression of them all (for a match at a stretch's
+# start), whether they are searched in the lower-cased text, and its plain texts (a pre-check) if any
+KindOfCue = tuple[tuple[re.Pattern[str], ...], re.Pattern[str], bool, CueTexts | None]
+
+
+def as_written(patterns: dict[str, re.Pattern[str]]) -> dict[str, KindOfCue]:
+    return {name: ((pattern,), pattern, False, None) for name, pattern in patterns.items()}
+
+
+@cache
+def lowered_context_kinds() -> dict[str, KindOfCue]:
+    """The registry's kinds of context cue for a text that folds safely (the same for every page,
+    so built once, not once per page): those of `lowered_context_searches` in the lower-cased text."""
+    kinds = as_written(context_patterns())
+    openings, prechecks = lowered_context_openings(), lowered_context_prechecks()
+    kinds.update((name, (searches, openings[name], True, prechecks.get(name)))
+                 for name, searches in lowered_context_searches().items())
+    return kinds
+
+
 class TextSearch:
     """Whether a kind of context cue occurs in a stretch of one text, remembered: the same
     sentence is asked about for every body named in it. Searched in the lower-cased text where
@@ -153,18 +173,11 @@ class TextSearch:
 
     def __init__(self, patterns: dict[str, re.Pattern[str]], text: str, folded: str | None = None) -> None:
         """`folded`: the text lower-cased, when the caller knows that it folds safely."""
-        self.text = text
-        # name -> (expressions any of which is a cue of that kind, one expression of them all for
-        # a match at a stretch's start, text they are searched in)
-        self.patterns = {name: ((pattern,), pattern, text) for name, pattern in patterns.items()}
-        # name -> the plain texts one of which each cue of that kind contains
-        self.prechecks: dict[str, CueTexts] = {}
+        self.text = self.lowered = text
+        self.kinds = as_written(patterns)
         if patterns is context_patterns() and (folded is not None or folds_safely(text)):
-            lowered = lower_keeping_offsets(text) if folded is None else folded
-            openings = lowered_context_openings()
-            self.patterns.update((name, (searches, openings[name], lowered))
-                                 for name, searches in lowered_context_searches().items())
-            self.prechecks = lowered_context_prechecks()
+            self.lowered = lower_keeping_offsets(text) if folded is None else folded
+            self.kinds = lowered_context_kinds()
         self._memo: dict[tuple[str, int, int], bool] = {}
 
     def search(self, name: str, lo: int, hi: int) -> bool:
@@ -178,9 +191,8 @@ class TextSearch:
         """Whether a cue of that kind occurs in text[lo:hi], not remembered: for the stretches
         around one mention ("ordförande för " before it), asked once. In the lower-cased text,
         these searches took a third of the time of the case-insensitive ones."""
-        searches, _, searched = self.patterns[name]
-        stretch = searched[lo:hi]
-        texts = self.prechecks.get(name)
+        searches, _, lowered, texts = self.kinds[name]
+        stretch = (self.lowered if lowered else self.text)[lo:hi]
         if texts is not None:
             first = texts.search(stretch)
             if first is None:
@@ -195,9 +207,10 @@ class TextSearch:
     def opens(self, name: str, lo: int, hi: int, spaces: bool = True) -> bool:
         """Whether text[lo:hi] starts with a cue of that kind (after its leading spaces, unless
         `spaces` is False): what follows a mention ("har beviljats", "’s director")."""
-        _, opening, searched = self.patterns[name]
-        stretch = searched[lo:hi].lstrip(" ") if spaces else searched[lo:hi]
-        texts = self.prechecks.get(name)
+        _, opening, lowered, texts = self.kinds[name]
+        stretch = (self.lowered if lowered else self.text)[lo:hi]
+        if spaces:
+            stretch = stretch.lstrip(" ")
         if texts is not None and texts.search(stretch) is None:
             return False
         return opening.match(stretch) is not None
