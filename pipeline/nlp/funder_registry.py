@@ -192,13 +192,16 @@ class TextSearch:
         around one mention ("ordförande för " before it), asked once. In the lower-cased text,
         these searches took a third of the time of the case-insensitive ones."""
         searches, _, lowered, texts = self.kinds[name]
-        stretch = (self.lowered if lowered else self.text)[lo:hi]
+        searched = self.lowered if lowered else self.text
         if texts is not None:
-            first = texts.search(stretch)
+            # (a trie of plain texts finds in text[lo:hi] what it finds in that slice: the slice is
+            # made only for the stretches that pass, a minority)
+            first = texts.search(searched, lo, hi)
             if first is None:
                 return False  # none of the texts its cues contain (lowered_context_prechecks)
             if texts.picks:
-                searches = texts.searches_in(stretch, first.start())
+                searches = texts.searches_in(searched[lo:hi], first.start() - lo)
+        stretch = searched[lo:hi]
         for search in searches:  # (a loop, not any() of a generator: asked ~50 times a page)
             if search.search(stretch):
                 return True
@@ -208,11 +211,10 @@ class TextSearch:
         """Whether text[lo:hi] starts with a cue of that kind (after its leading spaces, unless
         `spaces` is False): what follows a mention ("har beviljats", "’s director")."""
         _, opening, lowered, texts = self.kinds[name]
-        stretch = (self.lowered if lowered else self.text)[lo:hi]
-        if spaces:
-            stretch = stretch.lstrip(" ")
-        if texts is not None and texts.search(stretch) is None:
-            return False
+        searched = self.lowered if lowered else self.text
+        if texts is not None and texts.search(searched, lo, hi) is None:
+            return False  # (the leading spaces searched too: a text found there only lets one more stretch through)
+        stretch = searched[lo:hi].lstrip(" ") if spaces else searched[lo:hi]
         return opening.match(stretch) is not None
 
 
