@@ -32,6 +32,8 @@ def test_required_any_names_texts_one_of_which_every_match_contains() -> None:
     assert required_any("(kan|får) (ansöka|söka) om (max|högst)") == ("ansöka", "söka")  # the longest shortest
     assert required_any("(met|discussed)? here") == (" here",)  # an optional choice is not required
     assert required_any("(million|billion|bn) (from|to)") == ()  # "bn" is too short to look for
+    assert required_any("(million|billion|bn) (from|to)", least=2) == ("million", "billion", "bn")  # unless asked
+    assert required_any("\\b(vd|chef) (i|på) $", least=2) == ("vd", "chef")  # "i" is shorter still
     assert required_any("utlysning|\\d+ kr") == ()  # the second may match alone, with no such text
     assert required_any("[]|(]x(abc|cde)[^]|]") == ("abc", "cde")  # a class's members are no alternatives or groups
 

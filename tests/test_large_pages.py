@@ -17,7 +17,7 @@ from site_server import SnapshotServer, SnapshotSite
 from test_run_job import call_articles, swedish_date, write_news_site
 
 from pipeline.cli import cli
-from pipeline.extract import MAX_TEXT_CHARS, extract_records
+from pipeline.extract import MAX_RUN, MAX_TEXT_CHARS, bounded_text, extract_records
 from pipeline.store import open_db
 from pipeline.vocabulary import today_in_stockholm
 
@@ -126,3 +126,14 @@ def test_a_page_with_long_blank_stretches_or_punctuation_runs_is_read_as_without
              "identifiers")
     plain = read_sheet()
     assert {key: found[key] for key in facts} == {key: plain[key] for key in facts}
+
+
+@pytest.mark.parametrize("mark", ["_", ".", "*", "-", "·"])
+def test_a_run_of_one_mark_is_kept_to_max_run_wherever_it_starts_and_however_long_it_is(mark: str) -> None:
+    # (runs are first looked for in every RUN_STEP-th character: a run just over the limit must not
+    # slip between the characters looked at, at any offset)
+    for length in range(1, 3 * MAX_RUN):
+        for offset in range(MAX_RUN):
+            text = "a" * offset + mark * length + " b" + mark + "c"
+            assert bounded_text(text, "page") == "a" * offset + mark * min(length, MAX_RUN) + " b" + mark + "c"
+    assert bounded_text("Name: " + "_." * 500, "page") == "Name: " + "_." * 500  # marks alternating: no run

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.nlp.date_cues import ROLES
 from pipeline.nlp.date_mentions import load_date_words
-from pipeline.nlp.funder_registry import lowered_context_prechecks
+from pipeline.nlp.funder_registry import lowered_context_openings, lowered_context_prechecks
 from pipeline.nlp.funders import context_patterns, lowered_context_searches
 from pipeline.nlp.phrases import FOLD_SAFE, compile_phrases, folds_safely, lower_keeping_offsets, phrase_pattern
 
@@ -103,6 +103,8 @@ def test_lowered_funder_cues_open_where_the_case_insensitive_ones_open_after_eve
                 original = context_patterns()[kind].match(text[end:end + 80].lstrip(" "))
                 found = any(search.match(lower[end:end + 80].lstrip(" ")) for search in lowered[kind])
                 assert found == (original is not None), (kind, text[end:end + 80])
+                # (TextSearch.opens tries them as one alternation)
+                assert (lowered_context_openings()[kind].match(lower[end:end + 80].lstrip(" ")) is not None) == found
                 opened += original is not None
             for kind in before:
                 original = context_patterns()[kind].search(text[max(0, start - 80):start])
@@ -115,10 +117,15 @@ def test_funder_cue_prechecks_let_through_every_stretch_a_cue_is_found_in() -> N
     """TextSearch skips the cues of a kind in a stretch lacking all the plain texts its cues
     contain (lowered_context_prechecks): on the train and dev pages, every stretch where a cue of
     such a kind is found (windows of the page, what precedes and follows each capitalised word)
-    contains one of those texts, and the skip spares most stretches the searches."""
+    contains one of those texts, and the skip spares most stretches the searches. Where the
+    cues are picked by the texts found (the funding cues), the picked ones find what all find."""
     prechecks = lowered_context_prechecks()
     lowered = lowered_context_searches()
     assert {"funding", "call", "host"} <= set(prechecks)  # the kinds searched most often
+    # and the posts before a name, asked about every mention (texts of two letters: "vd")
+    assert {"affiliation_before", "recipient_before"} <= set(prechecks)
+    assert prechecks["funding"].picks
+    picked_found = picked_fewer = 0
     texts = [json.loads(line)["text"] for name in ("train.jsonl", "dev.jsonl")
              for line in (ROOT / "eval" / "corpus" / name).read_text("utf-8").splitlines() if line.strip()]
     found = skipped = 0
@@ -131,9 +138,17 @@ def test_funder_cue_prechecks_let_through_every_stretch_a_cue_is_found_in() -> N
             stretches += [lower[max(0, word.start() - 80):word.start()], lower[word.end():word.end() + 80].lstrip(" ")]
         for kind, precheck in prechecks.items():
             for stretch in stretches:
-                if any(search.search(stretch) for search in lowered[kind]):
+                every = any(search.search(stretch) for search in lowered[kind])
+                if every:
                     assert precheck.search(stretch) is not None, (kind, stretch)
                     found += 1
                 else:
                     skipped += precheck.search(stretch) is None
+                first = precheck.search(stretch)
+                if precheck.picks and first is not None:
+                    picked = precheck.searches_in(stretch, first.start())
+                    assert any(search.search(stretch) for search in picked) == every, (kind, stretch)
+                    picked_found += every
+                    picked_fewer += len(picked) < len(lowered[kind])
     assert found > 1000 and skipped > found
+    assert picked_found > 100 and picked_fewer > picked_found

@@ -49,8 +49,19 @@ def doc_lowered(doc: Doc) -> str:
     and topic rules all read it."""
     lowered = doc.user_data.get("callwatch_lowered")
     if lowered is None:
-        lowered = doc.user_data["callwatch_lowered"] = lower_keeping_offsets(doc_text(doc))
+        text = doc_text(doc)
+        lowered = doc.user_data["callwatch_lower"] = text.lower()
+        if len(lowered) != len(text):  # (else `lower_keeping_offsets` is text.lower())
+            lowered = lower_keeping_offsets(text)
+        doc.user_data["callwatch_lowered"] = lowered
     return lowered
+
+
+def doc_lower(doc: Doc) -> str:
+    """`doc_text(doc).lower()`, computed once per doc with `doc_lowered` (the same text, unless
+    lower-casing changed the text's length): the identifier and topic rules read it."""
+    doc_lowered(doc)
+    return doc.user_data["callwatch_lower"]
 
 
 def doc_folded(doc: Doc) -> str | None:

@@ -70,32 +70,100 @@ def lowered_context_searches() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 
 @cache
-def lowered_context_prechecks() -> dict[str, re.Pattern[str]]:
+def lowered_context_openings() -> dict[str, re.Pattern[str]]:
+    """The cues of each kind of `lowered_context_searches` as one alternation, for `TextSearch.opens`:
+    a match is tried at one position only, where the alternation tries what the expressions one by
+    one would (recipient_after: 6 expressions, host_after: 9), in one call."""
+    return {kind: re.compile("|".join(f"(?:{search.pattern})" for search in searches), re.MULTILINE)
+            for kind, searches in lowered_context_searches().items()}
+
+
+@cache
+def lowered_context_prechecks() -> dict[str, CueTexts]:
     """For the kinds of `lowered_context_searches` each of whose cues contains one of a few plain
-    texts (`required_any`), one expression finding any of those texts, a trie of them: a stretch
-    without any holds no cue of that kind. Most stretches asked about have none, and searching the
-    trie costs less than searching the cues' expressions (the funding cues: 7 of them)."""
-    found: dict[str, re.Pattern[str]] = {}
+    texts (`required_any`), those texts (`CueTexts`): a stretch without any holds no cue of that
+    kind. Most stretches asked about have none, and searching a trie of the texts costs less than
+    searching the cues' expressions (the funding cues: 11 of them). Texts of two letters count
+    where a cue has no longer ones ("vd" of "\\b(vd|ordförande|...) (för|i|på) $", the posts
+    before a name that every mention is asked about: a third of those asks' time)."""
+    found: dict[str, CueTexts] = {}
     for kind, patterns in load_model_toml(REGISTRY_FILE)["context"].items():
         lowered = [without_ignorecase(pattern, re.MULTILINE) for pattern in patterns]
-        required = [required_any(pattern.pattern) for pattern in lowered if pattern is not None]
+        required = [required_any(pattern.pattern) or required_any(pattern.pattern, least=2)
+                    for pattern in lowered if pattern is not None]
         if kind in lowered_context_searches() and all(required):
-            found[kind] = re.compile(literal_trie(sorted({text for texts in required for text in texts})))
+            found[kind] = CueTexts([pattern for pattern in lowered if pattern is not None], required)
     return found
+
+
+class CueTexts:
+    """The plain texts the cues of one kind contain (each cue one of its own `required_any`)."""
+
+    MEMO_SIZE = 10_000  # sets of texts found together, each with the expressions they call for
+
+    def __init__(self, patterns: list[re.Pattern[str]], required: list[tuple[str, ...]]) -> None:
+        self.patterns, self.required = patterns, [frozenset(texts) for texts in required]
+        self.texts = sorted(set().union(*self.required))
+        trie = literal_trie(self.texts)
+        self.search = re.compile(trie).search  # whether one of the texts occurs
+        # At each position, the longest text starting there (the trie tries longer ones first). The
+        # texts a stretch contains are those inside the ones found so: a shorter one starting at the
+        # same position is the start of the longer one.
+        self._each = re.compile(f"(?=({trie}))")
+        # Where the cues make several expressions (the funding cues), those of a stretch are picked
+        # by the texts found in it: one holding "bevilja" is searched with that cue's expression
+        # alone, not with the ten others, each tried at every position.
+        self.picks = len(searchable(patterns)) > 2
+        self._memo: dict[frozenset[str], tuple[re.Pattern[str], ...]] = {}
+
+    def searches_in(self, stretch: str, first: int) -> tuple[re.Pattern[str], ...]:
+        """The expressions of the cues that may occur in `stretch`: those of the cues containing a
+        text found in it (`first`: where the first text found starts)."""
+        found = frozenset(self._each.findall(stretch, first))
+        searches = self._memo.get(found)
+        if searches is None:
+            present = {text for text in self.texts if any(text in longest for longest in found)}
+            searches = searchable([pattern for pattern, texts in zip(self.patterns, self.required, strict=True)
+                                   if not texts.isdisjoint(present)])
+            if len(self._memo) < self.MEMO_SIZE:
+                self._memo[found] = searches
+        return searches
 
 
 def searchable(patterns: list[re.Pattern[str]]) -> tuple[re.Pattern[str], ...]:
     """Expressions that together find whether any of `patterns` occurs: those starting with a
-    letter joined into one alternation, the others (starting with a group or an anchor) alone.
-    `re` skips ahead to the letters that can start an alternation whose patterns all start with
-    one, but tries every pattern at every character once one starts otherwise: the funding cues
-    (51, of which 6 start with a group or "^") took twice as long as one alternation."""
+    letter joined into one alternation, those starting with a word boundary into another, the
+    others (starting with a group or a line start) alone. `re` skips ahead to the letters that can
+    start an alternation whose patterns all start with one, but tries every pattern at every
+    character once one starts otherwise: the funding cues (51, of which 6 start with a group or
+    "^") took twice as long as one alternation. A word boundary is tried at every character
+    anyway, and fails at most: one search for all the patterns opening on one, not one each."""
     lettered = [pattern for pattern in patterns if pattern.pattern[:1].isalpha()]
-    others = tuple(pattern for pattern in patterns if not pattern.pattern[:1].isalpha())
-    if not lettered:
-        return others
-    flags = lettered[0].flags
-    return (re.compile("|".join(f"(?:{pattern.pattern})" for pattern in lettered), flags), *others)
+    bounded = [pattern for pattern in patterns if pattern.pattern.startswith("\\b")]
+    others = tuple(pattern for pattern in patterns if pattern not in lettered and pattern not in bounded)
+    joined = tuple(re.compile("|".join(f"(?:{pattern.pattern})" for pattern in group), group[0].flags)
+                   for group in (lettered, bounded) if group)
+    return joined + others
+
+
+# a kind of context cue: its expressions, one expression of them all (for a match at a stretch's
+# start), whether they are searched in the lower-cased text, and its plain texts (a pre-check) if any
+KindOfCue = tuple[tuple[re.Pattern[str], ...], re.Pattern[str], bool, CueTexts | None]
+
+
+def as_written(patterns: dict[str, re.Pattern[str]]) -> dict[str, KindOfCue]:
+    return {name: ((pattern,), pattern, False, None) for name, pattern in patterns.items()}
+
+
+@cache
+def lowered_context_kinds() -> dict[str, KindOfCue]:
+    """The registry's kinds of context cue for a text that folds safely (the same for every page,
+    so built once, not once per page): those of `lowered_context_searches` in the lower-cased text."""
+    kinds = as_written(context_patterns())
+    openings, prechecks = lowered_context_openings(), lowered_context_prechecks()
+    kinds.update((name, (searches, openings[name], True, prechecks.get(name)))
+                 for name, searches in lowered_context_searches().items())
+    return kinds
 
 
 class TextSearch:
@@ -105,15 +173,11 @@ class TextSearch:
 
     def __init__(self, patterns: dict[str, re.Pattern[str]], text: str, folded: str | None = None) -> None:
         """`folded`: the text lower-cased, when the caller knows that it folds safely."""
-        self.text = text
-        # name -> (expressions any of which is a cue of that kind, text they are searched in)
-        self.patterns = {name: ((pattern,), text) for name, pattern in patterns.items()}
-        # name -> a search that finds nothing where no cue of that kind can be (see `_absent`)
-        self.prechecks: dict[str, re.Pattern[str]] = {}
+        self.text = self.lowered = text
+        self.kinds = as_written(patterns)
         if patterns is context_patterns() and (folded is not None or folds_safely(text)):
-            lowered = lower_keeping_offsets(text) if folded is None else folded
-            self.patterns.update((name, (searches, lowered)) for name, searches in lowered_context_searches().items())
-            self.prechecks = lowered_context_prechecks()
+            self.lowered = lower_keeping_offsets(text) if folded is None else folded
+            self.kinds = lowered_context_kinds()
         self._memo: dict[tuple[str, int, int], bool] = {}
 
     def search(self, name: str, lo: int, hi: int) -> bool:
@@ -127,11 +191,17 @@ class TextSearch:
         """Whether a cue of that kind occurs in text[lo:hi], not remembered: for the stretches
         around one mention ("ordförande för " before it), asked once. In the lower-cased text,
         these searches took a third of the time of the case-insensitive ones."""
-        searches, searched = self.patterns[name]
+        searches, _, lowered, texts = self.kinds[name]
+        searched = self.lowered if lowered else self.text
+        if texts is not None:
+            # (a trie of plain texts finds in text[lo:hi] what it finds in that slice: the slice is
+            # made only for the stretches that pass, a minority)
+            first = texts.search(searched, lo, hi)
+            if first is None:
+                return False  # none of the texts its cues contain (lowered_context_prechecks)
+            if texts.picks:
+                searches = texts.searches_in(searched[lo:hi], first.start() - lo)
         stretch = searched[lo:hi]
-        precheck = self.prechecks.get(name)
-        if precheck is not None and precheck.search(stretch) is None:
-            return False  # none of the texts its cues contain (lowered_context_prechecks)
         for search in searches:  # (a loop, not any() of a generator: asked ~50 times a page)
             if search.search(stretch):
                 return True
@@ -140,15 +210,12 @@ class TextSearch:
     def opens(self, name: str, lo: int, hi: int, spaces: bool = True) -> bool:
         """Whether text[lo:hi] starts with a cue of that kind (after its leading spaces, unless
         `spaces` is False): what follows a mention ("har beviljats", "’s director")."""
-        searches, searched = self.patterns[name]
+        _, opening, lowered, texts = self.kinds[name]
+        searched = self.lowered if lowered else self.text
+        if texts is not None and texts.search(searched, lo, hi) is None:
+            return False  # (the leading spaces searched too: a text found there only lets one more stretch through)
         stretch = searched[lo:hi].lstrip(" ") if spaces else searched[lo:hi]
-        precheck = self.prechecks.get(name)
-        if precheck is not None and precheck.search(stretch) is None:
-            return False
-        for search in searches:
-            if search.match(stretch):
-                return True
-        return False
+        return opening.match(stretch) is not None
 
 
 def genitive_forms(alias: str, abbreviation: bool) -> list[str]:

@@ -164,6 +164,7 @@ class FunderFinder:
         spans = filter_spans([span for span in spans if not (self.entries[span.label_].umbrella_of and any(
             other.start < span.end < other.end and other.start > span.start for other in spans))])
         taken = {i for span in spans for i in range(span.start, span.end)}
+        text = doc_text(doc)  # (a span's text sliced from it: `span.text` is rebuilt from its tokens)
         mentions: list[Mention] = []
         for span in spans:
             entry = self.entries[span.label_]
@@ -172,17 +173,18 @@ class FunderFinder:
             if (
                 previous is not None
                 and previous.entry.name == entry.name
-                and doc_text(doc)[previous.end : span.start_char].strip() == "("
-                and doc_text(doc)[span.end_char : span.end_char + 1] == ")"
+                and text[previous.end : span.start_char].strip() == "("
+                and text[span.end_char : span.end_char + 1] == ")"
             ):
                 previous.end = span.end_char + 1
                 # the text stays the name as written; its abbreviation only joins the mention
                 continue
             if entry.umbrella_of:
                 span, entry = named_member(span, entry)
-            elif span.text in self.place_qualified:
+            elif text[span.start_char:span.end_char] in self.place_qualified:
                 span = with_place(span, taken)
-            mentions.append(Mention(entry, span.start_char, span.end_char, without_genitive(span.text, entry)))
+            surface = text[span.start_char:span.end_char]
+            mentions.append(Mention(entry, span.start_char, span.end_char, without_genitive(surface, entry)))
         return mentions
 
     def _named_bodies(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:

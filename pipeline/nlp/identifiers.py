@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.extensions import doc_text
+from pipeline.nlp.extensions import doc_lower, doc_text
 
 
 def load_identifier_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
@@ -30,7 +30,7 @@ class IdentifierFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, None] = {}  # ordered set
-        lowered = doc_text(doc).lower()
+        lowered = doc_lower(doc)
         for pattern, requires in self.patterns:
             if not any(needle in lowered for needle in requires):
                 continue

@@ -13,12 +13,13 @@ _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]")
 _QUANTIFIERS = ("?", "*", "+")
 
 
-def required_text(pattern: str) -> str:
+def required_text(pattern: str, least: int = 3) -> str:
     """The longest run of plain letters (at least three) that every match of `pattern` contains:
     "open " for "(will )?(be )?open (from|on|until) \\d". Most cues are absent from most pages,
     and `in` on a string rules them out far faster than a regex search. Read from the pattern's
     top level (groups, classes and escapes set aside, innermost first); "" when the pattern has a
-    top-level alternative or no such run. A letter before a quantifier is not required."""
+    top-level alternative or no such run (of `least` characters). A letter before a quantifier is
+    not required."""
     if _INLINE_FLAGS.search(pattern):
         return ""
     skeleton = pattern
@@ -34,27 +35,27 @@ def required_text(pattern: str) -> str:
             run = run[:-1]
         runs.append(run)
     best = max(runs, key=len, default="")
-    return best if len(best.strip()) >= 3 else ""
+    return best if len(best.strip()) >= least else ""
 
 
 _PLAIN_CHOICE = re.compile(r"\((?:\?:)?([\w åäöéü-]+(?:\|[\w åäöéü-]+)+)\)")
 
 
-def required_any(pattern: str) -> tuple[str, ...]:
+def required_any(pattern: str, least: int = 3) -> tuple[str, ...]:
     """Plain texts one of which every match of `pattern` contains: its `required_text`, else
     those of its top-level alternatives (" inviting" or "proposals" for "(is|are) inviting|invites?
     (\\w+ ){0,3}proposals"), else the words of a plain choice every match makes ("met",
     "discussed" or "presented" for "\\b(met|discussed|presented) "); () when there are none of at
-    least three letters (or an alternative has none)."""
+    least `least` letters (or an alternative has none)."""
     if _INLINE_FLAGS.search(pattern):
         return ()
     alternatives, choices = _top_level(pattern)
     if len(alternatives) > 1:
-        options = [required_any(alternative) for alternative in alternatives]
+        options = [required_any(alternative, least) for alternative in alternatives]
         return tuple(dict.fromkeys(text for option in options for text in option)) if all(options) else ()
-    if text := required_text(pattern):
+    if text := required_text(pattern, least):
         return (text,)
-    plain = [words for words in choices if all(len(word.strip()) >= 3 for word in words)]
+    plain = [words for words in choices if all(len(word.strip()) >= least for word in words)]
     return max(plain, key=lambda words: min(len(word) for word in words), default=())
 
 

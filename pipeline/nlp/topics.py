@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from pipeline.model_files import load_model_toml
-from pipeline.nlp.extensions import doc_lowered, doc_text
+from pipeline.nlp.extensions import doc_lower, doc_lowered, doc_text
 from pipeline.nlp.language import SAMPLE_CHARS, SAMPLE_WORDS
 from pipeline.nlp.phrases import compile_phrases, lower_keeping_offsets
 from pipeline.nlp.topic_model import predict_topics
@@ -154,7 +154,8 @@ class TopicTagger:
         # the words language detection found are the lower-cased text's, unless it is longer than
         # the sample or lower-casing changed its length (see `lower_keeping_offsets`)
         sample = doc.user_data.get(SAMPLE_WORDS)
-        words = sample if sample is not None and len(text) <= SAMPLE_CHARS and len(text.lower()) == len(text) else None
+        same_length = len(doc_lower(doc)) == len(text)
+        words = sample if sample is not None and len(text) <= SAMPLE_CHARS and same_length else None
         self._collect(doc_lowered(doc), title_end, found, settled, words)
         title = doc._.title
         if title and not text.lstrip().startswith(title.strip()):
