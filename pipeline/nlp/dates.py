@@ -84,12 +84,12 @@ def _chosen_deadline(page: Page, deadline_indices: list[int], reference: date) -
     mentions = page.mentions
     first = min(mentions[i].value for i in deadline_indices)
     upcoming = [mentions[i].value for i in deadline_indices if mentions[i].value >= reference]
-    if upcoming and RECURS.search(page.lowered):
-        # "four times a year with deadlines March 1, June 1, September 1 and December 1", read in
-        # November: a list without a year takes the years that make it run in order, but each
-        # cut-off of a yearly round comes again, so the next one may stand later in the list
-        again = [d for i in deadline_indices if mentions[i].guessed_year
-                 and (d := _year_before(mentions[i].value)) is not None and d >= reference]
+    # "four times a year with deadlines March 1, June 1, September 1 and December 1", read in
+    # November: a list without a year takes the years that make it run in order, but each cut-off
+    # of a yearly round comes again, so the next one may stand later in the list
+    again = [d for i in deadline_indices if mentions[i].guessed_year
+             and (d := _year_before(mentions[i].value)) is not None and d >= reference]
+    if upcoming and again and RECURS.search(page.lowered):
         upcoming += again
     if not upcoming:
         return first.isoformat()
