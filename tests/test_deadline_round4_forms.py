@@ -120,6 +120,6 @@ def test_applications_told_of_as_submitted_on_a_day_without_a_year_are_this_year
     assert deadline(text, "2029-06-20", "en") == "2029-04-14"
 
 
-def test_a_region_keeping_the_application_procedure_open_over_a_period_closes_it_on_its_last_day(deadline):
-    text = "Regionen håller ansökningsförfarandet öppet under perioden 12 januari till 9 februari 2029."
+def test_an_application_procedure_open_over_a_period_closes_on_its_last_day(deadline):
+    text = "Kulturnämndens ansökningsförfarande är öppet under perioden 12 januari till 9 februari 2029."
     assert deadline(text, "2029-01-12") == "2029-02-09"
