@@ -198,3 +198,11 @@ def test_a_programme_a_project_was_part_of_in_swedish_is_its_funder() -> None:
     found = funder_names(text)
     assert "Rural Development Programme" in found
     assert "Vinnova" not in found
+
+
+def test_the_bodies_a_joint_programme_is_a_collaborative_effort_between_are_its_funders() -> None:
+    text = ("Arctic health research: call for proposals\n\n"
+            "The programme is a collaborative effort between the Research Council of Norway, "
+            "Forte and NordForsk, and invites applications until 3 March.")
+    found = funder_names(text)
+    assert {"Research Council of Norway", "Forte", "NordForsk"} <= set(found)
