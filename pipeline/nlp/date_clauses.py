@@ -52,9 +52,6 @@ def closes_a_call(lowered: str, cue_start: int, cue_end: int, date_start: int) -
         CLOSED_CALL_GAP.fullmatch(lowered, cue_end, date_start)
     )
 
-# A not-the-call word that, written in capitals, names a funder: COST (European Cooperation in Science
-# and Technology) opens calls ("new COST Action proposals closes on"); "FAQ Deadline" stays a word
-NAME_IN_CAPITALS = re.compile(r"COST")
 ATTACHED_LABEL = re.compile(r"[ \t]?[-–]?[ \t]?")  # "the 7 October deadline", "1 March-deadline"
 UNTIL_BEFORE = re.compile(r"\b(?:till|until|till den|until the)\s+$")
 PRONOUN_SUBJECT = re.compile(r"\s*(?:den|det|denna|denne|it|this|that)\s+(?:will\s+|ska\s+|kommer\s+att\s+)?")

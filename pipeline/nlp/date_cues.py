@@ -45,6 +45,7 @@ class CueReader:
     compound_roles: dict[str, str]
     not_call: re.Pattern[str]  # the not_call and progress words (see dates_sv_en.toml)
     not_call_groups: dict[str, str]  # its group names -> "not_call" or "progress"
+    not_call_names: frozenset[str]  # not_call words that, written so, name a body ("COST")
     registration: re.Pattern[str]  # of the `other` dates, a registration deadline
     not_window: re.Pattern[str]  # "för aktiviteter", "gäller": a range for what the money pays
     closed_phrases: re.Pattern[str]  # "är stängd", "deadline expired": wins over dates
@@ -146,6 +147,7 @@ def cue_reader() -> CueReader:
         compound_roles,
         not_call,
         not_call_groups,
+        frozenset(cues["not_call_names"]),
         registration,
         not_window,
         closed_phrases,

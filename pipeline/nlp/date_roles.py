@@ -19,7 +19,6 @@ from pipeline.nlp.date_clauses import (
     COPULA,
     FIELD_VALUE,
     LINE_END,
-    NAME_IN_CAPITALS,
     PRONOUN_SUBJECT,
     STAMP_AFTER,
     UNTIL_BEFORE,
@@ -127,7 +126,7 @@ class Page:
         reader, text = self.reader, self.text
         return any(
             not (reader.is_progress(m) and self._said_of_the_call(m.start(), m.end()))
-            and not NAME_IN_CAPITALS.fullmatch(text, m.start(), m.end())
+            and text[m.start() : m.end()] not in reader.not_call_names
             for m in reader.not_call.finditer(self.lowered, lo, hi)
         )
 
