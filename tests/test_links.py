@@ -1,13 +1,25 @@
 """Which URLs link discovery takes for articles, which organisation a host belongs to, and the
-`follow` pattern it suggests (no network: URLs only)."""
+`follow` pattern it suggests (no network: URLs only; the real-looking addresses below are strings
+that are classified, never fetched, and any connection attempt fails these tests)."""
 
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 
 from crawlers.links import Link, LinkGroup, is_article_like, same_organisation
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Link classification reads URLs as text (tldextract with its bundled suffix list): a
+    connection here is a bug."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"link classification tried to connect: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 @pytest.mark.parametrize("url", [
