@@ -99,3 +99,18 @@ def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
     text = ("Föreningen får bidrag för att starta ett nytt lag i innebandy, enligt lag (2018:1) om "
             "föreningsstöd.")
     assert "LEADER" not in funder_names(text)
+
+
+# Round 3 of whole public lists: one sentence per family, each written for this test.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the Nordic Council of Ministers' mobility and civil-society programmes, NordForsk's programmes
+        ("Civil servants in Tallinn and Oslo can swap desks for a month with a grant from the Nordic-Baltic "
+         "Mobility Programme for Public Administration.", "Nordic-Baltic Mobility Programme for Public Administration"),
+        ("Researchers in four countries share a grant under the Nordic Programme on Health and Welfare.",
+         "Nordic Programme on Health and Welfare"),
+    ],
+)
+def test_round_three_families_are_found_under_their_canonical_name(text: str, expected: str) -> None:
+    assert expected in funder_names(text)
