@@ -110,6 +110,9 @@ def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
          "Mobility Programme for Public Administration.", "Nordic-Baltic Mobility Programme for Public Administration"),
         ("Researchers in four countries share a grant under the Nordic Programme on Health and Welfare.",
          "Nordic Programme on Health and Welfare"),
+        # the programme areas of the EEA and Norway Grants, run by each beneficiary country
+        ("Small firms in Kaunas may now apply to the Business Development, Innovation and SMEs programme for "
+         "green product grants.", "Business Development, Innovation and SMEs programme"),
     ],
 )
 def test_round_three_families_are_found_under_their_canonical_name(text: str, expected: str) -> None:
