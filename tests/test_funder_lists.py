@@ -113,6 +113,11 @@ def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
         # the programme areas of the EEA and Norway Grants, run by each beneficiary country
         ("Small firms in Kaunas may now apply to the Business Development, Innovation and SMEs programme for "
          "green product grants.", "Business Development, Innovation and SMEs programme"),
+        # Ireland: its government departments, state bodies and the ERDF programmes of its regions
+        ("Dairy cooperatives can seek up to EUR 80,000 from the Department of Agriculture, Food and the Marine "
+         "for slurry storage.", "Department of Agriculture, Food and the Marine"),
+        ("Grants under the Northern and Western Regional Programme will help towns in Donegal and Mayo.",
+         "Northern and Western Regional Programme"),
     ],
 )
 def test_round_three_families_are_found_under_their_canonical_name(text: str, expected: str) -> None:
