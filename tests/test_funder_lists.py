@@ -118,6 +118,9 @@ def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
          "for slurry storage.", "Department of Agriculture, Food and the Marine"),
         ("Grants under the Northern and Western Regional Programme will help towns in Donegal and Mayo.",
          "Northern and Western Regional Programme"),
+        # ERA-NETs of FP7 and Horizon 2020
+        ("WoodWisdom-Net opened a joint call on forest-based materials with eleven national funders.",
+         "WoodWisdom-Net"),
     ],
 )
 def test_round_three_families_are_found_under_their_canonical_name(text: str, expected: str) -> None:
