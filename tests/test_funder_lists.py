@@ -122,7 +122,8 @@ def test_the_swedish_word_lag_is_not_a_local_action_group() -> None:
         ("WoodWisdom-Net opened a joint call on forest-based materials with eleven national funders.",
          "WoodWisdom-Net"),
         # named schemes of national research councils and foundations
-        ("Postdocs returning to Vienna can apply for the Lise Meitner Programme this autumn.", "Lise Meitner Programme"),
+        ("Postdocs returning to Vienna can apply for the Lise Meitner Programme this autumn.",
+         "Lise Meitner Programme"),
         ("Her five-year project on glacier chemistry runs on an SNSF Advanced Grant.", "SNSF Advanced Grants"),
     ],
 )
