@@ -100,3 +100,17 @@ def test_training_and_extraction_read_whether_the_page_states_an_open_call() -> 
     # the status the dates give on the page's date: a window open then, or none stated
     assert "cwstatusopen" in classifier_words(open_call)
     assert "cwstatusnone" in classifier_words(guide)
+
+
+def test_a_word_counts_once_however_often_the_page_repeats_it() -> None:
+    from pipeline.nlp.kind_model import classifier_words
+    from pipeline.nlp.train import analysed
+
+    body = "Här beskriver vi hur en ansökan går till. "
+    once, repeated = analysed("sv", [
+        {"id": "once", "kind": "info", "text": "Så söker du stöd\n\n" + body},
+        {"id": "repeated", "kind": "info", "text": "Så söker du stöd\n\n" + body * 6},
+    ])
+    # a guide that says "ansökan" in every paragraph reads as one that says it once
+    assert classifier_words(repeated) == classifier_words(once)
+    assert classifier_words(once).count("ansöka") == 1

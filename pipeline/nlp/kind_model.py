@@ -10,8 +10,8 @@ and topics (0, 1, 2, 3 or more: an overview of several schemes names more than o
 and the status the dates give a call (open, closed, forthcoming or none: a window that is open
 on the page's date is what a call page announces; a guide to a scheme states none).
 And the words of the page address's path, marked as such: where a site files a page
-("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. The same words
-are what spaCy's bag-of-words text classifier (`spacy.TextCatBOW.v3`) learns from in training
+("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. Each word
+is read once, however often the page uses it. The same words are what spaCy's bag-of-words text classifier (`spacy.TextCatBOW.v3`) learns from in training
 (a Doc of them) and scores in use (their hashes straight, `bow_scores.BowScorer`, which gives
 the same scores without building the Doc).
 
@@ -88,7 +88,10 @@ def classifier_words(doc: Doc) -> list[str]:
     words += url_words(found.url)
     words += [f"cwcount{fact}{min(3, len(getattr(found, fact) or ()))}" for fact in COUNTED_FACTS]
     words.append(f"cwstatus{found.call_status or 'none'}")
-    return words  # never empty: the counts are always there
+    # Each word once: whether the page uses a word, not how often. Counted, a word a long page
+    # repeats ("ansökan" in every paragraph of a guide) outweighs the rest of the page; read once,
+    # funding-call F1 rose 0.819/0.821 -> 0.834/0.839 in 5-fold CV on train+dev (two fold seeds).
+    return list(dict.fromkeys(words))  # never empty: the counts are always there
 
 
 def url_words(url: str | None) -> list[str]:
