@@ -10,10 +10,11 @@ and topics (0, 1, 2, 3 or more: an overview of several schemes names more than o
 and the status the dates give a call (open, closed, forthcoming or none: a window that is open
 on the page's date is what a call page announces; a guide to a scheme states none).
 And the words of the page address's path, marked as such: where a site files a page
-("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. Each word
-is read once, however often the page uses it. The same words are what spaCy's bag-of-words text classifier (`spacy.TextCatBOW.v3`) learns from in training
-(a Doc of them) and scores in use (their hashes straight, `bow_scores.BowScorer`, which gives
-the same scores without building the Doc).
+("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. Each word is read
+once, however often the page uses it. The same words are what spaCy's bag-of-words text
+classifier (`spacy.TextCatBOW.v3`) learns from in training (a Doc of them) and scores in use
+(their hashes straight, `bow_scores.BowScorer`, which gives the same scores without building the
+Doc).
 
 The trained pipelines live in `models/kind/<lang>`, are built by `callwatch train`
 (pipeline/nlp/train.py) and loaded with `spacy.load`.
