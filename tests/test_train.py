@@ -114,3 +114,21 @@ def test_a_word_counts_once_however_often_the_page_repeats_it() -> None:
     # a guide that says "ansökan" in every paragraph reads as one that says it once
     assert classifier_words(repeated) == classifier_words(once)
     assert classifier_words(once).count("ansöka") == 1
+
+
+def test_training_and_extraction_read_whether_the_page_looks_ahead_or_back() -> None:
+    from pipeline.nlp.kind_model import classifier_words
+    from pipeline.nlp.train import analysed
+
+    records = [
+        {"id": "call", "kind": "funding-call", "reference_date": "2025-03-01",
+         "text": "Stöd till besöksnäringen\n\nAnsök från 1 april 2025. Sista dag är 15 maj 2025. "
+                 "Beslut fattas 20 juni 2025."},
+        {"id": "report", "kind": "news", "reference_date": "2025-03-01",
+         "text": "Konferensen är avslutad\n\nDen 4 februari 2025 samlades 80 deltagare i Luleå, "
+                 "en vecka efter mötet den 28 januari 2025."},
+    ]
+    call, report = (classifier_words(doc) for doc in analysed("sv", records))
+    # a call names dates to come; a report of what happened names dates gone by
+    assert "cwdatesahead2" in call and "cwdatesbehind0" in call  # three dates: the 2-3 band
+    assert "cwdatesahead0" in report and "cwdatesbehind2" in report

@@ -119,6 +119,9 @@ class PageDates:
     events: list[str]
     call_status: str | None
     registration: str | None = None  # the first upcoming registration deadline (for attending)
+    # how many dates the page names after and before its own date: a call or an event looks
+    # ahead, a report looks back (read by the kind classifier)
+    date_counts: tuple[int, int] = (0, 0)
 
 
 def extract_dates(text: str, reference: date, lowered: str | None = None) -> PageDates:
@@ -180,6 +183,7 @@ def extract_dates(text: str, reference: date, lowered: str | None = None) -> Pag
         events=[d.isoformat() for d in events],
         call_status=_call_status(page.lowered, page.reader, opening, [d.isoformat() for d in deadlines], reference),
         registration=registration.isoformat() if registration else None,
+        date_counts=(sum(m.value > reference for m in mentions), sum(m.value < reference for m in mentions)),
     )
 
 
@@ -202,15 +206,16 @@ def _call_status(
 
 @Language.factory(
     "callwatch_dates",
-    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status", "doc._.registration"],
+    assigns=["doc._.deadline", "doc._.opening", "doc._.events", "doc._.call_status", "doc._.registration",
+             "doc._.date_counts"],
 )
 def make_dates_component(nlp: Language, name: str) -> DatesComponent:
     return DatesComponent()
 
 
 class DatesComponent:
-    """Sets doc._.deadline/opening/registration (ISO or None), doc._.events (ISO list) and
-    doc._.call_status."""
+    """Sets doc._.deadline/opening/registration (ISO or None), doc._.events (ISO list),
+    doc._.call_status and doc._.date_counts."""
 
     def __init__(self) -> None:
         cue_reader()  # compile the patterns once, at pipeline build time
@@ -223,4 +228,5 @@ class DatesComponent:
         attributes.events = found.events
         attributes.call_status = found.call_status
         attributes.registration = found.registration
+        attributes.date_counts = found.date_counts
         return doc

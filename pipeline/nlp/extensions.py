@@ -18,6 +18,7 @@ DOC_ATTRIBUTES: dict[str, object] = {
     "opening": None,  # ISO date
     "events": None,  # list of ISO dates
     "registration": None,  # ISO date: registration deadline for attending (kept on events)
+    "date_counts": None,  # (dates named after, before reference_date): the kind classifier reads them
     "funders": None,  # list of {"name", "text"}
     "topics": None,  # list of taxonomy keys
     "amounts": None,  # list of {"value", "currency"}

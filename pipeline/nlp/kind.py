@@ -29,7 +29,7 @@ KIND_BIAS = {"funding-call": -0.2}
 
 @Language.factory("callwatch_kind", assigns=["doc._.kind"],
                   requires=["doc._.deadline", "doc._.opening", "doc._.call_status", "doc._.events", "doc._.amounts",
-                            "doc._.identifiers", "doc._.funders", "doc._.topics"])
+                            "doc._.identifiers", "doc._.funders", "doc._.topics", "doc._.date_counts"])
 def make_kind_classifier(nlp: Language, name: str) -> KindClassifier:
     return KindClassifier()
 
