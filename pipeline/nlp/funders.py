@@ -55,6 +55,10 @@ REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs k
 _AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
                      r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
                      re.IGNORECASE)
+# An amount of money only ("12 miljoner kronor", "£4 million"; not "30 procent").
+_MONEY = re.compile(r"(?:€|£|\$|EUR |SEK )\s?\d"
+                    r"|\d\s?(?:miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
+                    re.IGNORECASE)
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -328,8 +332,12 @@ class FunderFinder:
             if cues["funding"].search(following) or cues["call"].match(following):
                 return "yes"
             # the region is what the sentence is about and runs a call in it: "Region X har haft en
-            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
-            subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
+            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"; or counts
+            # money there: "Regeringen ger 4 miljoner kronor till ...", "The Irish Government announced
+            # a further €45m" (a share, "30 procent", is no money of its own)
+            subject = text_before_in_sentence(context, search.text).strip(" \t\n•-–*").lower() in ("", "the")
+            if subject and _MONEY.search(search.text, *context.sentence):
+                return "yes"
             return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else UNSAID
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
