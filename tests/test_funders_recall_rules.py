@@ -221,3 +221,10 @@ def test_a_government_opening_a_sentence_with_a_share_that_is_no_money_is_not_a_
     found = funder_names("Organic farming\n\nRegeringen vill att 30 procent av åkermarken ska vara "
                          "ekologisk. Jordbruksverket öppnar en ny utlysning för rådgivning.")
     assert "Government of Sweden" not in found
+
+
+def test_a_registry_name_with_a_comma_introduced_as_paying_is_introduced_whole() -> None:
+    # the cue's reading of the name stops at the comma; the registry's name goes on past it
+    text = ("Coastal walks\n\nThe money for new trails is provided by the Department of Agriculture, Food "
+            "and the Marine. Fáilte Ireland will promote the walks and the Heritage Council gives advice.")
+    assert funder_names(text) == ["Department of Agriculture, Food and the Marine"]

@@ -120,8 +120,10 @@ class FunderFinder:
         registered = self.find_mentions(doc, lowered_matches)
         introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
         for named in self.context_names.find(doc, lowered_matches):
-            known = any(m.start < named.end and named.start < m.end for m in registered)
-            (confirmed if known else introduced).append((named.start, named.end) if known else named)
+            # (a registry name the cue's reading cuts short is introduced whole: "provided by the
+            # Department of Business, Enterprise and Innovation" read up to the comma)
+            known = [(m.start, m.end) for m in registered if m.start < named.end and named.start < m.end]
+            confirmed.extend([(named.start, named.end), *known]) if known else introduced.append(named)
         # A body introduced as paying is one already; its name's shape need not be judged, unless
         # the shape reads a longer name around the introduced parts ("Ellen, Hjalmar och Saga
         # Waselius' Stipendiefond" where the cue read "Ellen", "Hjalmar", "Saga Waselius").
