@@ -228,3 +228,10 @@ def test_a_registry_name_with_a_comma_introduced_as_paying_is_introduced_whole()
     text = ("Coastal walks\n\nThe money for new trails is provided by the Department of Agriculture, Food "
             "and the Marine. Fáilte Ireland will promote the walks and the Heritage Council gives advice.")
     assert funder_names(text) == ["Department of Agriculture, Food and the Marine"]
+
+
+def test_what_a_project_gets_support_from_in_swedish_is_its_funder() -> None:
+    found = funder_names("Nytt båthus i hamnen\n\nFöreningens båthus får stöd av Hamnbygdens Kulturråd i två år.")
+    assert found == ["Hamnbygdens Kulturråd"]
+    found = funder_names("Ny cykelled\n\nLeden fick stöd av EU med fyra miljoner kronor och byggs under våren.")
+    assert found == ["European Union"]
