@@ -51,11 +51,10 @@ LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibil
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
-# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros").
+# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros"); money only.
 _AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
                      r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
                      re.IGNORECASE)
-# An amount of money only ("12 miljoner kronor", "£4 million"; not "30 procent").
 _MONEY = re.compile(r"(?:€|£|\$|EUR |SEK )\s?\d"
                     r"|\d\s?(?:miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
                     re.IGNORECASE)
@@ -333,10 +332,9 @@ class FunderFinder:
             following = context.after.lstrip()[:REGION_VERB_REACH]
             if cues["funding"].search(following) or cues["call"].match(following):
                 return "yes"
-            # the region is what the sentence is about and runs a call in it: "Region X har haft en
-            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"; or counts
-            # money there: "Regeringen ger 4 miljoner kronor till ...", "The Irish Government announced
-            # a further €45m" (a share, "30 procent", is no money of its own)
+            # the region is what the sentence is about and counts money ("Regeringen ger 4 miljoner
+            # kronor", "The Irish Government announced €45m") or runs a call in it ("Region X har haft
+            # en utlysning om projektmedel")
             subject = text_before_in_sentence(context, search.text).strip(" \t\n•-–*").lower() in ("", "the")
             if subject and _MONEY.search(search.text, *context.sentence):
                 return "yes"
