@@ -102,3 +102,16 @@ def test_the_earlier_programmes_a_new_one_builds_on_are_not_its_funders() -> Non
     found = names(text)
     assert "PEACE PLUS" in found
     assert "Interreg" not in found
+
+
+def test_rules_that_do_not_apply_to_a_programme_are_no_call_of_it() -> None:
+    # "apply" as in "be valid for", denied, is no application for money
+    text = ("Travel rules for staff\n\n"
+            "The new travel rules do not apply to Erasmus+ exchanges. The pilot itself is funded by Vinnova.")
+    assert funder_names(text) == ["Vinnova"]
+
+
+def test_the_body_in_a_project_page_owner_field_is_no_funder() -> None:
+    text = ("Vatten i skogen\n\nProjektägare: Skogsstyrelsen\nBudget: 2 miljoner kronor\n"
+            "Projektet pågår till och med 2026.")
+    assert funder_names(text) == []

@@ -158,3 +158,13 @@ def test_a_project_paid_by_the_predecessor_more_often_than_by_the_successor_keep
     found = names(text)
     assert "Horizon 2020" in found
     assert "Horizon Europe" in found
+
+
+def test_the_eu_that_grants_a_sum_to_a_body_pays_it() -> None:
+    # the sum stands between the granting verb and the EU, so no "beviljats av" / "awarded by" cue reads it
+    found = funder_names("Ny hamn i byn\n\nHamnföreningen har beviljats tre miljoner kronor av EU för att "
+                         "rusta upp bryggorna.")
+    assert found == ["European Union"]
+    found = funder_names("Harbour repairs\n\nThe harbour trust was awarded two million euros by the "
+                         "European Commission to rebuild its piers.")
+    assert found == ["European Commission"]

@@ -98,3 +98,10 @@ def test_an_earlier_programme_whose_money_the_page_speaks_of_more_than_its_succe
             "The session then looked ahead to Horizon Europe.")
     found = funder_names(text)
     assert "Horizon 2020" in found
+
+
+def test_a_region_a_grant_can_be_applied_for_with_in_the_passive_is_the_funder() -> None:
+    text = ("Stöd till bygdegårdar\n\n"
+            "Ett nytt stöd för energiåtgärder i samlingslokaler kan nu sökas hos Region Halland. "
+            "Boverket har tagit fram en vägledning om energi.")
+    assert funder_names(text) == ["Region Halland"]

@@ -206,3 +206,32 @@ def test_the_bodies_a_joint_programme_is_a_collaborative_effort_between_are_its_
             "Forte and NordForsk, and invites applications until 3 March.")
     found = funder_names(text)
     assert {"Research Council of Norway", "Forte", "NordForsk"} <= set(found)
+
+
+def test_a_government_that_opens_its_sentence_and_counts_money_there_is_a_funder() -> None:
+    found = funder_names("Sommarjobb för unga\n\nRegeringen ger kommunerna 12 miljoner kronor i år "
+                         "för att fler unga ska få ett första jobb. Vinnova följer arbetet.")
+    assert "Government of Sweden" in found
+    found = funder_names("Coastal towns\n\nThe Scottish Government is putting £4 million into harbour "
+                         "repairs this winter. VisitScotland will promote the towns.")
+    assert "Scottish Government" in found
+
+
+def test_a_government_opening_a_sentence_with_a_share_that_is_no_money_is_not_a_funder() -> None:
+    found = funder_names("Organic farming\n\nRegeringen vill att 30 procent av åkermarken ska vara "
+                         "ekologisk. Jordbruksverket öppnar en ny utlysning för rådgivning.")
+    assert "Government of Sweden" not in found
+
+
+def test_a_registry_name_with_a_comma_introduced_as_paying_is_introduced_whole() -> None:
+    # the cue's reading of the name stops at the comma; the registry's name goes on past it
+    text = ("Coastal walks\n\nThe money for new trails is provided by the Department of Agriculture, Food "
+            "and the Marine. Fáilte Ireland will promote the walks and the Heritage Council gives advice.")
+    assert funder_names(text) == ["Department of Agriculture, Food and the Marine"]
+
+
+def test_what_a_project_gets_support_from_in_swedish_is_its_funder() -> None:
+    found = funder_names("Nytt båthus i hamnen\n\nFöreningens båthus får stöd av Hamnbygdens Kulturråd i två år.")
+    assert found == ["Hamnbygdens Kulturråd"]
+    found = funder_names("Ny cykelled\n\nLeden fick stöd av EU med fyra miljoner kronor och byggs under våren.")
+    assert found == ["European Union"]

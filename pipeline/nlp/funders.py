@@ -51,10 +51,13 @@ LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibil
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
-# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros").
+# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros"); money only.
 _AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
                      r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
                      re.IGNORECASE)
+_MONEY = re.compile(r"(?:€|£|\$|EUR |SEK )\s?\d"
+                    r"|\d\s?(?:miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
+                    re.IGNORECASE)
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -116,8 +119,10 @@ class FunderFinder:
         registered = self.find_mentions(doc, lowered_matches)
         introduced, confirmed = [], []  # bodies introduced as paying: unknown ones, registry ones
         for named in self.context_names.find(doc, lowered_matches):
-            known = any(m.start < named.end and named.start < m.end for m in registered)
-            (confirmed if known else introduced).append((named.start, named.end) if known else named)
+            # (a registry name the cue's reading cuts short is introduced whole: "provided by the
+            # Department of Business, Enterprise and Innovation" read up to the comma)
+            known = [(m.start, m.end) for m in registered if m.start < named.end and named.start < m.end]
+            confirmed.extend([(named.start, named.end), *known]) if known else introduced.append(named)
         # A body introduced as paying is one already; its name's shape need not be judged, unless
         # the shape reads a longer name around the introduced parts ("Ellen, Hjalmar och Saga
         # Waselius' Stipendiefond" where the cue read "Ellen", "Hjalmar", "Saga Waselius").
@@ -327,9 +332,12 @@ class FunderFinder:
             following = context.after.lstrip()[:REGION_VERB_REACH]
             if cues["funding"].search(following) or cues["call"].match(following):
                 return "yes"
-            # the region is what the sentence is about and runs a call in it: "Region X har haft en
-            # utlysning om projektmedel", "Region X kommer att använda ansökningsomgångar"
-            subject = not text_before_in_sentence(context, search.text).strip(" \t\n•-–*")
+            # the region is what the sentence is about and counts money ("Regeringen ger 4 miljoner
+            # kronor", "The Irish Government announced €45m") or runs a call in it ("Region X har haft
+            # en utlysning om projektmedel")
+            subject = text_before_in_sentence(context, search.text).strip(" \t\n•-–*").lower() in ("", "the")
+            if subject and _MONEY.search(search.text, *context.sentence):
+                return "yes"
             return "yes" if subject and cues["call"].search(context.after[:REGION_CALL_REACH]) else UNSAID
         if role == "programme":
             if context.programmes >= CATALOGUE_SIZE:
