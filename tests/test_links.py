@@ -1,6 +1,6 @@
 """Which URLs link discovery takes for articles, which organisation a host belongs to, and the
-`follow` pattern it suggests (no network: URLs only; the real-looking addresses below are strings
-that are classified, never fetched, and any connection attempt fails these tests)."""
+`follow` pattern it suggests (no network: URLs only; the article addresses below keep the paths of real sites on
+example.org hosts, are classified and never fetched, and any connection attempt fails these tests)."""
 
 from __future__ import annotations
 
@@ -23,11 +23,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("url", [
-    "https://errin.eu/news/horizon-europe-partner-search",
-    "https://www.thcspartnership.eu/news/latest-news/joint-call-2025.kl",
-    "https://southbaltic.eu/-/seed-money-results",
-    "https://tillvaxtverket.se/tillvaxtverket/sokfinansiering/utlysningar/utlysningar/omstallning.5201.html",
-    "https://www.utvecklanorrbotten.se/nyheter/2023/ny-utlysning/",
+    "https://errin.example.org/news/horizon-europe-partner-search",
+    "https://thcs.example.org/news/latest-news/joint-call-2025.kl",
+    "https://southbaltic.example.org/-/seed-money-results",
+    "https://tillvaxtverket.example.org/tillvaxtverket/sokfinansiering/utlysningar/utlysningar/omstallning.5201.html",
+    "https://norrbotten.example.org/nyheter/2023/ny-utlysning/",
     "https://example.org/?p=4597",  # WordPress's default permalink
 ])
 def test_article_urls_are_taken(url):
