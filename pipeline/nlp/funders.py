@@ -51,13 +51,10 @@ LIST_SIZE = 3  # an agency in a sentence naming this many bodies is one possibil
 REGION_CALL_REACH = 60  # how far after a region opening its sentence its call may be named
 REGION_CUE_BEFORE = 20  # a call verb this close before a region is the region's ("utlyser Region X")
 REGION_VERB_REACH = 45  # how far after a region its paying verb may come ("Xs kulturnämnd beviljar")
-# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %", "6 million euros"); money only.
-_AMOUNT = re.compile(r"(?:€|EUR |SEK )\s?\d"
-                     r"|\d\s?(?:%|procent|per ?cent|miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
-                     re.IGNORECASE)
-_MONEY = re.compile(r"(?:€|£|\$|EUR |SEK )\s?\d"
-                    r"|\d\s?(?:miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro)",
-                    re.IGNORECASE)
+# An amount of money or a share of a budget ("359 miljoner", "€32bn", "20 %"); money alone (a share is no sum paid)
+_MONEY_UNITS = r"miljon|miljard|million|billion|bn\b|mnkr|msek|kr\b|kronor|euro"
+_AMOUNT = re.compile(rf"(?:€|EUR |SEK )\s?\d|\d\s?(?:%|procent|per ?cent|{_MONEY_UNITS})", re.IGNORECASE)
+_MONEY = re.compile(rf"(?:€|£|\$|EUR |SEK )\s?\d|\d\s?(?:{_MONEY_UNITS})", re.IGNORECASE)
 
 
 class _Context(NamedTuple):  # a tuple: one per mention, so cheap to build matters
@@ -122,7 +119,10 @@ class FunderFinder:
             # (a registry name the cue's reading cuts short is introduced whole: "provided by the
             # Department of Business, Enterprise and Innovation" read up to the comma)
             known = [(m.start, m.end) for m in registered if m.start < named.end and named.start < m.end]
-            confirmed.extend([(named.start, named.end), *known]) if known else introduced.append(named)
+            if known:
+                confirmed += [(named.start, named.end), *known]
+            else:
+                introduced.append(named)
         # A body introduced as paying is one already; its name's shape need not be judged, unless
         # the shape reads a longer name around the introduced parts ("Ellen, Hjalmar och Saga
         # Waselius' Stipendiefond" where the cue read "Ellen", "Hjalmar", "Saga Waselius").
