@@ -132,3 +132,16 @@ def test_training_and_extraction_read_whether_the_page_looks_ahead_or_back() -> 
     # a call names dates to come; a report of what happened names dates gone by
     assert "cwdatesahead2" in call and "cwdatesbehind0" in call  # three dates: the 2-3 band
     assert "cwdatesahead0" in report and "cwdatesbehind2" in report
+
+
+def test_training_and_extraction_read_the_first_word_of_each_line() -> None:
+    from pipeline.nlp.kind_model import classifier_words
+    from pipeline.nlp.train import analysed
+
+    [call] = analysed("sv", [
+        {"id": "call", "kind": "funding-call",
+         "text": "Utlysning för småföretag\n\nVem kan söka?\nFöretag i länet.\n\n1. Budget: 3 miljoner kronor."},
+    ])
+    lines = [w for w in classifier_words(call) if w.startswith("cwline")]
+    # headings and line openings after the title, numbering skipped, stems of 6; not the title
+    assert lines == ["cwlinevem", "cwlineföreta", "cwlinebudget"]
