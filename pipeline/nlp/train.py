@@ -74,8 +74,10 @@ def analysed(lang: str, records: list[dict[str, Any]]) -> list[Doc]:
     return docs
 
 
-def train_language(lang: str, records: list[dict[str, Any]], epochs: int = EPOCHS, seed: int = SEED) -> spacy.Language:
-    """A blank `lang` pipeline holding only the trained kind classifier."""
+def train_language(lang: str, records: list[dict[str, Any]], epochs: int = EPOCHS, seed: int = SEED,
+                   docs: list[Doc] | None = None) -> spacy.Language:
+    """A blank `lang` pipeline holding only the trained kind classifier (`docs`: the records
+    already `analysed` in `lang`, as cross-validation passes them to read each page once)."""
     fix_random_seed(seed)
     nlp = spacy.blank(lang)
     split_hyphenated_words(nlp)  # tokens as the extraction pipeline makes them
@@ -85,7 +87,7 @@ def train_language(lang: str, records: list[dict[str, Any]], epochs: int = EPOCH
     examples = []
     counts = Counter(record["kind"] for record in records)
     commonest = max(counts.values())
-    for record, doc in zip(records, analysed(lang, records), strict=True):
+    for record, doc in zip(records, analysed(lang, records) if docs is None else docs, strict=True):
         example = Example.from_dict(classifier_doc(doc), {"cats": {k: float(k == record["kind"]) for k in PAGE_KINDS}})
         examples += [example] * min(MAX_REPEAT, max(1, round(commonest / counts[record["kind"]])))
     fit(nlp, examples, epochs, seed, f"{lang} kind")
