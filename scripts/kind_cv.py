@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import Counts  # noqa: E402
+from pipeline.evaluate import evaluate  # noqa: E402
 from pipeline.nlp.build import LANGUAGES  # noqa: E402
 from pipeline.nlp.kind import KindClassifier  # noqa: E402
 from pipeline.nlp.kind_model import TEXTCAT, classifier_doc  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> None:
           f"training on {args.fraction:.0%} of each fold's other pages")
     for seed in args.seeds:
         fold_of = [hashed(f"{seed}:{r['id']}", args.folds) for r in records]
-        correct, calls = 0, Counts()
+        predicted = {}
         for fold in range(args.folds):
             train = [i for i, f in enumerate(fold_of) if f != fold and subset[i]]
             for lang in LANGUAGES:
@@ -59,13 +59,11 @@ def main() -> None:
                 held_out = [i for i, f in enumerate(fold_of) if f == fold and own[i] == lang]
                 rows = textcat.predict([classifier_doc(docs[lang][i]) for i in held_out]).tolist()
                 for i, row in zip(held_out, rows, strict=True):
-                    kind = decide(docs[lang][i], dict(zip(textcat.labels, row, strict=True)))
-                    gold = records[i]["kind"]
-                    correct += kind == gold
-                    calls.tp += kind == gold == "funding-call"
-                    calls.fp += kind == "funding-call" != gold
-                    calls.fn += gold == "funding-call" != kind
-        print(f"seed {seed}: kind {correct / len(records):.3f}  funding-call P {calls.precision:.3f}"
+                    predicted[records[i]["id"]] = decide(docs[lang][i], dict(zip(textcat.labels, row, strict=True)))
+        # scored as `callwatch eval` scores kind (only the kind is predicted here)
+        report = evaluate(records, [{"id": page, "kind": kind} for page, kind in predicted.items()])
+        calls = report.funding_call
+        print(f"seed {seed}: kind {report.kind_accuracy:.3f}  funding-call P {calls.precision:.3f}"
               f"  R {calls.recall:.3f}  F1 {calls.f1:.3f}", flush=True)
 
 

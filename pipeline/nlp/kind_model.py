@@ -14,9 +14,9 @@ ahead, a report of what happened looks back.
 And the first word of each line after the title, marked as such: a line opening on "Vem", "Sista"
 or "Budget" is a heading of a call, a dateline or a quote opens a paragraph of news (in 5-fold
 cross-validation on train+dev with four fold seeds, kind rose by 0.1 to 0.7 points and
-funding-call F1 by 0.2 to 0.5). And the words of the page address's path, marked as such: where a site files a page
-("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind. Each word is read
-once, however often the page uses it. The same words are what spaCy's bag-of-words text
+funding-call F1 by 0.2 to 0.5). And the words of the page address's path, marked as such: where a
+site files a page ("/nyheter/", "/calls/", "/evenemang/", "/projekt/") says much about its kind.
+Each word is read once, however often the page uses it. The same words are what spaCy's bag-of-words text
 classifier (`spacy.TextCatBOW.v3`) learns from in training (a Doc of them) and scores in use
 (their hashes straight, `bow_scores.BowScorer`, which gives the same scores without building the
 Doc).
